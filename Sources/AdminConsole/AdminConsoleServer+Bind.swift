@@ -21,8 +21,10 @@ extension AdminConsoleServer {
             .childChannelOption(.allowRemoteHalfClosure, value: true)
         let initializeClient: @Sendable (any Channel) -> EventLoopFuture<ClientChannel> = { channel in
             channel.eventLoop.makeCompletedFuture {
+                // The decoder alone has no limit; the buffer cap stops a line that never ends (+1 for its CR),
+                // and ConsoleInboundHandler checks each complete line, which may arrive in one larger read.
                 try channel.pipeline.syncOperations.addHandler(
-                    ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: configuration.maxLineBytes)
+                    ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: configuration.maxLineBytes + 1)
                 )
                 try channel.pipeline.syncOperations.addHandler(
                     ConsoleInboundHandler(

@@ -64,10 +64,6 @@ public final class AdminConsoleServer: Service {
             "admin console listening",
             metadata: ["console.address": "\(address.map(Self.display) ?? configuration.displayAddress)"]
         )
-        defer {
-            if let path = configuration.unixSocketPath { UnixSocketFile.remove(path) }
-        }
-
         let logger = self.logger
         try await withGracefulShutdownHandler {
             try await self.serve(server)

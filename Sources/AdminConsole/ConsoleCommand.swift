@@ -14,7 +14,7 @@ public struct ConsoleCommand: Sendable {
 
     /// Creates a command; `name` is matched case-insensitively and may hold several words
     /// (a command `USER ADD` makes `USER` a group with subcommand `ADD`).
-    public init(_ name: String, summary: String, usage: String? = nil, handler: @escaping Handler) {
+    public init(_ name: String, summary: String = "", usage: String? = nil, handler: @escaping Handler) {
         let words = ConsoleCommand.normalizedWords(name)
         precondition(!words.isEmpty, "a console command needs a name")
         self.name = words.joined(separator: " ")

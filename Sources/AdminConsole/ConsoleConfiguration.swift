@@ -6,8 +6,8 @@ public struct ConsoleConfiguration: Sendable {
     public var port: Int
     /// When set, listen on this unix domain socket instead of TCP.
     ///
-    /// A stale socket file left by a previous run is removed first; the file is made owner-only (`0600`)
-    /// and removed again when the server stops.
+    /// A stale socket file left by a previous run is removed first (a live one is an error); the file is
+    /// made owner-only (`0600`) and removed again when the server stops.
     public var unixSocketPath: String?
     /// The longest accepted line in bytes; a longer line is answered with `LINE_TOO_LONG` and the client is closed.
     public var maxLineBytes: Int

@@ -94,7 +94,9 @@ final class ConsoleInboundHandler: ChannelDuplexHandler {
     /// Passes a valid line on, or reports why it is not one.
     private func forward(line: ByteBuffer, context: ChannelHandlerContext) {
         let bytes = line.readableBytesView
-        if bytes.contains(0) {
+        if bytes.count > maxLineBytes {
+            violate(.lineTooLong(limit: maxLineBytes), context: context)
+        } else if bytes.contains(0) {
             violate(.nulByte, context: context)
         } else if !Self.isValidUTF8(bytes) {
             violate(.invalidUTF8, context: context)

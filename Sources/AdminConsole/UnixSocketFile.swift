@@ -31,9 +31,4 @@ enum UnixSocketFile {
             throw IOError(errnoCode: errno, reason: "chmod")
         }
     }
-
-    /// Removes the socket file, ignoring a missing one.
-    static func remove(_ path: String) {
-        _ = unlink(path)
-    }
 }
