@@ -7,12 +7,11 @@ extension AdminConsoleServer {
     /// line framing (bounded by `maxLineBytes`), then validation, then the async channel.
     func bind(quiescing: ServerQuiescingHelper) async throws -> ListeningChannel {
         let configuration = self.configuration
-        let logger = self.logger
+        // Accept errors such as EMFILE are absorbed by NIO's AcceptBackoffHandler and do not end the stream.
         let bootstrap = ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(AcceptErrorHandler(logger: logger))
                     try channel.pipeline.syncOperations.addHandler(
                         quiescing.makeServerChannelHandler(channel: channel)
                     )

@@ -29,6 +29,11 @@ final class ConsoleInboundHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { startIdleTimer(context: context) }
+        // Shutdown closes the listening channel before telling the clients; a client whose pipeline was
+        // still being set up then would miss the event, so catch up once the pipeline is complete.
+        if let listener = context.channel.parent, !listener.isActive {
+            context.eventLoop.assumeIsolated().execute { self.beginShutdown(context: context) }
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -79,7 +84,12 @@ final class ConsoleInboundHandler: ChannelDuplexHandler {
             context.fireUserInboundEventTriggered(event)
             return
         }
-        guard !shuttingDown else { return }
+        beginShutdown(context: context)
+    }
+
+    /// Reports graceful shutdown to the command loop once, and bounds how long the client may still take.
+    private func beginShutdown(context: ChannelHandlerContext) {
+        guard !shuttingDown, context.channel.isActive else { return }
         shuttingDown = true
         // A command in progress may finish; after the grace period the client is closed regardless.
         shutdownTimer = context.eventLoop.assumeIsolated().scheduleTask(in: shutdownGracePeriod) {
