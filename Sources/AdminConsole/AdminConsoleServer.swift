@@ -58,12 +58,17 @@ public final class AdminConsoleServer: Service {
             listening.fail(error)
             throw error
         }
-        let address = server.channel.localAddress
-        if let address { listening.succeed(address) }
-        logger.info(
-            "admin console listening",
-            metadata: ["console.address": "\(address.map(Self.display) ?? configuration.displayAddress)"]
-        )
+        guard let address = server.channel.localAddress else {
+            try? await server.channel.close()
+            let error = AdminConsoleError.bindFailed(
+                address: configuration.displayAddress,
+                reason: "the socket has no local address"
+            )
+            listening.fail(error)
+            throw error
+        }
+        listening.succeed(address)
+        logger.info("admin console listening", metadata: ["console.address": "\(Self.display(address))"])
         let logger = self.logger
         try await withGracefulShutdownHandler {
             try await self.serve(server)

@@ -25,6 +25,16 @@ struct CommandTests {
         }
     }
 
+    @Test func answersEverythingBeforeTheClientsEndOfInput() async throws {
+        try await withConsole { console throws in
+            try await ConsoleTestClient.connect(to: console.address) { client throws in
+                try await client.send("PING\r\nFOO\r\nPING")
+                client.finishSending()
+                #expect(try await client.readUntilClosed() == ["+PONG", "-ERR unknown command 'FOO'", "+PONG"])
+            }
+        }
+    }
+
     @Test func helpListsTheBuiltIns() async throws {
         try await withConsole { console throws in
             try await ConsoleTestClient.connect(to: console.address) { client throws in

@@ -33,7 +33,10 @@ final class ConsoleTestClient {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(to: address) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(isOutboundHalfClosureEnabled: true)
+                    )
                 }
             }
         let raw = channel.channel
@@ -60,6 +63,11 @@ final class ConsoleTestClient {
     /// Sends raw bytes.
     func send(bytes: [UInt8]) async throws {
         try await outbound.write(ByteBuffer(bytes: bytes))
+    }
+
+    /// Closes the sending side (the server sees end of input) while still reading.
+    func finishSending() {
+        outbound.finish()
     }
 
     /// The next line without its terminator, or `nil` once the server closed the connection.
