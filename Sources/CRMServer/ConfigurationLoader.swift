@@ -1,0 +1,143 @@
+import Foundation
+import Logging
+
+/// Merges configuration: flags over environment (`CRM_*`) over a config file (`key = value`
+/// lines, `#` comments; default `./crm.conf` when present), and validates every value.
+public struct ConfigurationLoader: Sendable {
+    /// The keys, shared by flags (`--key`), environment (`CRM_KEY`) and the file (`key = value`).
+    public enum Key: String, CaseIterable, Sendable {
+        case databaseURL = "database-url"
+        case dataDir = "data-dir"
+        case httpHost = "http-host"
+        case httpPort = "http-port"
+        case consoleHost = "console-host"
+        case consolePort = "console-port"
+        case poolSize = "pool-size"
+        case poolTimeout = "pool-timeout"
+        case sqlDir = "sql-dir"
+        case postgresBin = "postgres-bin"
+        case logLevel = "log-level"
+
+        /// `CRM_DATABASE_URL` for `database-url`.
+        public var environmentName: String { "CRM_" + rawValue.uppercased().replacingOccurrences(of: "-", with: "_") }
+    }
+
+    /// Values given as command-line flags.
+    public var flags: [Key: String]
+    /// The process environment.
+    public var environment: [String: String]
+    /// An explicit config file (`--config` or `CRM_CONFIG`); it must exist when given.
+    public var configFile: String?
+
+    public init(flags: [Key: String], environment: [String: String] = ProcessInfo.processInfo.environment, configFile: String? = nil) {
+        self.flags = flags
+        self.environment = environment
+        self.configFile = configFile
+    }
+
+    public func load() throws -> ServerConfiguration {
+        let file = try readFile()
+        var values: [Key: (value: String, origin: String)] = [:]
+        for (key, value) in file.values { values[key] = (value, "\(file.path ?? "config file"): \(key.rawValue)") }
+        for key in Key.allCases {
+            if let value = environment[key.environmentName] { values[key] = (value, key.environmentName) }
+        }
+        for (key, value) in flags { values[key] = (value, "--\(key.rawValue)") }
+
+        var configuration = ServerConfiguration()
+        for (key, entry) in values {
+            try apply(key, entry.value, origin: entry.origin, to: &configuration)
+        }
+        return configuration
+    }
+
+    private func apply(_ key: Key, _ raw: String, origin: String, to configuration: inout ServerConfiguration) throws {
+        let value = raw.trimmingCharacters(in: .whitespaces)
+        switch key {
+        case .databaseURL:
+            guard !value.isEmpty else { return }
+            try DatabaseURL.validate(value, origin: origin)
+            configuration.databaseURL = value
+        case .dataDir:
+            guard !value.isEmpty else { throw ConfigurationError("\(origin) is empty; give a folder for the server's data") }
+            configuration.dataDirectory = value
+        case .httpHost:
+            configuration.httpHost = try Self.host(value, origin: origin)
+        case .httpPort:
+            configuration.httpPort = try Self.port(value, origin: origin)
+        case .consoleHost:
+            configuration.consoleHost = try Self.host(value, origin: origin)
+        case .consolePort:
+            configuration.consolePort = try Self.port(value, origin: origin)
+        case .poolSize:
+            guard let size = Int(value), (1...1000).contains(size) else {
+                throw ConfigurationError("\(origin) = '\(value)' is not a pool size between 1 and 1000")
+            }
+            configuration.poolSize = size
+        case .poolTimeout:
+            guard let seconds = Double(value), seconds > 0, seconds <= 600 else {
+                throw ConfigurationError("\(origin) = '\(value)' is not a number of seconds between 0 and 600")
+            }
+            configuration.poolAcquireTimeout = .milliseconds(Int(seconds * 1000))
+        case .sqlDir:
+            configuration.sqlDirectory = value.isEmpty ? nil : value
+        case .postgresBin:
+            configuration.postgresBinDirectory = value.isEmpty ? nil : value
+        case .logLevel:
+            guard let level = Logger.Level(rawValue: value.lowercased()) else {
+                let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConfigurationError("\(origin) = '\(value)' is not a log level (\(levels))")
+            }
+            configuration.logLevel = level
+        }
+    }
+
+    private func readFile() throws -> (path: String?, values: [Key: String]) {
+        let explicit = configFile ?? environment["CRM_CONFIG"]
+        let path = explicit ?? "crm.conf"
+        guard FileManager.default.fileExists(atPath: path) else {
+            if let explicit { throw ConfigurationError("config file \(explicit) does not exist") }
+            return (nil, [:])
+        }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError("config file \(path) cannot be read as UTF-8 text")
+        }
+        var values: [Key: String] = [:]
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let content = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            let trimmed = content.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            let parts = trimmed.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else {
+                throw ConfigurationError("config file \(path), line \(index + 1): expected 'key = value'")
+            }
+            guard let key = Key(rawValue: parts[0]) else {
+                let known = Key.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConfigurationError("config file \(path), line \(index + 1): unknown key '\(parts[0])' (known: \(known))")
+            }
+            values[key] = Self.unquote(parts[1])
+        }
+        return (path, values)
+    }
+
+    static func unquote(_ value: String) -> String {
+        if value.count >= 2, let first = value.first, first == value.last, first == "\"" || first == "'" {
+            return String(value.dropFirst().dropLast())
+        }
+        return value
+    }
+
+    static func port(_ value: String, origin: String) throws -> Int {
+        guard let port = Int(value), (0...65535).contains(port) else {
+            throw ConfigurationError("\(origin) = '\(value)' is not a port number (0-65535)")
+        }
+        return port
+    }
+
+    static func host(_ value: String, origin: String) throws -> String {
+        guard !value.isEmpty, !value.contains(where: { $0.isWhitespace || $0 == "/" }) else {
+            throw ConfigurationError("\(origin) = '\(value)' is not a host name or IP address")
+        }
+        return value
+    }
+}

@@ -1,0 +1,63 @@
+import EmbeddedPostgres
+import Logging
+import NIOPosix
+import PostgresClient
+import SchemaMigrations
+
+/// Decides which database the server uses and prepares it: the configured URL, or the private
+/// cluster under the data folder (created and started on demand); then applies migrations.
+public struct DatabaseBootstrap: Sendable {
+    /// The database to connect to, and the cluster this process started (to stop at exit).
+    public struct Prepared: Sendable {
+        public var conninfo: String
+        public var startedCluster: ManagedCluster?
+    }
+
+    let configuration: ServerConfiguration
+    let logger: Logger
+
+    public init(configuration: ServerConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Resolves the database, starting the private cluster when no URL is configured.
+    public func prepare() async throws -> Prepared {
+        if let url = configuration.databaseURL {
+            return Prepared(conninfo: url, startedCluster: nil)
+        }
+        let cluster = try makeCluster()
+        let started = try await Blocking.run { try cluster.start() }
+        return Prepared(conninfo: cluster.conninfo, startedCluster: started ? cluster : nil)
+    }
+
+    /// The private cluster under the data folder.
+    public func makeCluster() throws -> ManagedCluster {
+        try ManagedCluster(
+            baseDirectory: configuration.dataDirectory, binDirectory: configuration.postgresBinDirectory,
+            logger: logger)
+    }
+
+    /// Applies the migrations found in the configured (or discovered) `sql` folder.
+    public func migrate(conninfo: String, threadPool: NIOThreadPool) async throws -> MigrationRunner.Report {
+        let directory = try MigrationSource.locateDirectory(explicit: configuration.sqlDirectory)
+        let migrations = try MigrationSource.load(directory: directory)
+        let connection = try await PostgresConnection.connect(conninfo, threadPool: threadPool, logger: logger)
+        defer { connection.close() }
+        let report = try await MigrationRunner(logger: logger).migrate(migrations, on: connection)
+        logger.info(
+            "schema ready",
+            metadata: ["version": "\(report.schemaVersion.map(String.init) ?? "none")", "applied": "\(report.applied.count)"])
+        return report
+    }
+
+    /// Stops a cluster this process started, logging (not throwing) a failure.
+    public static func stop(_ cluster: ManagedCluster?, logger: Logger) async {
+        guard let cluster else { return }
+        do {
+            try await Blocking.run { try cluster.stop() }
+        } catch {
+            logger.error("could not stop the PostgreSQL cluster", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import Logging
+
+/// Everything `crm serve` needs, after flags, environment and config file are merged.
+public struct ServerConfiguration: Sendable, Equatable {
+    /// A libpq URL or conninfo; `nil` runs the private cluster under `dataDirectory`.
+    public var databaseURL: String?
+    /// The folder of the private cluster and other server state (default `./.crm`).
+    public var dataDirectory: String = ".crm"
+    public var httpHost: String = "127.0.0.1"
+    public var httpPort: Int = 8080
+    public var consoleHost: String = "127.0.0.1"
+    public var consolePort: Int = 7070
+    /// Connections in the database pool.
+    public var poolSize: Int = 16
+    /// How long a request waits for a database connection before a 503.
+    public var poolAcquireTimeout: Duration = .seconds(5)
+    /// Where the numbered SQL migrations are (found automatically when `nil`).
+    public var sqlDirectory: String?
+    /// The folder of the PostgreSQL server binaries (found automatically when `nil`).
+    public var postgresBinDirectory: String?
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+}

@@ -1,0 +1,112 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PostgresClient
+
+extension APIError {
+    /// Maps any error thrown by a handler to the API's error: the single place where errors
+    /// become HTTP statuses. Unknown errors become `nil` (answered as a 500).
+    static func from(_ error: any Error) -> APIError? {
+        switch error {
+        case let apiError as APIError:
+            return apiError
+        case let httpError as HTTPError:
+            switch httpError.status {
+            case .notFound: return .notFound(httpError.body ?? "no such resource")
+            case .methodNotAllowed: return .methodNotAllowed
+            case .contentTooLarge: return .payloadTooLarge(httpError.body ?? "request body too large")
+            case .unauthorized: return .unauthorized(httpError.body ?? "authentication required")
+            case .forbidden: return .forbidden(httpError.body ?? "forbidden")
+            default:
+                return httpError.status.code < 500 ? .badRequest(httpError.body ?? httpError.status.reasonPhrase) : nil
+            }
+        case let postgresError as PostgresError:
+            switch postgresError.kind {
+            case .busy: return .databaseBusy
+            case .connectionLost: return .databaseUnavailable
+            default: return nil
+            }
+        case is DecodingError:
+            return .badRequest("the request body is not valid JSON for this endpoint")
+        default:
+            return nil
+        }
+    }
+
+    var status: HTTPResponse.Status {
+        switch self {
+        case .validation: return .unprocessableContent
+        case .badRequest: return .badRequest
+        case .unauthorized: return .unauthorized
+        case .forbidden: return .forbidden
+        case .notFound: return .notFound
+        case .methodNotAllowed: return .methodNotAllowed
+        case .conflict: return .conflict
+        case .preconditionFailed: return .preconditionFailed
+        case .payloadTooLarge: return .contentTooLarge
+        case .databaseBusy, .databaseUnavailable: return .serviceUnavailable
+        }
+    }
+
+    var code: String {
+        switch self {
+        case .validation: return "validation_failed"
+        case .badRequest: return "bad_request"
+        case .unauthorized: return "unauthorized"
+        case .forbidden: return "forbidden"
+        case .notFound: return "not_found"
+        case .methodNotAllowed: return "method_not_allowed"
+        case .conflict: return "conflict"
+        case .preconditionFailed: return "precondition_failed"
+        case .payloadTooLarge: return "payload_too_large"
+        case .databaseBusy: return "database_busy"
+        case .databaseUnavailable: return "database_unavailable"
+        }
+    }
+
+    var message: String {
+        switch self {
+        case .validation(let fields): return "\(fields.count) field(s) are invalid"
+        case .badRequest(let message), .unauthorized(let message), .forbidden(let message), .notFound(let message),
+            .conflict(let message), .preconditionFailed(let message), .payloadTooLarge(let message):
+            return message
+        case .methodNotAllowed: return "this method is not allowed here"
+        case .databaseBusy: return "database busy: try again shortly"
+        case .databaseUnavailable: return "database unavailable: try again shortly"
+        }
+    }
+
+    var fields: [FieldError]? {
+        if case .validation(let fields) = self { return fields }
+        return nil
+    }
+}
+
+/// Builds JSON error responses.
+enum ErrorResponse {
+    static func make(_ error: APIError?, requestID: String) -> Response {
+        let status = error?.status ?? .internalServerError
+        let body = ErrorBody(
+            error: .init(
+                status: status.code,
+                code: error?.code ?? "internal_error",
+                message: error?.message ?? "internal error; quote the request id when reporting it",
+                requestID: requestID,
+                fields: error?.fields))
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        if error == .databaseBusy || error == .databaseUnavailable { headers[.retryAfter] = "1" }
+        let data = (try? JSONEncoder.api.encode(body)) ?? Data()
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension JSONEncoder {
+    /// The encoder of every API response: sorted keys, ISO 8601 dates, non-ASCII text as is.
+    static let api: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+}

@@ -1,0 +1,30 @@
+import Hummingbird
+
+/// The errors the API answers with. Each maps once to an HTTP status and a stable code in
+/// `APIError+Response.swift`; anything else becomes a 500 that leaks nothing.
+public enum APIError: Error, Sendable, Equatable {
+    /// A field-by-field validation failure (422).
+    case validation([FieldError])
+    case badRequest(String)
+    case unauthorized(String)
+    case forbidden(String)
+    case notFound(String)
+    case methodNotAllowed
+    case conflict(String)
+    case preconditionFailed(String)
+    case payloadTooLarge(String)
+    /// The database has no free connection right now (503).
+    case databaseBusy
+    /// The database cannot be reached (503).
+    case databaseUnavailable
+
+    /// One wrong field and why.
+    public struct FieldError: Codable, Sendable, Equatable {
+        public var field: String
+        public var message: String
+        public init(field: String, message: String) {
+            self.field = field
+            self.message = message
+        }
+    }
+}

@@ -1,0 +1,13 @@
+import Hummingbird
+
+/// Builds the router: middleware in order (request id, access log, errors), then the routes.
+public enum APIRouter {
+    public static func build(health: HealthController) -> Router<CRMRequestContext> {
+        let router = Router(context: CRMRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: AccessLogMiddleware())
+        router.add(middleware: ErrorMiddleware())
+        health.register(on: router)
+        return router
+    }
+}

@@ -1,0 +1,18 @@
+/// The one JSON error format used by every endpoint:
+/// `{"error": {"status": 404, "code": "not_found", "message": "...", "request_id": "...", "fields": [...]}}`.
+public struct ErrorBody: Codable, Sendable, Equatable {
+    public struct Detail: Codable, Sendable, Equatable {
+        public var status: Int
+        public var code: String
+        public var message: String
+        public var requestID: String
+        public var fields: [APIError.FieldError]?
+
+        enum CodingKeys: String, CodingKey {
+            case status, code, message, fields
+            case requestID = "request_id"
+        }
+    }
+
+    public var error: Detail
+}
