@@ -34,5 +34,11 @@ extension PostgresPool {
         public var inUse: Int
         /// Tasks waiting for a connection.
         public var waiting: Int
+
+        public init(idle: Int, inUse: Int, waiting: Int) {
+            self.idle = idle
+            self.inUse = inUse
+            self.waiting = waiting
+        }
     }
 }

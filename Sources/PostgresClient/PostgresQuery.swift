@@ -47,6 +47,12 @@ public struct PostgresQuery: ExpressibleByStringInterpolation, Sendable, Hashabl
             sql += "$\(bindings.count)"
         }
 
+        /// Binds an optional value (`nil` binds NULL).
+        public mutating func appendInterpolation<T: PostgresEncodable>(_ value: T?) {
+            bindings.append(PostgresBinding(value))
+            sql += "$\(bindings.count)"
+        }
+
         /// Inserts a quoted identifier (`"my ""table"""`), for names chosen at run time.
         public mutating func appendInterpolation(identifier: String) {
             sql += PostgresQuery.quoteIdentifier(identifier)
