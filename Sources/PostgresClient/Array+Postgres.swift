@@ -9,7 +9,8 @@ extension Array: PostgresEncodable where Element: PostgresEncodable {
     }
 
     public var postgresText: String? {
-        if let bytes = self as? [UInt8] { return Bytea.hex(bytes) }
+        // `as? [UInt8]` would also succeed for any empty array, so test the element type.
+        if Element.self == UInt8.self { return Bytea.hex(unsafeBitCast(self, to: [UInt8].self)) }
         return ArrayLiteral.format(map(\.postgresText))
     }
 }
@@ -17,7 +18,7 @@ extension Array: PostgresEncodable where Element: PostgresEncodable {
 extension Array: PostgresDecodable where Element: PostgresDecodable {
     public init(postgresText text: String, type: PostgresDataType) throws {
         if Element.self == UInt8.self {
-            self = try Bytea.decode(text) as! [Element]
+            self = unsafeBitCast(try Bytea.decode(text), to: [Element].self)
             return
         }
         let elementType = type.arrayElementType

@@ -9,6 +9,7 @@ final class ListenerLoop: @unchecked Sendable {
     private let channels: [String]
     private let continuation: AsyncThrowingStream<PostgresNotification, any Error>.Continuation
     private let logger: Logger
+    private let notices: NoticeLogger
     private let lock = NSLock()
     private var stopped = false
     private var onReady: (@Sendable ((any Error)?) -> Void)?
@@ -23,6 +24,7 @@ final class ListenerLoop: @unchecked Sendable {
         self.channels = channels
         self.continuation = continuation
         self.logger = logger
+        self.notices = NoticeLogger(logger: logger)
         self.onReady = onReady
     }
 
@@ -95,7 +97,7 @@ final class ListenerLoop: @unchecked Sendable {
     }
 
     private func connectAndListen() throws -> OpaquePointer {
-        let handle = try PostgresConnection.openBlocking(conninfo, connectTimeout: .seconds(10))
+        let handle = try PostgresConnection.openBlocking(conninfo, connectTimeout: .seconds(10), notices: notices)
         let sql = channels.map { "LISTEN \(PostgresQuery.quoteIdentifier($0))" }.joined(separator: "; ")
         if !sql.isEmpty {
             let result = PQexec(handle, sql)

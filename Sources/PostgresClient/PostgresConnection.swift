@@ -13,6 +13,8 @@ public final class PostgresConnection: @unchecked Sendable {
     /// The server process id serving this connection.
     public let backendPID: Int32
     let logger: Logger
+    /// Receives libpq notices; must live as long as `handle`.
+    private let notices: NoticeLogger
 
     /// Guards `handle` and `statements`; held for the duration of each libpq operation.
     private let lock = NSLock()
@@ -29,8 +31,10 @@ public final class PostgresConnection: @unchecked Sendable {
     static let sessionSetup = "SET client_encoding TO 'UTF8'; SET DateStyle TO 'ISO'; "
         + "SET TimeZone TO 'UTC'; SET IntervalStyle TO 'iso_8601'"
 
-    init(handle: OpaquePointer, threadPool: NIOThreadPool, logger: Logger, statementCacheSize: Int) {
+    init(handle: OpaquePointer, notices: NoticeLogger, threadPool: NIOThreadPool, logger: Logger,
+         statementCacheSize: Int) {
         self.handle = handle
+        self.notices = notices
         self.threadPool = threadPool
         self.logger = logger
         self.backendPID = PQbackendPID(handle)
@@ -49,16 +53,18 @@ public final class PostgresConnection: @unchecked Sendable {
         connectTimeout: Duration? = nil, statementCacheSize: Int = 100
     ) async throws -> PostgresConnection {
         try await threadPool.runBlocking {
-            let handle = try openBlocking(conninfo, connectTimeout: connectTimeout)
-            let connection = PostgresConnection(handle: handle, threadPool: threadPool, logger: logger,
-                                                statementCacheSize: statementCacheSize)
+            let notices = NoticeLogger(logger: logger)
+            let handle = try openBlocking(conninfo, connectTimeout: connectTimeout, notices: notices)
+            let connection = PostgresConnection(handle: handle, notices: notices, threadPool: threadPool,
+                                                logger: logger, statementCacheSize: statementCacheSize)
             logger.debug("postgres connection opened", metadata: ["backend_pid": "\(connection.backendPID)"])
             return connection
         }
     }
 
     /// Blocking connect + session setup; returns an OK handle or throws (finishing the handle).
-    static func openBlocking(_ conninfo: String, connectTimeout: Duration?) throws -> OpaquePointer {
+    /// `notices` must outlive the returned handle.
+    static func openBlocking(_ conninfo: String, connectTimeout: Duration?, notices: NoticeLogger) throws -> OpaquePointer {
         var keys: [String?] = ["dbname", "fallback_application_name"]
         var values: [String?] = [conninfo, "pgclient"]
         if let connectTimeout {
@@ -69,6 +75,7 @@ public final class PostgresConnection: @unchecked Sendable {
         guard let handle else {
             throw PostgresError(kind: .connectionLost, message: "could not connect: out of memory")
         }
+        notices.install(on: handle)
         guard PQstatus(handle) == CONNECTION_OK else {
             let message = optionalString(PQerrorMessage(handle)).map(PGResult.trimmed) ?? "unknown error"
             PQfinish(handle)

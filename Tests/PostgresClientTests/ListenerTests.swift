@@ -29,30 +29,34 @@ import Testing
 
     @Test func reconnectsAndStopsWithTheStream() async throws {
         try await withTestPool { pool, _ in
-            let stream = try await pool.listener().listen(channels: ["jobs"])
             let listenerPID: () async throws -> Int32? = {
                 try await pool.query("""
                     select pid from pg_stat_activity
                     where datname = current_database() and query like 'LISTEN%'
                     """).first?.decode(Int32.self, at: 0)
             }
-            let firstPID = try #require(try await listenerPID())
-            _ = try await pool.query("select pg_terminate_backend(\(firstPID))")
-            // Keep notifying until the re-LISTENed connection picks one up.
-            let sender = Task {
-                for i in 0..<200 {
-                    _ = try await pool.query("select pg_notify('jobs', \("after reconnect \(i)"))")
-                    try await Task.sleep(for: .milliseconds(50))
+            var received: PostgresNotification?
+            do {
+                let stream = try await pool.listener().listen(channels: ["jobs"])
+                let firstPID = try #require(try await listenerPID())
+                _ = try await pool.query("select pg_terminate_backend(\(firstPID))")
+                // Keep notifying until the re-LISTENed connection picks one up.
+                let sender = Task {
+                    for i in 0..<200 {
+                        _ = try await pool.query("select pg_notify('jobs', \("after reconnect \(i)"))")
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
                 }
+                for try await notification in stream {
+                    received = notification
+                    break
+                }
+                sender.cancel()
+                let secondPID = try await listenerPID()
+                #expect(secondPID != nil && secondPID != firstPID)
             }
-            let consumer = Task { () -> PostgresNotification? in
-                for try await notification in stream { return notification }
-                return nil
-            }
-            let received = try await consumer.value
-            sender.cancel()
             #expect(received?.payload.hasPrefix("after reconnect") == true)
-            // The stream ended (consumer returned): the listener connection goes away.
+            // The stream is gone: the listener thread stops and its connection goes away.
             #expect(try await eventually { try await listenerPID() == nil })
         }
     }

@@ -107,9 +107,10 @@ import Testing
                 try await c.execute(script: "begin; insert into t values (1)")
             }
             let rows = try await pool.withConnection { c in
-                try await c.query("select count(*), now() = statement_timestamp() from t")
+                try await c.query("select count(*), pg_current_xact_id_if_assigned() is null from t")
             }
             #expect(try rows[0].decode((Int, Bool).self) == (0, true))
+            #expect(await pool.statistics.idle == 1)
         }
     }
 
