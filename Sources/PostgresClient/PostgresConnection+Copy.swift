@@ -6,7 +6,7 @@ extension PostgresConnection {
     /// If `data` throws (or sending fails), the COPY is ended with an error message so the
     /// server rolls it back, and the original error is rethrown. A malformed row makes the
     /// server reject the whole COPY (a `PostgresError` is thrown).
-    public func copyIn<S: AsyncSequence>(_ sql: PostgresQuery, data: S) async throws -> Int
+    public nonisolated(nonsending) func copyIn<S: AsyncSequence>(_ sql: PostgresQuery, data: S) async throws -> Int
     where S.Element: PostgresCopyChunk {
         guard sql.bindings.isEmpty else {
             throw PostgresError(kind: .other, message: "COPY does not accept bound parameters", query: sql.sql)

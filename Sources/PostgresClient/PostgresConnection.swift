@@ -151,9 +151,10 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    /// Whether the connection is closed or libpq reports it as bad.
+    /// Whether the connection is closed, libpq reports it as bad, or the server announced
+    /// (with a FATAL error) that it is closing it.
     public var isBroken: Bool {
-        lock.withLock { handle.map { PQstatus($0) == CONNECTION_BAD } ?? true }
+        lock.withLock { handle.map { PQstatus($0) == CONNECTION_BAD } ?? true } || notices.receivedFatal
     }
 
     /// Whether the connection is open, idle outside a transaction and its socket shows no
@@ -177,7 +178,7 @@ public final class PostgresConnection: @unchecked Sendable {
                 _ = PQisBusy(handle)
                 while let notify = PQnotifies(handle) { PQfreemem(notify) }
             }
-            return PQstatus(handle) == CONNECTION_OK
+            return PQstatus(handle) == CONNECTION_OK && !notices.receivedFatal
         }
     }
 

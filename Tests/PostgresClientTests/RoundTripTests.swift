@@ -123,7 +123,7 @@ struct Address: Codable, Equatable, Sendable {
                 let now = Date()
                 let back = try await c.query("select \(now)")
                 let delta = try back[0].decode(Date.self, at: 0).timeIntervalSince(now)
-                #expect(abs(delta) <= 0.000_000_5)
+                #expect(abs(delta) <= 0.000_001)
             }
         }
     }
