@@ -116,7 +116,9 @@ let package = Package(
             name: "AdminConsoleTests",
             dependencies: [
                 "AdminConsole",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings

@@ -1,0 +1,81 @@
+import EmbeddedPostgres
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real PostgreSQL cluster for the test run: started once per test process in a temporary
+/// folder (as an unprivileged OS user when the tests run as root), stopped when the process exits.
+public enum TestPostgres {
+    /// A fresh, empty database on the test cluster; returns its libpq connection string.
+    public static func makeDatabase(name: String? = nil) async throws -> String {
+        let cluster = try await shared.cluster()
+        let database = name ?? "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        try await runBlocking { try cluster.createDatabaseIfNeeded(database) }
+        return cluster.conninfo(database: database)
+    }
+
+    /// The running test cluster (for tests that need its socket folder or superuser).
+    public static func cluster() async throws -> ManagedCluster {
+        try await shared.cluster()
+    }
+
+    /// Runs blocking work on a thread of its own, off Swift's cooperative pool.
+    public static func runBlocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try work() })
+            }
+        }
+    }
+
+    private static let shared = ClusterHolder()
+}
+
+/// Starts the cluster once, however many tests ask at the same time.
+private actor ClusterHolder {
+    private var started: Task<ManagedCluster, any Error>?
+
+    func cluster() async throws -> ManagedCluster {
+        if let started { return try await started.value }
+        let task = Task { try await TestPostgres.runBlocking { try Self.startCluster() } }
+        started = task
+        return try await task.value
+    }
+
+    private static func startCluster() throws -> ManagedCluster {
+        let base = FileManager.default.temporaryDirectory.path + "/crm-test-" + UUID().uuidString.prefix(8)
+        var logger = Logger(label: "test.cluster")
+        logger.logLevel = .warning
+        let cluster = try ManagedCluster(
+            baseDirectory: base,
+            databaseName: "postgres",
+            settings: ["max_connections": "400", "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"],
+            logger: logger)
+        try cluster.start()
+        TestClusterCleanup.register(cluster)
+        return cluster
+    }
+}
+
+/// Stops the test cluster and removes its folder when the test process exits.
+enum TestClusterCleanup {
+    nonisolated(unsafe) static var command: String?
+
+    static func register(_ cluster: ManagedCluster) {
+        let stop = "'\(cluster.binDirectory)/pg_ctl' stop -D '\(cluster.dataDirectory)' -m immediate -w >/dev/null 2>&1"
+        let asOwner = geteuid() == 0 ? "runuser -u \(ownerName(of: cluster.dataDirectory)) -- " : ""
+        command = "\(asOwner)\(stop); rm -rf '\(cluster.baseDirectory)' '\(cluster.socketDirectory)'"
+        atexit {
+            if let command = TestClusterCleanup.command { _ = system(command) }
+        }
+    }
+
+    private static func ownerName(of path: String) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0, let entry = getpwuid(info.st_uid) else { return "postgres" }
+        return String(cString: entry.pointee.pw_name)
+    }
+}
