@@ -36,6 +36,12 @@ extension PostgresConnection {
         }
     }
 
+    /// `copyIn` for a trusted SQL string held in a variable.
+    public nonisolated(nonsending) func copyIn<S: AsyncSequence>(_ sql: String, data: S) async throws -> Int
+    where S.Element: PostgresCopyChunk {
+        try await copyIn(PostgresQuery(unsafeSQL: sql), data: data)
+    }
+
     static let copyFlushSize = 64 * 1024
 
     private func sendCopyData(_ bytes: [UInt8], sql: String) async throws {

@@ -61,6 +61,26 @@ import Testing
         }
     }
 
+    @Test func notificationsStreamStartsListeningInTheBackground() async throws {
+        try await withTestPool { pool, _ in
+            let stream = pool.listener().notifications(channels: ["Mixed Case"])
+            let sender = Task {
+                for _ in 0..<100 {
+                    _ = try await pool.query("select pg_notify('Mixed Case', 'привет')")
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            var first: PostgresNotification?
+            for try await notification in stream {
+                first = notification
+                break
+            }
+            sender.cancel()
+            #expect(first?.channel == "Mixed Case")
+            #expect(first?.payload == "привет")
+        }
+    }
+
     @Test func listenFailsForUnreachableServer() async throws {
         let listener = PostgresListener(conninfo: "host=/nonexistent-pgclient-dir port=1 connect_timeout=2",
                                         logger: testLogger)

@@ -166,6 +166,20 @@ import Testing
     }
 }
 
+extension PoolTests {
+    @Test func runClosesThePoolWhenItsTaskEnds() async throws {
+        let conninfo = try await TestPostgres.makeDatabase()
+        let pool = PostgresPool(configuration: .init(conninfo: conninfo, size: 2), logger: testLogger)
+        let service = Task { try await pool.run() }
+        let rows = try await pool.query("select 1")
+        #expect(try rows[0].decode(Int.self, at: 0) == 1)
+        service.cancel()  // like a service group ending: run() returns after closing the pool
+        try await service.value
+        let error = await expectPostgresError { _ = try await pool.query("select 1") }
+        #expect(error?.message == "database pool is closed")
+    }
+}
+
 actor OrderLog {
     private(set) var items: [Int] = []
     func append(_ item: Int) { items.append(item) }
