@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import PostgresClient
 import ServiceLifecycle
+import UnixSignals
 
 /// The server process's services: the database pool, the admin console and HTTP, run in one
 /// `ServiceGroup`. They start in that order and stop in reverse: HTTP finishes its in-flight
@@ -43,12 +44,10 @@ public final class ServerApplication: Sendable {
         let http = makeHTTPApplication()
         let consoleAddress = self.consoleAddress
         let console = self.console
-        let logger = self.logger
         let consoleWatcher = ListeningWatcher {
             do {
                 let address = try await console.waitUntilListening()
                 consoleAddress.resolve(.success(.init(host: address.ipAddress ?? "local", port: address.port ?? 0)))
-                logger.info("admin console listening", metadata: ["address": "\(address)"])
             } catch {
                 consoleAddress.resolve(.failure(error))
             }

@@ -1,0 +1,59 @@
+import ArgumentParser
+import CRMServer
+
+/// The configuration flags shared by `serve`, `migrate` and `db`. Each flag overrides the
+/// environment variable `CRM_<NAME>`, which overrides the config file.
+struct ConfigurationOptions: ParsableArguments {
+    @Option(help: "Config file of 'key = value' lines (env CRM_CONFIG; default ./crm.conf when present).")
+    var config: String?
+
+    @Option(help: "PostgreSQL URL or conninfo (env CRM_DATABASE_URL). Without it the server runs its own private cluster under --data-dir.")
+    var databaseURL: String?
+
+    @Option(help: "Folder of the private PostgreSQL cluster and server state (env CRM_DATA_DIR; default ./.crm).")
+    var dataDir: String?
+
+    @Option(help: "HTTP listen address (env CRM_HTTP_HOST; default 127.0.0.1).")
+    var httpHost: String?
+
+    @Option(help: "HTTP port, 0 for any free port (env CRM_HTTP_PORT; default 8080).")
+    var httpPort: String?
+
+    @Option(help: "Admin console listen address (env CRM_CONSOLE_HOST; default 127.0.0.1, loopback only).")
+    var consoleHost: String?
+
+    @Option(help: "Admin console port, 0 for any free port (env CRM_CONSOLE_PORT; default 7070).")
+    var consolePort: String?
+
+    @Option(help: "Database connections in the pool (env CRM_POOL_SIZE; default 16).")
+    var poolSize: String?
+
+    @Option(help: "Seconds a request waits for a database connection before answering 503 (env CRM_POOL_TIMEOUT; default 5).")
+    var poolTimeout: String?
+
+    @Option(help: "Folder of the numbered SQL migrations (env CRM_SQL_DIR; default ./sql or next to the binary).")
+    var sqlDir: String?
+
+    @Option(help: "Folder of the PostgreSQL server binaries (env CRM_POSTGRES_BIN; found automatically).")
+    var postgresBin: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env CRM_LOG_LEVEL; default info).")
+    var logLevel: String?
+
+    /// Loads the merged configuration.
+    func load() throws -> ServerConfiguration {
+        var flags: [ConfigurationLoader.Key: String] = [:]
+        flags[.databaseURL] = databaseURL
+        flags[.dataDir] = dataDir
+        flags[.httpHost] = httpHost
+        flags[.httpPort] = httpPort
+        flags[.consoleHost] = consoleHost
+        flags[.consolePort] = consolePort
+        flags[.poolSize] = poolSize
+        flags[.poolTimeout] = poolTimeout
+        flags[.sqlDir] = sqlDir
+        flags[.postgresBin] = postgresBin
+        flags[.logLevel] = logLevel
+        return try ConfigurationLoader(flags: flags, configFile: config).load()
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import CRMServer
+import Logging
+
+/// `crm serve`: HTTP and the admin console in one process, on the configured database or on
+/// the private cluster (created, started and, at shutdown, stopped by this process).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the server (HTTP API and admin console); applies migrations first.")
+
+    @OptionGroup var options: ConfigurationOptions
+
+    func run() async throws {
+        let configuration: ServerConfiguration
+        do {
+            configuration = try options.load()
+        } catch {
+            throw Failure.exit("\(error)")
+        }
+        let logger = LogSetup.bootstrap(level: configuration.logLevel)
+        let bootstrap = DatabaseBootstrap(configuration: configuration, logger: logger)
+        let prepared: DatabaseBootstrap.Prepared
+        do {
+            prepared = try await bootstrap.prepare()
+        } catch {
+            throw Failure.exit("\(error)")
+        }
+        let application = ServerApplication(configuration: configuration, conninfo: prepared.conninfo, logger: logger)
+        do {
+            _ = try await bootstrap.migrate(conninfo: prepared.conninfo, threadPool: application.pool.threadPool)
+            try await application.run()
+        } catch {
+            await application.pool.close()
+            await DatabaseBootstrap.stop(prepared.startedCluster, logger: logger)
+            throw Failure.exit(StartupError.describe(error, configuration: configuration))
+        }
+        await application.pool.close()
+        await DatabaseBootstrap.stop(prepared.startedCluster, logger: logger)
+        logger.info("server stopped")
+    }
+}
