@@ -32,13 +32,21 @@ import Testing
     @Test func waitersAreServedInOrder() async throws {
         try await withTestPool(size: 1) { pool, _ in
             let order = OrderLog()
-            let holder = Task { try await pool.withConnection { _ in try await Task.sleep(for: .milliseconds(300)) } }
-            try await Task.sleep(for: .milliseconds(100))
+            let (acquired, signal) = AsyncStream<Void>.makeStream()
+            let (release, releaseSignal) = AsyncStream<Void>.makeStream()
+            let holder = Task {
+                try await pool.withConnection { _ in
+                    signal.yield()
+                    for await _ in release { break }
+                }
+            }
+            for await _ in acquired { break }
             var waiters: [Task<Void, any Error>] = []
             for i in 0..<5 {
                 waiters.append(Task { try await pool.withConnection { _ in await order.append(i) } })
-                try await Task.sleep(for: .milliseconds(30))
+                #expect(try await eventually { await pool.statistics.waiting == i + 1 })
             }
+            releaseSignal.yield()
             try await holder.value
             for waiter in waiters { try await waiter.value }
             #expect(await order.items == [0, 1, 2, 3, 4])
@@ -143,16 +151,21 @@ import Testing
         let pool = PostgresPool(configuration: .init(conninfo: conninfo, size: 2), logger: testLogger)
         let observer = PostgresPool(configuration: .init(conninfo: conninfo, size: 1), logger: testLogger)
         _ = try await pool.query("select 1")
+        let events = OrderLog()
+        let (acquired, signal) = AsyncStream<Void>.makeStream()
         let holder = Task {
             try await pool.withConnection { c in
-                try await Task.sleep(for: .milliseconds(400))
-                return try await c.query("select 42")[0].decode(Int.self, at: 0)
+                signal.yield()
+                try await Task.sleep(for: .milliseconds(300))
+                let value = try await c.query("select 42")[0].decode(Int.self, at: 0)
+                await events.append(1)  // body finished
+                return value
             }
         }
-        try await Task.sleep(for: .milliseconds(100))
-        let started = ContinuousClock.now
+        for await _ in acquired { break }
         await pool.close()
-        #expect(ContinuousClock.now - started >= .milliseconds(200))  // waited for the holder
+        await events.append(2)  // close returned
+        #expect(await events.items == [1, 2])  // close waited for the connection in use
         #expect(try await holder.value == 42)
         let error = await expectPostgresError { _ = try await pool.query("select 1") }
         #expect(error?.message == "database pool is closed")
