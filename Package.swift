@@ -128,8 +128,11 @@ let package = Package(
         .testTarget(
             name: "CRMServerTests",
             dependencies: [
-                "CRMServer", "TestSupport", "PostgresClient",
+                "CRMServer", "TestSupport", "PostgresClient", "EmbeddedPostgres", "SchemaMigrations", "HTTPAPI",
+                // The tests launch the built `crm` binary, so it must be built with them.
+                "crm",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -5,7 +5,9 @@ import Foundation
 enum DatabaseURL {
     static func validate(_ value: String, origin: String) throws {
         if value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") {
-            guard let components = URLComponents(string: value) else {
+            guard !value.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 32 } == true }),
+                let components = URLComponents(string: value)
+            else {
                 throw ConfigurationError("\(origin) is not a parsable URL (check for spaces or unescaped characters)")
             }
             if let port = components.port, !(1...65535).contains(port) {
