@@ -57,11 +57,10 @@ grant usage on schema crm to crm_user, crm_bi;
 grant usage on schema crm_api to crm_user, crm_authenticator;
 grant usage on schema audit to crm_user, crm_authenticator;
 
--- Functions are executable by PUBLIC by default: not in our schemas.
-alter default privileges in schema crm_private revoke execute on functions from public;
-alter default privileges in schema crm_api revoke execute on functions from public;
-alter default privileges in schema audit revoke execute on functions from public;
-alter default privileges in schema crm revoke execute on functions from public;
+-- Functions are executable by PUBLIC by default (and per-schema default privileges cannot
+-- take that away): every migration that creates functions in crm_private, crm_api or audit
+-- ends with an explicit REVOKE ... FROM PUBLIC; crm_api.security_self_check() reports any
+-- function there still executable by PUBLIC.
 
 -- Vocabulary. Entities and actions are text domains (a new entity is one ALTER DOMAIN in a
 -- later migration, no enum ALTER TYPE ... ADD VALUE transaction trouble).
@@ -112,3 +111,5 @@ create table crm_private.owner_role (
   role_name name not null
 );
 insert into crm_private.owner_role (role_name) values (current_user);
+
+revoke execute on all functions in schema crm_private, crm_api, audit from public;

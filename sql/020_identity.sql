@@ -227,3 +227,5 @@ create table crm_private.bi_logins (
   created_by bigint references crm.users on delete set null
 );
 create index bi_logins_user_idx on crm_private.bi_logins (user_id);
+
+revoke execute on all functions in schema crm_private, crm_api, audit from public;

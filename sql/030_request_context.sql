@@ -134,7 +134,7 @@ end
 $$;
 
 -- Policy helpers. Policies always call them wrapped in a scalar sub-select, e.g.
---   territory_id = any ((select crm_private.rls_territories('deal', 'read')))
+--   territory_id = any ((select crm_private.rls_territories('deal', 'read'))::bigint[])
 -- so each is an initPlan evaluated once per statement, and the comparison with an array of
 -- ids can use an index. SQL-standard bodies are parsed at creation: the querying role needs
 -- EXECUTE on them (granted below) but no USAGE on crm_private.
@@ -207,6 +207,26 @@ create function crm_private.network_match(p_user_id bigint, p_purpose text, p_ip
            (select nets.network from nets where p_ip <<= nets.network
             order by masklen(nets.network) desc limit 1);
   end;
+
+-- Adds the request's session, token and IP to a user's context. The admin flag holds only
+-- from an allowed admin network; 'export_network' tells whether exports are allowed from here.
+create function crm_private.request_context(p_context jsonb, p_user_id bigint, p_client_ip inet,
+                                            p_session_id bigint, p_api_token_id bigint)
+  returns jsonb
+  language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  adm record;
+  exp record;
+begin
+  adm := crm_private.network_match(p_user_id, 'admin', p_client_ip);
+  exp := crm_private.network_match(p_user_id, 'export', p_client_ip);
+  return p_context || jsonb_build_object(
+    'session_id', p_session_id, 'api_token_id', p_api_token_id, 'ip', host(p_client_ip),
+    'admin', coalesce((p_context ->> 'admin')::boolean, false) and (not adm.restricted or adm.matched is not null),
+    'admin_network', not adm.restricted or adm.matched is not null,
+    'export_network', not exp.restricted or exp.matched is not null);
+end
+$$;
 
 -- Checks a session or API token and returns the context to install. SECURITY DEFINER;
 -- only crm_authenticator may execute it (through begin_request).
@@ -284,8 +304,7 @@ begin
      where id = api_token_id and (last_used_at is null or last_used_at < now() - cfg.session_touch_interval);
   end if;
 
-  context := context || jsonb_build_object('session_id', session_id, 'api_token_id', api_token_id,
-                                           'ip', host(p_client_ip));
+  context := crm_private.request_context(context, user_id, p_client_ip, session_id, api_token_id);
   ok := true;
   reason := 'ok';
 end
@@ -300,8 +319,7 @@ begin
   ok := context is not null;
   reason := case when ok then 'ok' else 'user_disabled' end;
   if ok then
-    context := context || jsonb_build_object('session_id', p_session_id, 'api_token_id', null,
-                                             'ip', host(p_client_ip));
+    context := crm_private.request_context(context, p_user_id, p_client_ip, p_session_id, null);
   end if;
 end
 $$;
@@ -345,3 +363,5 @@ grant execute on function
   crm_api.authorize_request(bytea, inet), crm_api.authorize_user(bigint, inet, bigint),
   crm_api.begin_request(bytea, inet), crm_api.begin_request_as(bigint, inet, bigint)
   to crm_authenticator;
+
+revoke execute on all functions in schema crm_private, crm_api, audit from public;

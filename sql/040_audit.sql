@@ -289,3 +289,5 @@ grant execute on function audit.record_event(text, jsonb, text, bigint, inet) to
 grant execute on function audit.seal(int), audit.chain_head(), audit.verify_head(bigint, text)
   to crm_authenticator, crm_user;
 grant execute on function audit.verify(bigint) to crm_authenticator, crm_user;
+
+revoke execute on all functions in schema crm_private, crm_api, audit from public;

@@ -8,13 +8,13 @@
 --
 -- Policy shape for entity E, action A (generated, never copied by hand):
 --   ( ( (select rls_all(E,A))
---       or territory_id  = any ((select rls_territories(E,A)))   -- [] unless scope >= territory
---       or department_id = any ((select rls_departments(E,A)))   -- [] unless scope >= department
+--       or territory_id  = any ((select rls_territories(E,A))::bigint[])   -- [] unless scope >= territory
+--       or department_id = any ((select rls_departments(E,A))::bigint[])   -- [] unless scope >= department
 --       or owner_id      = (select rls_own(E,A))                 -- null unless scope >= own
 --       or responsible_id = (select rls_own(E,A)) )
 --     and (not is_private or (select rls_private()) or owner_id = (select rls_uid())) )  -- if private column
---   or id = any ((select rls_shared(E, 'read'|'write')))                     -- shares (read/update only)
---   or client_id = any ((select rls_shared('client', ...)))                 -- parent's shares, if declared
+--   or id = any ((select rls_shared(E, 'read'|'write'))::bigint[])                  -- shares (read/update only)
+--   or client_id = any ((select rls_shared('client', ...))::bigint[])              -- parent's shares, if declared
 -- Every helper is a one-time initPlan per statement; each arm compares an indexed column with
 -- a constant or an array, so the planner can use an index (or a BitmapOr of them).
 --   SELECT  : using  pred(read,   shares read|write)            to crm_user, crm_bi
@@ -363,3 +363,5 @@ create trigger role_permissions_end_sessions after insert or update or delete on
   for each row execute function crm_private.on_permission_change();
 create trigger roles_end_sessions after update of can_access_private, is_admin, login_weekdays, login_from, login_to
   on crm.roles for each row execute function crm_private.on_permission_change();
+
+revoke execute on all functions in schema crm_private, crm_api, audit from public;

@@ -181,3 +181,5 @@ select crm_private.secure_table('crm.contacts', entity => 'contact', private_col
                                 parent_column => 'client_id', parent_entity => 'client');
 select crm_private.secure_table('crm.deals', entity => 'deal');
 select crm_private.secure_table('crm.tasks', entity => 'task', own_columns => '{owner_id,assignee_id}');
+
+revoke execute on all functions in schema crm_private, crm_api, audit from public;
