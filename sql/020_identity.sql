@@ -23,8 +23,10 @@ create index territories_parent_idx on crm.territories (parent_id);
 create unique index territories_name_uq on crm.territories (coalesce(parent_id, 0), lower(name));
 
 -- Trees must stay trees: refuse a move that makes a node its own ancestor.
+-- Trigger functions that name crm_private objects are SECURITY DEFINER: they run for
+-- crm_user, which has no USAGE on crm_private.
 create function crm_private.tree_no_cycle() returns trigger
-  language plpgsql as $$
+  language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 declare
   found boolean;
 begin
@@ -69,7 +71,7 @@ create unique index users_login_uq on crm.users (lower(login));
 create index users_department_idx on crm.users (department_id);
 
 create function crm_private.users_before_write() returns trigger
-  language plpgsql as $$
+  language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 begin
   if not crm_private.is_valid_time_zone(new.time_zone) then
     raise exception 'unknown time zone "%" (an IANA name such as Europe/Moscow is expected)', new.time_zone

@@ -105,6 +105,9 @@ begin
            'scopes', coalesce((select jsonb_object_agg(p.entity || '.' || p.action, crm_private.scope_rank(p.scope))
                                  from crm_private.effective_permissions(u.id) p
                                 where p.scope > 'none'), '{}'::jsonb),
+           'denied', coalesce((select jsonb_agg(o.entity || '.' || o.action order by o.entity, o.action)
+                                 from crm.user_permission_overrides o
+                                where o.user_id = u.id and o.effect = 'deny'), '[]'::jsonb),
            'departments', crm_private.department_subtree(u.department_id)::text,
            'territories', crm_private.user_territory_subtree(u.id)::text,
            'private', coalesce((select bool_or(ro.can_access_private) from crm.user_roles ur
@@ -173,21 +176,27 @@ create function crm_private.rls_admin() returns boolean
   return coalesce((crm_private.context() ->> 'admin')::boolean, false);
 
 -- Ids of rows of an entity shared with the acting user ('read' includes 'write' shares).
-create function crm_private.rls_shared(p_entity text, p_access text) returns bigint[]
+-- p_for_entity: the entity the policy protects (a client share opens contacts); a personal
+-- denial of that entity's action (read, or update for 'write') wins over shares too.
+create function crm_private.rls_shared(p_entity text, p_access text, p_for_entity text default null)
+  returns bigint[]
   language sql stable security definer set search_path = pg_catalog, pg_temp
   begin atomic
     select coalesce(array_agg(s.row_id), '{}')
     from crm.shares s
     where s.user_id = crm_private.rls_uid()
       and s.entity = p_entity
-      and (s.access = 'write' or p_access = 'read');
+      and (s.access = 'write' or p_access = 'read')
+      and not coalesce(crm_private.context() -> 'denied'
+                       ? (coalesce(p_for_entity, p_entity) || '.' || case when p_access = 'write' then 'update' else 'read' end),
+                       false);
   end;
 
 grant execute on function
   crm_private.context(), crm_private.rls_uid(), crm_private.rls_rank(text, text),
   crm_private.rls_all(text, text), crm_private.rls_territories(text, text),
   crm_private.rls_departments(text, text), crm_private.rls_own(text, text),
-  crm_private.rls_private(), crm_private.rls_admin(), crm_private.rls_shared(text, text),
+  crm_private.rls_private(), crm_private.rls_admin(), crm_private.rls_shared(text, text, text),
   crm_private.scope_rank(crm.scope)
   to crm_user, crm_bi;
 

@@ -80,14 +80,17 @@ create function audit.canonical(e audit.log, p_seq bigint) returns bytea
 create function audit.forbid_change() returns trigger
   language plpgsql as $$
 begin
-  if tg_op = 'UPDATE' and tg_table_name = 'log'
-     and old.seq is null and new.seq is not null
-     and (to_jsonb(old) - '{seq,prev_hash,hash}'::text[]) = (to_jsonb(new) - '{seq,prev_hash,hash}'::text[]) then
-    return new;                                     -- sealing a fresh entry
-  end if;
-  if tg_op = 'UPDATE' and tg_table_name = 'chain_head'
-     and new.last_seq >= old.last_seq then
-    return new;                                     -- advancing the head
+  if tg_op = 'UPDATE' then
+    if tg_table_name = 'log' then
+      if old.seq is null and new.seq is not null
+         and (to_jsonb(old) - '{seq,prev_hash,hash}'::text[]) = (to_jsonb(new) - '{seq,prev_hash,hash}'::text[]) then
+        return new;                                 -- sealing a fresh entry
+      end if;
+    elsif tg_table_name = 'chain_head' then
+      if new.last_seq >= old.last_seq then
+        return new;                                 -- advancing the head
+      end if;
+    end if;
   end if;
   raise exception 'audit.% is append-only (% refused)', tg_table_name, tg_op
     using errcode = 'insufficient_privilege';
@@ -102,8 +105,9 @@ create trigger chain_head_append_only before update or delete on audit.chain_hea
 create trigger chain_head_no_truncate before truncate on audit.chain_head
   for each statement execute function audit.forbid_change();
 
--- Internal writer: the acting user, session and IP come from the trusted request context;
--- p_user_id / p_client_ip / p_session_id are used only when there is none (login events).
+-- Internal writer (not executable by any request role): the acting user, session and IP come
+-- from the trusted request context; login events (written by the crm_api login functions,
+-- before any context exists) pass them explicitly and those win.
 create function audit.append(p_action text, p_table text, p_row_id bigint, p_old jsonb, p_new jsonb,
                              p_details jsonb, p_user_id bigint default null,
                              p_client_ip inet default null, p_session_id bigint default null)
@@ -115,12 +119,12 @@ declare
 begin
   insert into audit.log (user_id, db_role, login_role, session_id, api_token_id, client_ip,
                          table_name, row_id, action, old_values, new_values, details)
-  values (coalesce((ctx ->> 'uid')::bigint, p_user_id),
+  values (coalesce(p_user_id, (ctx ->> 'uid')::bigint),
           coalesce(nullif(current_setting('role'), 'none'), session_user),
           session_user,
-          coalesce((ctx ->> 'session_id')::bigint, p_session_id),
-          (ctx ->> 'api_token_id')::bigint,
-          coalesce((ctx ->> 'ip')::inet, p_client_ip),
+          coalesce(p_session_id, (ctx ->> 'session_id')::bigint),
+          case when p_user_id is null then (ctx ->> 'api_token_id')::bigint end,
+          coalesce(p_client_ip, (ctx ->> 'ip')::inet),
           p_table, p_row_id, p_action, p_old, p_new, p_details)
   returning id into new_id;
   return new_id;
@@ -175,7 +179,7 @@ begin
     raise exception 'not an audit event: %', p_action using errcode = 'invalid_parameter_value';
   end if;
   return audit.append(p_action, p_table, p_row_id, null, null, coalesce(p_details, '{}'),
-                      null, p_client_ip, null);
+                      null, case when crm_private.context() is null then p_client_ip end, null);
 end
 $$;
 
@@ -187,7 +191,7 @@ declare
   cur_seq bigint;
   cur_hash bytea;
   next_hash bytea;
-  last_id bigint;
+  v_last_id bigint;
   n bigint := 0;
 begin
   -- Serialises sealers only. Statements below take fresh snapshots (READ COMMITTED), so they
@@ -200,12 +204,12 @@ begin
     next_hash := sha256(cur_hash || audit.canonical(e, cur_seq));
     update audit.log set seq = cur_seq, prev_hash = cur_hash, hash = next_hash where id = e.id;
     cur_hash := next_hash;
-    last_id := e.id;
+    v_last_id := e.id;
     n := n + 1;
   end loop;
   if n > 0 then
     update audit.chain_head
-       set last_seq = cur_seq, last_hash = cur_hash, last_id = seal.last_id, sealed_at = now();
+       set last_seq = cur_seq, last_hash = cur_hash, last_id = v_last_id, sealed_at = now();
   end if;
   return n;
 end

@@ -137,10 +137,11 @@ begin
                      result, p_private_column, p_own_columns[1]);
   end if;
   if p_share_access is not null then
-    result := result || format(' or id = any ((select crm_private.rls_shared(%L, %L))::bigint[])', p_entity, p_share_access);
+    result := result || format(' or id = any ((select crm_private.rls_shared(%L, %L, %L))::bigint[])',
+                               p_entity, p_share_access, p_entity);
     if p_parent_column is not null then
-      result := result || format(' or %I = any ((select crm_private.rls_shared(%L, %L))::bigint[])',
-                                 p_parent_column, p_parent_entity, p_share_access);
+      result := result || format(' or %I = any ((select crm_private.rls_shared(%L, %L, %L))::bigint[])',
+                                 p_parent_column, p_parent_entity, p_share_access, p_entity);
     end if;
   end if;
   return result;
