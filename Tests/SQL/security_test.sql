@@ -906,18 +906,21 @@ set sectest.bi_tasks = :'bi_tasks';
 set sectest.bi_contacts = :'bi_contacts';
 \set QUIET 1
 set client_min_messages = warning;
-create temp table bi_seen as
-  select 'clients' t, coalesce(array_agg(id order by id), '{}') ids from crm.clients
-  union all select 'deals', coalesce(array_agg(id order by id), '{}') from crm.deals
-  union all select 'tasks', coalesce(array_agg(id order by id), '{}') from crm.tasks
-  union all select 'contacts', coalesce(array_agg(id order by id), '{}') from crm.contacts;
-do $$ begin
-  assert (select ids from bi_seen where t = 'clients') = current_setting('sectest.bi_clients')::bigint[],
-    'BI clients: ' || (select ids::text from bi_seen where t = 'clients') || ' expected ' || current_setting('sectest.bi_clients');
-  assert (select ids from bi_seen where t = 'deals') = current_setting('sectest.bi_deals')::bigint[], 'BI deals';
-  assert (select ids from bi_seen where t = 'tasks') = current_setting('sectest.bi_tasks')::bigint[], 'BI tasks';
-  assert (select ids from bi_seen where t = 'contacts') = current_setting('sectest.bi_contacts')::bigint[], 'BI contacts';
+do $$
+declare
+  got bigint[];
+begin
+  select coalesce(array_agg(id order by id), '{}') into got from crm.clients;
+  assert got = current_setting('sectest.bi_clients')::bigint[],
+    format('BI clients %s, expected %s', got, current_setting('sectest.bi_clients'));
+  select coalesce(array_agg(id order by id), '{}') into got from crm.deals;
+  assert got = current_setting('sectest.bi_deals')::bigint[], 'BI deals ' || got::text;
+  select coalesce(array_agg(id order by id), '{}') into got from crm.tasks;
+  assert got = current_setting('sectest.bi_tasks')::bigint[], 'BI tasks ' || got::text;
+  select coalesce(array_agg(id order by id), '{}') into got from crm.contacts;
+  assert got = current_setting('sectest.bi_contacts')::bigint[], 'BI contacts ' || got::text;
   assert cardinality(current_setting('sectest.bi_deals')::bigint[]) > 0;
+  assert current_setting('transaction_read_only') = 'on', 'BI sessions default to read-only';
 end $$;
 -- impersonation attempts: settings a BI tool can change
 set crm.context = :'director_context';
