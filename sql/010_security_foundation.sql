@@ -47,13 +47,16 @@ create schema if not exists crm;
 create schema if not exists crm_api;
 create schema if not exists crm_private;
 create schema if not exists audit;
+create schema if not exists reports;   -- report views (security_invoker, see crm_private.secure_view)
 
 revoke all on schema crm_private from public;
 revoke all on schema crm_api from public;
 revoke all on schema audit from public;
 revoke all on schema crm from public;
 
+revoke all on schema reports from public;
 grant usage on schema crm to crm_user, crm_bi;
+grant usage on schema reports to crm_user, crm_bi;
 grant usage on schema crm_api to crm_user, crm_authenticator;
 grant usage on schema audit to crm_user, crm_authenticator;
 

@@ -5,15 +5,36 @@
 --     select * from crm_api.begin_request($1::bytea /* sha256(token) */, $2::inet /* client ip */);
 -- It checks the session (or API token), then sets, with set_config(..., true):
 --     crm.context = {"uid", "session_id", "api_token_id", "ip", "scopes": {"deal.read": 3, ...},
---                    "departments": "{..}", "territories": "{..}", "private", "admin"}
+--                    "denied": [...], "departments": "{..}", "territories": "{..}", "private",
+--                    "admin", "admin_network", "export_network"}
+--     crm.context_sig = its signature (see "Trust")
 --     role        = crm_user
 -- and returns (ok, reason, user_id, session_id, api_token_id). When ok is false nothing is set:
 -- the connection stays crm_authenticator, which can read no table.
 --
 -- Trust: crm.context is trusted only when session_user is crm_authenticator (the server's
--- own login, whose SQL is the server's). Any other login (a BI tool) may SET crm.context to
--- anything it likes: for those, the context is recomputed from crm_private.bi_logins by the
--- login's database role (session_user), and the setting is ignored.
+-- own login), and only with a valid crm.context_sig: sha256 over a secret key (readable by
+-- the owner only), the backend pid, the transaction start time and the context. So SQL run
+-- by the server after begin_request cannot widen or forge its context (a Swift bug that sets
+-- crm.context sees nothing: fail closed), and a context is worthless in another transaction.
+-- Any other login (a BI tool) may SET crm.* to anything it likes: for those the context is
+-- recomputed from crm_private.bi_logins by the login's database role (session_user) and
+-- the settings are ignored.
+
+create table crm_private.context_key (
+  id boolean primary key default true check (id),
+  key bytea not null
+);
+insert into crm_private.context_key (key)
+  values (sha256(convert_to(gen_random_uuid()::text || gen_random_uuid()::text || gen_random_uuid()::text, 'UTF8')));
+
+create function crm_private.sign_context(p_context text) returns text
+  language sql stable security definer set search_path = pg_catalog, pg_temp
+  begin atomic
+    select encode(sha256(k.key || sha256(k.key || convert_to(
+             pg_backend_pid()::text || '|' || extract(epoch from now())::text || '|' || p_context, 'UTF8'))), 'hex')
+    from crm_private.context_key k;
+  end;
 
 -- Department subtree of a department (itself included).
 create function crm_private.department_subtree(p_root bigint) returns bigint[]
@@ -124,9 +145,14 @@ create function crm_private.context() returns jsonb
   language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
 declare
   bi_user bigint;
+  ctx text;
 begin
   if session_user = 'crm_authenticator' then
-    return nullif(current_setting('crm.context', true), '')::jsonb;
+    ctx := nullif(current_setting('crm.context', true), '');
+    if ctx is null or current_setting('crm.context_sig', true) is distinct from crm_private.sign_context(ctx) then
+      return null;
+    end if;
+    return ctx::jsonb;
   end if;
   select b.user_id into bi_user from crm_private.bi_logins b where b.role_name = session_user;
   if bi_user is null then
@@ -241,7 +267,7 @@ $$;
 -- only crm_authenticator may execute it (through begin_request).
 create function crm_api.authorize_request(p_token_hash bytea, p_client_ip inet,
     out ok boolean, out reason text, out user_id bigint, out session_id bigint,
-    out api_token_id bigint, out context jsonb)
+    out api_token_id bigint, out context text, out signature text)
   language plpgsql volatile security definer set search_path = pg_catalog, pg_temp as $$
 declare
   cfg crm_private.config;
@@ -292,7 +318,7 @@ begin
     end if;
   end if;
 
-  context := crm_private.compute_context(user_id);
+  context := crm_private.compute_context(user_id)::text;
   if context is null then
     if session_id is not null then
       update crm_private.sessions set ended_at = now(), end_reason = 'user_disabled' where id = session_id;
@@ -313,7 +339,8 @@ begin
      where id = api_token_id and (last_used_at is null or last_used_at < now() - cfg.session_touch_interval);
   end if;
 
-  context := crm_private.request_context(context, user_id, p_client_ip, session_id, api_token_id);
+  context := crm_private.request_context(context::jsonb, user_id, p_client_ip, session_id, api_token_id)::text;
+  signature := crm_private.sign_context(context);
   ok := true;
   reason := 'ok';
 end
@@ -321,14 +348,15 @@ $$;
 
 -- Internal jobs (reminders, webhooks, 1C exchange) act as a user without a token.
 create function crm_api.authorize_user(p_user_id bigint, p_client_ip inet, p_session_id bigint,
-    out ok boolean, out reason text, out context jsonb)
+    out ok boolean, out reason text, out context text, out signature text)
   language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
 begin
-  context := crm_private.compute_context(p_user_id);
+  context := crm_private.compute_context(p_user_id)::text;
   ok := context is not null;
   reason := case when ok then 'ok' else 'user_disabled' end;
   if ok then
-    context := crm_private.request_context(context, p_user_id, p_client_ip, p_session_id, null);
+    context := crm_private.request_context(context::jsonb, p_user_id, p_client_ip, p_session_id, null)::text;
+    signature := crm_private.sign_context(context);
   end if;
 end
 $$;
@@ -347,7 +375,8 @@ begin
   ok := a.ok; reason := a.reason; user_id := a.user_id;
   session_id := a.session_id; api_token_id := a.api_token_id;
   if a.ok then
-    perform set_config('crm.context', a.context::text, true),
+    perform set_config('crm.context', a.context, true),
+            set_config('crm.context_sig', a.signature, true),
             set_config('role', 'crm_user', true);
   end if;
 end
@@ -362,7 +391,8 @@ begin
   a := crm_api.authorize_user(p_user_id, p_client_ip, p_session_id);
   ok := a.ok; reason := a.reason;
   if a.ok then
-    perform set_config('crm.context', a.context::text, true),
+    perform set_config('crm.context', a.context, true),
+            set_config('crm.context_sig', a.signature, true),
             set_config('role', 'crm_user', true);
   end if;
 end

@@ -218,6 +218,21 @@ begin
 end
 $$;
 
+-- Views (reports.*, crm.*): security_invoker so the caller's policies apply, SELECT for
+-- crm_user and crm_bi, nothing for PUBLIC.
+--   select crm_private.secure_view('reports.sales_funnel');
+create function crm_private.secure_view(p_view regclass) returns void
+  language plpgsql as $$
+begin
+  if (select relkind from pg_class where oid = p_view) <> 'v' then
+    raise exception 'secure_view: % is not a view (materialized views cannot carry row level security)', p_view;
+  end if;
+  execute format('alter view %s set (security_invoker = true)', p_view);
+  execute format('revoke all on %s from public', p_view);
+  execute format('grant select on %s to crm_user, crm_bi', p_view);
+end
+$$;
+
 -- Identity tables: readable by everybody signed in ('all'), by admins and the user the row is
 -- about ('self', needs user_id), or by admins only ('admin'); written by admins only.
 -- p_hidden: columns crm_user/crm_bi may neither read nor write (e.g. password_hash).

@@ -552,6 +552,13 @@ begin
   exception when insufficient_privilege then ok := false;
   end;
   assert not ok, 'crm_user cannot switch identity inside a request';
+  -- SQL run in a request cannot forge or widen its context: a changed context fails closed
+  perform sectest.act('junior.msk');
+  assert (select count(*) from crm.deals) > 0;
+  perform set_config('crm.context', jsonb_set(current_setting('crm.context')::jsonb, '{scopes,deal.read}', '4')::text, true);
+  assert (select count(*) from crm.deals) = 0, 'a forged context must see nothing';
+  perform sectest.act('junior.msk');
+  assert (select count(*) from crm.deals) > 0;
   begin
     update audit.log set action = 'insert' where id = 1;
     ok := true;
