@@ -890,6 +890,8 @@ begin
 end $$;
 
 \echo '== BI login: sees exactly its user''s rows, cannot write, cannot impersonate'
+create view reports.sectest_deal_amounts as select id, amount from crm.deals;
+select crm_private.secure_view('reports.sectest_deal_amounts');
 select 'bi_sectest_' || pg_backend_pid() as bi_login \gset
 select sectest.uid('manager.msk') as bi_uid \gset
 select crm_private.create_bi_login(:'bi_login', :bi_uid, 'correct horse battery staple');
@@ -927,6 +929,8 @@ begin
   select coalesce(array_agg(id order by id), '{}') into got from crm.contacts;
   assert got = current_setting('sectest.bi_contacts')::bigint[], 'BI contacts ' || got::text;
   assert cardinality(current_setting('sectest.bi_deals')::bigint[]) > 0;
+  select coalesce(array_agg(id order by id), '{}') into got from reports.sectest_deal_amounts;
+  assert got = current_setting('sectest.bi_deals')::bigint[], 'BI through a report view ' || got::text;
   assert current_setting('transaction_read_only') = 'on', 'BI sessions default to read-only';
 end $$;
 -- impersonation attempts: settings a BI tool can change
@@ -1082,5 +1086,6 @@ begin
   assert problems is null, 'self-check: ' || problems;
 end $$;
 
+drop view reports.sectest_deal_amounts;
 drop schema sectest cascade;
 \echo 'ALL SECURITY TESTS PASSED'
