@@ -30,10 +30,26 @@ begin
   if not exists (select 1 from pg_roles where rolname = 'crm_authenticator') then
     create role crm_authenticator login noinherit;
   end if;
-  -- The attributes matter more than the existence: enforce them every time.
-  alter role crm_authenticator login noinherit nosuperuser nocreatedb nocreaterole nobypassrls;
-  alter role crm_user nologin nosuperuser nocreatedb nocreaterole nobypassrls;
-  alter role crm_bi nologin nosuperuser nocreatedb nocreaterole nobypassrls;
+  -- The attributes matter more than the existence: enforce them, but only when they are
+  -- wrong (naming SUPERUSER/BYPASSRLS in ALTER ROLE needs a superuser, even to switch them off).
+  if exists (select 1 from pg_roles where rolname = 'crm_authenticator'
+              and (rolsuper or rolbypassrls or rolreplication)) then
+    alter role crm_authenticator nosuperuser nobypassrls noreplication;
+  end if;
+  if exists (select 1 from pg_roles where rolname = 'crm_authenticator'
+              and (not rolcanlogin or rolinherit or rolcreatedb or rolcreaterole)) then
+    alter role crm_authenticator login noinherit nocreatedb nocreaterole;
+  end if;
+  if exists (select 1 from pg_roles where rolname in ('crm_user', 'crm_bi')
+              and (rolsuper or rolbypassrls or rolreplication)) then
+    alter role crm_user nosuperuser nobypassrls noreplication;
+    alter role crm_bi nosuperuser nobypassrls noreplication;
+  end if;
+  if exists (select 1 from pg_roles where rolname in ('crm_user', 'crm_bi')
+              and (rolcanlogin or rolcreatedb or rolcreaterole)) then
+    alter role crm_user nologin nocreatedb nocreaterole;
+    alter role crm_bi nologin nocreatedb nocreaterole;
+  end if;
   if not exists (
     select 1 from pg_auth_members m
     where m.roleid = 'crm_user'::regrole and m.member = 'crm_authenticator'::regrole
