@@ -1,0 +1,2 @@
+-- The server's periodic sealer, running concurrently with the writers.
+select audit.seal();

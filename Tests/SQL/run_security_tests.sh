@@ -1,0 +1,17 @@
+#!/bin/sh
+# Creates a fresh database in a running cluster, applies sql/*.sql in order (each file in one
+# transaction, as the migration runner does) and runs Tests/SQL/security_test.sql.
+# Connection: the usual libpq environment (PGHOST, PGPORT, PGUSER = a superuser).
+#   PGHOST=/tmp/sec PGUSER=crm Tests/SQL/run_security_tests.sh [database-name]
+set -eu
+cd "$(dirname "$0")/../.."
+db="${1:-crm_security_test_$$}"
+psql -X -q -d postgres -v ON_ERROR_STOP=1 -c "drop database if exists \"$db\"" -c "create database \"$db\""
+for f in sql/*.sql; do
+  psql -X -q -d "$db" -v ON_ERROR_STOP=1 -1 -f "$f" > /dev/null
+done
+if psql -X -d "$db" -v ON_ERROR_STOP=1 -f Tests/SQL/security_test.sql; then status=0; else status=$?; fi
+if [ "${KEEP_DB:-}" = "" ]; then
+  psql -X -q -d postgres -c "drop database \"$db\"" || true
+fi
+exit $status
