@@ -111,7 +111,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SchemaMigrationsTests",
-            dependencies: ["SchemaMigrations", "PostgresClient", "TestSupport"],
+            dependencies: ["SchemaMigrations", "PostgresClient", "EmbeddedPostgres", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

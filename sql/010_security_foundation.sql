@@ -19,43 +19,56 @@
 --                call or even name anything here from SQL it writes itself).
 --   audit        the append-only, hash-chained audit log.
 
+-- Roles are cluster-global: databases of one cluster migrating at the same moment (the test
+-- suite does) can race between the existence check and CREATE/GRANT. The block is retried.
 do $$
+declare
+  attempt int := 0;
 begin
-  if not exists (select 1 from pg_roles where rolname = 'crm_user') then
-    create role crm_user nologin noinherit;
-  end if;
-  if not exists (select 1 from pg_roles where rolname = 'crm_bi') then
-    create role crm_bi nologin;
-  end if;
-  if not exists (select 1 from pg_roles where rolname = 'crm_authenticator') then
-    create role crm_authenticator login noinherit;
-  end if;
-  -- The attributes matter more than the existence: enforce them, but only when they are
-  -- wrong (naming SUPERUSER/BYPASSRLS in ALTER ROLE needs a superuser, even to switch them off).
-  if exists (select 1 from pg_roles where rolname = 'crm_authenticator'
-              and (rolsuper or rolbypassrls or rolreplication)) then
-    alter role crm_authenticator nosuperuser nobypassrls noreplication;
-  end if;
-  if exists (select 1 from pg_roles where rolname = 'crm_authenticator'
-              and (not rolcanlogin or rolinherit or rolcreatedb or rolcreaterole)) then
-    alter role crm_authenticator login noinherit nocreatedb nocreaterole;
-  end if;
-  if exists (select 1 from pg_roles where rolname in ('crm_user', 'crm_bi')
-              and (rolsuper or rolbypassrls or rolreplication)) then
-    alter role crm_user nosuperuser nobypassrls noreplication;
-    alter role crm_bi nosuperuser nobypassrls noreplication;
-  end if;
-  if exists (select 1 from pg_roles where rolname in ('crm_user', 'crm_bi')
-              and (rolcanlogin or rolcreatedb or rolcreaterole)) then
-    alter role crm_user nologin nocreatedb nocreaterole;
-    alter role crm_bi nologin nocreatedb nocreaterole;
-  end if;
-  if not exists (
-    select 1 from pg_auth_members m
-    where m.roleid = 'crm_user'::regrole and m.member = 'crm_authenticator'::regrole
-  ) then
-    grant crm_user to crm_authenticator;
-  end if;
+  loop
+    attempt := attempt + 1;
+    begin
+        if not exists (select 1 from pg_roles where rolname = 'crm_user') then
+          create role crm_user nologin noinherit;
+        end if;
+        if not exists (select 1 from pg_roles where rolname = 'crm_bi') then
+          create role crm_bi nologin;
+        end if;
+        if not exists (select 1 from pg_roles where rolname = 'crm_authenticator') then
+          create role crm_authenticator login noinherit;
+        end if;
+        -- The attributes matter more than the existence: enforce them, but only when they are
+        -- wrong (naming SUPERUSER/BYPASSRLS in ALTER ROLE needs a superuser, even to switch them off).
+        if exists (select 1 from pg_roles where rolname = 'crm_authenticator'
+                    and (rolsuper or rolbypassrls or rolreplication)) then
+          alter role crm_authenticator nosuperuser nobypassrls noreplication;
+        end if;
+        if exists (select 1 from pg_roles where rolname = 'crm_authenticator'
+                    and (not rolcanlogin or rolinherit or rolcreatedb or rolcreaterole)) then
+          alter role crm_authenticator login noinherit nocreatedb nocreaterole;
+        end if;
+        if exists (select 1 from pg_roles where rolname in ('crm_user', 'crm_bi')
+                    and (rolsuper or rolbypassrls or rolreplication)) then
+          alter role crm_user nosuperuser nobypassrls noreplication;
+          alter role crm_bi nosuperuser nobypassrls noreplication;
+        end if;
+        if exists (select 1 from pg_roles where rolname in ('crm_user', 'crm_bi')
+                    and (rolcanlogin or rolcreatedb or rolcreaterole)) then
+          alter role crm_user nologin nocreatedb nocreaterole;
+          alter role crm_bi nologin nocreatedb nocreaterole;
+        end if;
+        if not exists (
+          select 1 from pg_auth_members m
+          where m.roleid = 'crm_user'::regrole and m.member = 'crm_authenticator'::regrole
+        ) then
+          grant crm_user to crm_authenticator;
+        end if;
+      exit;
+    exception when unique_violation or duplicate_object or internal_error then
+      if attempt >= 10 then raise; end if;
+      perform pg_sleep(0.05 * attempt);
+    end;
+  end loop;
 end
 $$;
 
