@@ -26,6 +26,28 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // C bindings for libcrypto (libssl-dev): PBKDF2, SHA-256, random bytes.
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        // Passwords (PBKDF2-HMAC-SHA256) and session/API tokens. Knows nothing of the database.
+        .target(
+            name: "Credentials",
+            dependencies: ["CLibCrypto"],
+            swiftSettings: swiftSettings
+        ),
+        // Who is acting: logins, sessions, the per-request database context, client addresses.
+        .target(
+            name: "AccessControl",
+            dependencies: [
+                "Credentials", "PostgresClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The libpq layer: connections, queries, decoding, pool, LISTEN/NOTIFY, COPY.
         // Knows nothing of HTTP or of the CRM.
         .target(
@@ -68,7 +90,7 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "PostgresClient",
+                "PostgresClient", "AccessControl",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -78,7 +100,7 @@ let package = Package(
         .target(
             name: "CRMServer",
             dependencies: [
-                "PostgresClient", "EmbeddedPostgres", "SchemaMigrations", "AdminConsole", "HTTPAPI",
+                "PostgresClient", "EmbeddedPostgres", "SchemaMigrations", "AdminConsole", "HTTPAPI", "AccessControl",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -102,6 +124,11 @@ let package = Package(
             name: "TestSupport",
             dependencies: ["EmbeddedPostgres", "PostgresClient", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CredentialsTests",
+            dependencies: ["Credentials"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

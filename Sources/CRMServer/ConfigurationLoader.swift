@@ -1,3 +1,4 @@
+import AccessControl
 import Foundation
 import Logging
 
@@ -17,6 +18,7 @@ public struct ConfigurationLoader: Sendable {
         case sqlDir = "sql-dir"
         case postgresBin = "postgres-bin"
         case logLevel = "log-level"
+        case trustedProxies = "trusted-proxies"
 
         /// `CRM_DATABASE_URL` for `database-url`.
         public var environmentName: String { "CRM_" + rawValue.uppercased().replacingOccurrences(of: "-", with: "_") }
@@ -83,6 +85,12 @@ public struct ConfigurationLoader: Sendable {
             configuration.sqlDirectory = value.isEmpty ? nil : value
         case .postgresBin:
             configuration.postgresBinDirectory = value.isEmpty ? nil : value
+        case .trustedProxies:
+            let networks = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if let bad = networks.first(where: { IPNetwork($0) == nil }) {
+                throw ConfigurationError("\(origin) has '\(bad)', which is not an IP address or CIDR network")
+            }
+            configuration.trustedProxies = networks
         case .logLevel:
             guard let level = Logger.Level(rawValue: value.lowercased()) else {
                 let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")

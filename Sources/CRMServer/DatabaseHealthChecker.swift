@@ -8,7 +8,7 @@ struct DatabaseHealthChecker: HealthChecking {
     func checkDatabase() async -> HealthReport.Database {
         do {
             let rows = try await pool.query(
-                "select case when to_regclass('public.schema_migrations') is null then null else (select max(version) from public.schema_migrations) end")
+                "select crm_api.schema_version()")
             return HealthReport.Database(reachable: true, schemaVersion: try rows.first?.decode(Int?.self, at: 0) ?? nil)
         } catch let error as PostgresError {
             return HealthReport.Database(reachable: false, schemaVersion: nil, error: error.kind == .busy ? "busy" : "unreachable")

@@ -1,8 +1,11 @@
+import AccessControl
 import AdminConsole
+import Credentials
 import HTTPAPI
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import PostgresClient
 import ServiceLifecycle
 import UnixSignals
@@ -18,16 +21,30 @@ public final class ServerApplication: Sendable {
     /// Where the admin console listens, once bound.
     public let consoleAddress = ListeningAddress()
 
+    /// Logs users in and out.
+    public let authenticator: Authenticator
+    /// Runs work as a CRM user under the database's rules.
+    public let database: UserDatabase
+
     let console: AdminConsoleServer
+    let hashingThreads: NIOThreadPool
     let logger: Logger
 
+    /// `conninfo` is the configured (owner) database; the pool logs in as `crm_authenticator`.
     public init(configuration: ServerConfiguration, conninfo: String, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
         self.pool = PostgresPool(
             configuration: .init(
-                conninfo: conninfo, size: configuration.poolSize, acquireTimeout: configuration.poolAcquireTimeout),
+                conninfo: AuthenticatorConninfo.make(from: conninfo), size: configuration.poolSize,
+                acquireTimeout: configuration.poolAcquireTimeout),
             logger: logger)
+        self.hashingThreads = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
+        hashingThreads.start()
+        self.authenticator = Authenticator(
+            pool: pool, hasher: PasswordHasher(iterations: configuration.passwordIterations), hashingThreads: hashingThreads,
+            logger: logger)
+        self.database = UserDatabase(pool: pool)
         self.console = AdminConsoleServer(
             configuration: ConsoleConfiguration(host: configuration.consoleHost, port: configuration.consolePort),
             commands: ConsoleCommands.make(), logger: logger)
@@ -37,6 +54,12 @@ public final class ServerApplication: Sendable {
     public func run(gracefulShutdownSignals signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
         let group = makeServiceGroup(gracefulShutdownSignals: signals)
         try await group.run()
+    }
+
+    /// Closes the pool and the hashing threads (after the services stopped).
+    public func close() async {
+        await pool.close()
+        try? await hashingThreads.shutdownGracefully()
     }
 
     /// The group of services; run it and call `triggerGracefulShutdown()` to stop.
@@ -66,7 +89,9 @@ public final class ServerApplication: Sendable {
 
     private func makeHTTPApplication() -> some Service {
         let router = APIRouter.build(
-            health: HealthController(checker: DatabaseHealthChecker(pool: pool), version: BuildInfo.version))
+            health: HealthController(checker: DatabaseHealthChecker(pool: pool), version: BuildInfo.version),
+            auth: AuthController(authenticator: authenticator, database: database),
+            clientAddresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies.compactMap(IPNetwork.init)))
         let httpAddress = self.httpAddress
         let logger = self.logger
         let host = configuration.httpHost

@@ -19,6 +19,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// The folder of the PostgreSQL server binaries (found automatically when `nil`).
     public var postgresBinDirectory: String?
     public var logLevel: Logger.Level = .info
+    /// Proxies (CIDR) whose `X-Forwarded-For` is believed; empty: the socket peer is the client.
+    public var trustedProxies: [String] = []
+    /// PBKDF2 iterations for new password hashes (never below the OWASP minimum outside tests).
+    public var passwordIterations: Int = 600_000
 
     public init() {}
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import AccessControl
 import PostgresClient
 
 extension APIError {
@@ -10,6 +11,13 @@ extension APIError {
         switch error {
         case let apiError as APIError:
             return apiError
+        case let access as AccessError:
+            switch access {
+            case .invalidCredentials: return .unauthorized(access.description)
+            case .unauthenticated: return .unauthorized(access.description)
+            case .locked: return .tooManyRequests(access.description)
+            case .loginRefused, .forbidden: return .forbidden(access.description)
+            }
         case let httpError as HTTPError:
             switch httpError.status {
             case .notFound: return .notFound(httpError.body ?? "no such resource")
@@ -24,6 +32,7 @@ extension APIError {
             switch postgresError.kind {
             case .busy: return .databaseBusy
             case .connectionLost: return .databaseUnavailable
+            case .insufficientPrivilege: return .forbidden("not allowed by your role")
             default: return nil
             }
         case is DecodingError:
@@ -44,6 +53,7 @@ extension APIError {
         case .conflict: return .conflict
         case .preconditionFailed: return .preconditionFailed
         case .payloadTooLarge: return .contentTooLarge
+        case .tooManyRequests: return .tooManyRequests
         case .databaseBusy, .databaseUnavailable: return .serviceUnavailable
         }
     }
@@ -59,6 +69,7 @@ extension APIError {
         case .conflict: return "conflict"
         case .preconditionFailed: return "precondition_failed"
         case .payloadTooLarge: return "payload_too_large"
+        case .tooManyRequests: return "too_many_requests"
         case .databaseBusy: return "database_busy"
         case .databaseUnavailable: return "database_unavailable"
         }
@@ -68,7 +79,8 @@ extension APIError {
         switch self {
         case .validation(let fields): return "\(fields.count) field(s) are invalid"
         case .badRequest(let message), .unauthorized(let message), .forbidden(let message), .notFound(let message),
-            .conflict(let message), .preconditionFailed(let message), .payloadTooLarge(let message):
+            .conflict(let message), .preconditionFailed(let message), .payloadTooLarge(let message),
+            .tooManyRequests(let message):
             return message
         case .methodNotAllowed: return "this method is not allowed here"
         case .databaseBusy: return "database busy: try again shortly"

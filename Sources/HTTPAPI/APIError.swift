@@ -13,6 +13,7 @@ public enum APIError: Error, Sendable, Equatable {
     case conflict(String)
     case preconditionFailed(String)
     case payloadTooLarge(String)
+    case tooManyRequests(String)
     /// The database has no free connection right now (503).
     case databaseBusy
     /// The database cannot be reached (503).

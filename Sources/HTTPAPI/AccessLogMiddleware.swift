@@ -20,7 +20,7 @@ public struct AccessLogMiddleware: RouterMiddleware {
             "\(request.method) \(request.uri.path) \(response.status.code)",
             metadata: [
                 "ms": .string(String(format: "%.2f", milliseconds)),
-                "ip": .string(context.peerIP ?? "-"),
+                "ip": .string(context.clientIP),
             ])
         return response
     }

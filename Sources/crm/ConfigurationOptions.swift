@@ -40,6 +40,9 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env CRM_LOG_LEVEL; default info).")
     var logLevel: String?
 
+    @Option(help: "Comma-separated proxies (IP or CIDR) whose X-Forwarded-For is believed (env CRM_TRUSTED_PROXIES; default none).")
+    var trustedProxies: String?
+
     /// Loads the merged configuration.
     func load() throws -> ServerConfiguration {
         var flags: [ConfigurationLoader.Key: String] = [:]
@@ -54,6 +57,7 @@ struct ConfigurationOptions: ParsableArguments {
         flags[.sqlDir] = sqlDir
         flags[.postgresBin] = postgresBin
         flags[.logLevel] = logLevel
+        flags[.trustedProxies] = trustedProxies
         return try ConfigurationLoader(flags: flags, configFile: config).load()
     }
 }

@@ -11,6 +11,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigurationOptions
 
+    @Flag(help: "Install the demo company (departments, territories, roles, ten users, clients, deals) if absent.")
+    var demo = false
+
+    @Option(help: "With --demo: give every demo user this password (else one-time passwords are printed once).")
+    var demoPassword: String?
+
     func run() async throws {
         let configuration: ServerConfiguration
         do {
@@ -29,13 +35,21 @@ struct ServeCommand: AsyncParsableCommand {
         let application = ServerApplication(configuration: configuration, conninfo: prepared.conninfo, logger: logger)
         do {
             _ = try await bootstrap.migrate(conninfo: prepared.conninfo, threadPool: application.pool.threadPool)
+            if demo || demoPassword != nil {
+                let credentials = try await DemoCompany(authenticator: application.authenticator, logger: logger)
+                    .install(ownerConninfo: prepared.conninfo, password: demoPassword, threadPool: application.pool.threadPool)
+                if demoPassword == nil && !credentials.isEmpty {
+                    print("Demo users and their one-time passwords (shown once):")
+                    for credential in credentials { print("  \(credential.login)\t\(credential.password)") }
+                }
+            }
             try await application.run()
         } catch {
-            await application.pool.close()
+            await application.close()
             await DatabaseBootstrap.stop(prepared.startedCluster, logger: logger)
             throw Failure.exit(StartupError.describe(error, configuration: configuration))
         }
-        await application.pool.close()
+        await application.close()
         await DatabaseBootstrap.stop(prepared.startedCluster, logger: logger)
         logger.info("server stopped")
     }

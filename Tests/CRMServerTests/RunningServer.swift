@@ -49,6 +49,7 @@ struct RunningServer {
     func stop() async throws {
         await group.triggerGracefulShutdown()
         try await task.value
+        await application.close()
     }
 
     func get(_ path: String, headers: [String: String] = [:]) async throws -> HTTPTestResponse {

@@ -1055,7 +1055,7 @@ select sectest.uid('director') as director_id \gset
 \setenv PGPORT :PORT
 \setenv PGDATABASE :DBNAME
 \setenv SECTEST_UID :director_id
-\! pgbench -n -U crm_authenticator -c 32 -j 8 -t 50 -D uid=$SECTEST_UID -f Tests/SQL/pgbench_audit_writer.sql@10 -f Tests/SQL/pgbench_audit_rollback.sql@1 -f Tests/SQL/pgbench_audit_seal.sql@1 > /tmp/sectest_pgbench.log 2>&1 && echo 'pgbench ok' || (cat /tmp/sectest_pgbench.log; echo 'pgbench FAILED'; exit 3)
+\! log=$(mktemp); pgbench -n -U crm_authenticator -c 32 -j 8 -t 50 -D uid=$SECTEST_UID -f Tests/SQL/pgbench_audit_writer.sql@10 -f Tests/SQL/pgbench_audit_rollback.sql@1 -f Tests/SQL/pgbench_audit_seal.sql@1 > $log 2>&1 && echo 'pgbench ok' || (cat $log; echo 'pgbench FAILED'); rm -f $log
 select audit.seal() as post_sealed \gset
 do $$
 declare

@@ -1,0 +1,63 @@
+import AccessControl
+import Credentials
+import Logging
+import NIOPosix
+import PostgresClient
+
+/// The demo company (departments, territories, roles, ten users, a few clients and deals),
+/// installed once by `crm serve --demo`. Users get `--demo-password`, or each a one-time
+/// password printed once.
+public struct DemoCompany: Sendable {
+    /// A demo user and the password set for it.
+    public struct Credential: Sendable, Equatable {
+        public let login: String
+        public let password: String
+    }
+
+    let authenticator: Authenticator
+    let logger: Logger
+
+    public init(authenticator: Authenticator, logger: Logger) {
+        self.authenticator = authenticator
+        self.logger = logger
+    }
+
+    /// Installs the company unless it is there. Returns the users' passwords when they were set
+    /// now: on first install, or every time `password` is given.
+    public func install(ownerConninfo: String, password: String?, threadPool: NIOThreadPool) async throws -> [Credential] {
+        let connection = try await PostgresConnection.connect(ownerConninfo, threadPool: threadPool, logger: logger)
+        defer { connection.close() }
+        let installed = try await connection.query("select exists (select 1 from crm.users where lower(login) = 'director')")[0]
+            .decode(Bool.self, at: 0)
+        var users: [(String, Int64)]
+        if installed {
+            guard password != nil else { return [] }
+            users = try await connection.query(
+                "select login, id from crm.users where login = any(\(Self.logins)) order by id"
+            ).map { try $0.decode((String, Int64).self) }
+        } else {
+            users = try await connection.query("select login, user_id from crm_private.install_demo_company()")
+                .map { try $0.decode((String, Int64).self) }
+            logger.notice("demo company installed", metadata: ["users": "\(users.count)"])
+        }
+        var credentials: [Credential] = []
+        for (login, userID) in users {
+            let secret = try password ?? Self.oneTimePassword()
+            let hash = try await authenticator.hash(secret)
+            _ = try await connection.query("update crm.users set password_hash = \(hash) where id = \(userID)")
+            credentials.append(Credential(login: login, password: secret))
+        }
+        return credentials
+    }
+
+    static let logins = [
+        "director", "head.msk", "manager.msk", "junior.msk", "head.spb", "manager.spb", "purchaser", "procurement.head",
+        "accountant", "admin",
+    ]
+
+    /// 12 characters from an alphabet without look-alikes.
+    static func oneTimePassword() throws -> String {
+        let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        return String(try SecureRandom.bytes(12).map { alphabet[Int($0) % alphabet.count] })
+    }
+}

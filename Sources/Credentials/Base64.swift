@@ -1,0 +1,14 @@
+import Foundation
+
+/// Standard and URL-safe base64 without Foundation's surprises on Linux.
+public enum Base64 {
+    public static func encode(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
+
+    public static func decode(_ text: String) -> [UInt8]? { Data(base64Encoded: text).map(Array.init) }
+
+    /// URL-safe, unpadded (for tokens that travel in headers).
+    public static func encodeURL(_ bytes: [UInt8]) -> String {
+        encode(bytes).replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

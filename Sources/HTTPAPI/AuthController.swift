@@ -1,0 +1,73 @@
+import AccessControl
+import Foundation
+import Hummingbird
+import PostgresClient
+
+/// `POST /api/v1/auth/login`, `POST /api/v1/auth/logout`, `GET /api/v1/me`.
+public struct AuthController: Sendable {
+    let authenticator: Authenticator
+    let database: UserDatabase
+
+    public init(authenticator: Authenticator, database: UserDatabase) {
+        self.authenticator = authenticator
+        self.database = database
+    }
+
+    struct LoginRequest: Decodable {
+        var login: String?
+        var password: String?
+    }
+
+    struct LoginResponse: Encodable {
+        var token: String
+        var tokenType = "Bearer"
+        var userID: Int64
+        var sessionID: Int64
+        var expiresAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case token
+            case tokenType = "token_type"
+            case userID = "user_id"
+            case sessionID = "session_id"
+            case expiresAt = "expires_at"
+        }
+    }
+
+    public func register(on router: Router<CRMRequestContext>) {
+        let group = router.group("/api/v1")
+        group.post("/auth/login") { request, context in try await self.login(request, context) }
+        group.post("/auth/logout") { request, context in try await self.logout(request, context) }
+        group.get("/me") { request, context in try await self.me(request, context) }
+    }
+
+    func login(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
+        let body = try await request.decode(as: LoginRequest.self, context: context)
+        var problems: [APIError.FieldError] = []
+        let login = body.login?.trimmingCharacters(in: .whitespaces) ?? ""
+        if login.isEmpty { problems.append(.init(field: "login", message: "required")) }
+        if login.count > 200 { problems.append(.init(field: "login", message: "longer than 200 characters")) }
+        if (body.password ?? "").isEmpty { problems.append(.init(field: "password", message: "required")) }
+        if (body.password ?? "").utf8.count > 1024 { problems.append(.init(field: "password", message: "longer than 1024 bytes")) }
+        guard problems.isEmpty, let password = body.password else { throw APIError.validation(problems) }
+        let userAgent = request.headers[.userAgent].map { String($0.prefix(200)) }
+        let session = try await authenticator.login(login, password: password, clientIP: context.clientIP, userAgent: userAgent)
+        return try JSONResponse.make(
+            LoginResponse(token: session.token.text, userID: session.userID, sessionID: session.sessionID, expiresAt: session.expiresAt))
+    }
+
+    func logout(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
+        guard let token = context.bearerToken(from: request) else { throw AccessError.unauthenticated(reason: "missing_token") }
+        guard try await authenticator.logout(token: token, clientIP: context.clientIP) else {
+            throw AccessError.unauthenticated(reason: "invalid_token")
+        }
+        return Response(status: .noContent)
+    }
+
+    func me(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
+        let json = try await database.withRequest(token: context.bearerToken(from: request), clientIP: context.clientIP) { connection, _ in
+            try await connection.query("select crm_api.me()::text")[0].decode(String.self, at: 0)
+        }
+        return JSONResponse.raw(json)
+    }
+}
