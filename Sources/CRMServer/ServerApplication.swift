@@ -56,6 +56,11 @@ public final class ServerApplication: Sendable {
         try await group.run()
     }
 
+    /// Where the audit chain head is written outside the database.
+    public var auditHeadFile: AuditHeadFile {
+        AuditHeadFile(path: configuration.dataDirectory + "/audit-head.log")
+    }
+
     /// Closes the pool and the hashing threads (after the services stopped).
     public func close() async {
         await pool.close()
@@ -67,6 +72,8 @@ public final class ServerApplication: Sendable {
         let http = makeHTTPApplication()
         let consoleAddress = self.consoleAddress
         let console = self.console
+        let auditSealer = AuditSealer(
+            pool: pool, headFile: auditHeadFile, interval: .seconds(2), headInterval: .seconds(60), logger: logger)
         let consoleWatcher = ListeningWatcher {
             do {
                 let address = try await console.waitUntilListening()
@@ -79,6 +86,7 @@ public final class ServerApplication: Sendable {
             configuration: .init(
                 services: [
                     .init(service: pool),
+                    .init(service: auditSealer),
                     .init(service: console),
                     .init(service: consoleWatcher, successTerminationBehavior: .ignore),
                     .init(service: http),

@@ -12,6 +12,8 @@ struct RunningServer {
     let task: Task<Void, any Error>
     let httpPort: Int
     let consolePort: Int
+    /// The database as its owner (the test cluster's superuser).
+    let ownerConninfo: String
 
     static var sqlDirectory: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../sql").standardized.path
@@ -25,6 +27,8 @@ struct RunningServer {
         configuration.poolSize = poolSize
         configuration.poolAcquireTimeout = .seconds(2)
         configuration.sqlDirectory = sqlDirectory
+        configuration.dataDirectory = FileManager.default.temporaryDirectory.path + "/crm-server-" + UUID().uuidString.prefix(8)
+        configuration.passwordIterations = 1000
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
         let database: String
@@ -42,7 +46,9 @@ struct RunningServer {
         let task = Task { try await group.run() }
         let http = try await application.httpAddress.wait()
         let console = try await application.consoleAddress.wait()
-        return RunningServer(application: application, group: group, task: task, httpPort: http.port, consolePort: console.port)
+        return RunningServer(
+            application: application, group: group, task: task, httpPort: http.port, consolePort: console.port,
+            ownerConninfo: database)
     }
 
     /// Triggers graceful shutdown and waits for every service to stop.

@@ -102,12 +102,14 @@ import TestSupport
 
     @Test func aBusyPoolAnswers503() async throws {
         let server = try await RunningServer.start(poolSize: 1)
+        let (acquired, signal) = AsyncStream<Void>.makeStream()
         let hold = Task {
             try await server.application.pool.withConnection { connection in
+                signal.yield()
                 _ = try await connection.query("select pg_sleep(4)")
             }
         }
-        try await Task.sleep(for: .milliseconds(300))
+        for await _ in acquired { break }
         let response = try await server.get("/health")
         _ = try await hold.value
         try await server.stop()
