@@ -1,6 +1,5 @@
 import ArgumentParser
 import CRMServer
-import NIOPosix
 import PostgresClient
 
 /// `crm audit verify`: checks the audit log's hash chain and the heads recorded outside it.
@@ -15,31 +14,12 @@ struct AuditCommand: ParsableCommand {
         @OptionGroup var options: ConfigurationOptions
 
         func run() async throws {
-            let configuration: ServerConfiguration
-            do {
-                configuration = try options.load()
-            } catch {
-                throw Failure.exit("\(error)")
-            }
-            let logger = LogSetup.bootstrap(level: configuration.logLevel)
-            let bootstrap = DatabaseBootstrap(configuration: configuration, logger: logger)
-            let threads = NIOThreadPool(numberOfThreads: 1)
-            threads.start()
-            var prepared: DatabaseBootstrap.Prepared?
-            let verdict: AuditChain.Verdict
-            do {
-                prepared = try await bootstrap.prepare()
-                let connection = try await PostgresConnection.connect(prepared!.conninfo, threadPool: threads, logger: logger)
+            let verdict = try await DatabaseSession.run(options) { session in
+                let connection = try await PostgresConnection.connect(session.conninfo, threadPool: session.threads, logger: session.logger)
                 defer { connection.close() }
-                let heads = AuditHeadFile(path: configuration.dataDirectory + "/audit-head.log").read()
-                verdict = try await AuditChain.verify(on: connection, recordedHeads: heads)
-            } catch {
-                await DatabaseBootstrap.stop(prepared?.startedCluster, logger: logger)
-                try? await threads.shutdownGracefully()
-                throw Failure.exit("\(error)")
+                let heads = AuditHeadFile(path: session.configuration.dataDirectory + "/audit-head.log").read()
+                return try await AuditChain.verify(on: connection, recordedHeads: heads)
             }
-            await DatabaseBootstrap.stop(prepared?.startedCluster, logger: logger)
-            try? await threads.shutdownGracefully()
             switch verdict {
             case .intact(let entries):
                 print("audit chain intact: \(entries) entries")

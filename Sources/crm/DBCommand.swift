@@ -59,8 +59,8 @@ struct DBCommand: ParsableCommand {
     }
 
     static func cluster(_ options: ConfigurationOptions) throws -> ManagedCluster {
+        let configuration = try options.loadOrExit()
         do {
-            let configuration = try options.load()
             let logger = LogSetup.bootstrap(level: configuration.logLevel)
             return try DatabaseBootstrap(configuration: configuration, logger: logger).makeCluster()
         } catch {

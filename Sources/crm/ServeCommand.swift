@@ -18,12 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
     var demoPassword: String?
 
     func run() async throws {
-        let configuration: ServerConfiguration
-        do {
-            configuration = try options.load()
-        } catch {
-            throw Failure.exit("\(error)")
-        }
+        let configuration = try options.loadOrExit()
         let logger = LogSetup.bootstrap(level: configuration.logLevel)
         let bootstrap = DatabaseBootstrap(configuration: configuration, logger: logger)
         let prepared: DatabaseBootstrap.Prepared
