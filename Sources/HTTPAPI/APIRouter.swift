@@ -13,6 +13,8 @@ public enum APIRouter {
         router.add(middleware: ErrorMiddleware())
         health.register(on: router)
         auth.register(on: router)
+        TokensController(database: auth.database).register(on: router)
+        AuditController(database: auth.database).register(on: router)
         return router
     }
 }
