@@ -29,6 +29,14 @@ import Glibc
         // The private cluster lives under ./.crm and was created there.
         #expect(FileManager.default.fileExists(atPath: folder + "/.crm/pgdata/PG_VERSION"))
 
+        // PostgreSQL restarts under the running server: 503 meanwhile, then 200 again.
+        #expect(try await CRMProcess.run(["db", "stop"], directory: folder).status == 0)
+        let down = try await TestPostgres.runBlocking { try HTTPTestResponse.fetch(port: port, path: "/health") }
+        #expect(down.status == 503)
+        #expect(try await CRMProcess.run(["db", "start"], directory: folder).status == 0)
+        let up = try await TestPostgres.runBlocking { try HTTPTestResponse.fetch(port: port, path: "/health") }
+        #expect(up.status == 200, "\(up.body)")
+
         server.child.signal(SIGTERM)
         #expect(try await server.waitForExit() == 0)
         #expect(server.output.contains("PostgreSQL cluster stopped"))
