@@ -43,8 +43,14 @@ public struct DatabaseBootstrap: Sendable {
         let directory = try MigrationSource.locateDirectory(explicit: configuration.sqlDirectory)
         let migrations = try MigrationSource.load(directory: directory)
         let connection = try await PostgresConnection.connect(conninfo, threadPool: threadPool, logger: logger)
-        defer { connection.close() }
-        let report = try await MigrationRunner(logger: logger).migrate(migrations, on: connection)
+        let report: MigrationRunner.Report
+        do {
+            report = try await MigrationRunner(logger: logger).migrate(migrations, on: connection)
+            await connection.close()
+        } catch {
+            await connection.close()
+            throw error
+        }
         logger.info(
             "schema ready",
             metadata: ["version": "\(report.schemaVersion.map(String.init) ?? "none")", "applied": "\(report.applied.count)"])

@@ -26,7 +26,17 @@ public struct DemoCompany: Sendable {
     /// now: on first install, or every time `password` is given.
     public func install(ownerConninfo: String, password: String?, threadPool: NIOThreadPool) async throws -> [Credential] {
         let connection = try await PostgresConnection.connect(ownerConninfo, threadPool: threadPool, logger: logger)
-        defer { connection.close() }
+        do {
+            let credentials = try await install(on: connection, password: password)
+            await connection.close()
+            return credentials
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
+    private func install(on connection: PostgresConnection, password: String?) async throws -> [Credential] {
         let installed = try await connection.query("select exists (select 1 from crm.users where lower(login) = 'director')")[0]
             .decode(Bool.self, at: 0)
         var users: [(String, Int64)]

@@ -4,6 +4,10 @@ import Foundation
 extension PostgresConnection {
     /// Closes the connection (PQfinish). Idempotent; no round trip to the server.
     public func close() {
+        finish()
+    }
+
+    private func finish() {
         lock.withLock {
             guard let handle else { return }
             cancelLock.withLock {
@@ -13,6 +17,16 @@ extension PostgresConnection {
             PQfinish(handle)
             self.handle = nil
             statements.removeAll()
+        }
+    }
+
+    /// Closes the connection on its thread pool, off the caller's executor (falls back to
+    /// closing in place when the pool is already shut down).
+    public func close() async {
+        do {
+            try await threadPool.runBlocking { self.finish() }
+        } catch {
+            finish()
         }
     }
 

@@ -148,11 +148,7 @@ public actor PostgresPool: Service {
     }
 
     private nonisolated func discard(_ connection: PostgresConnection) async {
-        do {
-            try await threadPool.runBlocking { connection.close() }
-        } catch {
-            connection.close()  // thread pool already stopped: PQfinish does not wait for the server
-        }
+        await connection.close()
     }
 
     // MARK: - Actor state

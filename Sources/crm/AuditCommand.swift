@@ -16,9 +16,15 @@ struct AuditCommand: ParsableCommand {
         func run() async throws {
             let verdict = try await DatabaseSession.run(options) { session in
                 let connection = try await PostgresConnection.connect(session.conninfo, threadPool: session.threads, logger: session.logger)
-                defer { connection.close() }
                 let heads = AuditHeadFile(path: session.configuration.dataDirectory + "/audit-head.log").read()
-                return try await AuditChain.verify(on: connection, recordedHeads: heads)
+                do {
+                    let verdict = try await AuditChain.verify(on: connection, recordedHeads: heads)
+                    await connection.close()
+                    return verdict
+                } catch {
+                    await connection.close()
+                    throw error
+                }
             }
             switch verdict {
             case .intact(let entries):

@@ -106,7 +106,7 @@ import TestSupport
         let hold = Task {
             try await server.application.pool.withConnection { connection in
                 signal.yield()
-                _ = try await connection.query("select pg_sleep(4)")
+                _ = try await connection.query("select pg_sleep(6)")
             }
         }
         for await _ in acquired { break }

@@ -20,7 +20,7 @@ import TestSupport
         let connection = try await PostgresConnection.connect(conninfo, threadPool: .singleton, logger: logger)
         let migrations = try MigrationSource.load(directory: Self.repository + "/sql")
         _ = try await MigrationRunner(logger: logger).migrate(migrations, on: connection)
-        connection.close()
+        await connection.close()
 
         let cluster = try await TestPostgres.cluster()
         var environment = ProcessInfo.processInfo.environment

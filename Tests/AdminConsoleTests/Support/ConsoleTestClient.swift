@@ -27,7 +27,7 @@ final class ConsoleTestClient {
     /// Connects to `address`, runs `body`, then closes the connection.
     static func connect(
         to address: SocketAddress,
-        deadline: TimeAmount = .seconds(10),
+        deadline: TimeAmount = .seconds(30),
         _ body: (ConsoleTestClient) async throws -> Void
     ) async throws {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
