@@ -12,14 +12,25 @@ struct RunningServer {
     let task: Task<Void, any Error>
     let httpPort: Int
     let consolePort: Int
+    /// The owner (migration) connection string of the server's database.
+    let ownerConninfo: String
+
+    /// The password of every demo user when started with `demo: true`.
+    static let demoPassword = "demo-password-1"
 
     static var sqlDirectory: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../sql").standardized.path
     }
 
-    /// Starts a server; with `migrate` the project's migrations are applied first.
-    static func start(conninfo: String? = nil, migrate: Bool = true, poolSize: Int = 4) async throws -> RunningServer {
+    /// Starts a server; with `migrate` the project's migrations are applied first, with `demo` the
+    /// demo company is installed (every user's password `demoPassword`). `passwordIterations`
+    /// makes password hashing fast in tests that log in a lot.
+    static func start(
+        conninfo: String? = nil, migrate: Bool = true, poolSize: Int = 4, demo: Bool = false,
+        passwordIterations: Int? = nil
+    ) async throws -> RunningServer {
         var configuration = ServerConfiguration()
+        if let passwordIterations { configuration.passwordIterations = passwordIterations }
         configuration.httpPort = 0
         configuration.consolePort = 0
         configuration.poolSize = poolSize
@@ -38,11 +49,16 @@ struct RunningServer {
             _ = try await DatabaseBootstrap(configuration: configuration, logger: logger)
                 .migrate(conninfo: database, threadPool: application.pool.threadPool)
         }
+        if demo {
+            _ = try await DemoCompany(authenticator: application.authenticator, logger: logger)
+                .install(ownerConninfo: database, password: demoPassword, threadPool: application.pool.threadPool)
+        }
         let group = application.makeServiceGroup()
         let task = Task { try await group.run() }
         let http = try await application.httpAddress.wait()
         let console = try await application.consoleAddress.wait()
-        return RunningServer(application: application, group: group, task: task, httpPort: http.port, consolePort: console.port)
+        return RunningServer(application: application, group: group, task: task, httpPort: http.port, consolePort: console.port,
+            ownerConninfo: database)
     }
 
     /// Triggers graceful shutdown and waits for every service to stop.
@@ -55,6 +71,13 @@ struct RunningServer {
     func get(_ path: String, headers: [String: String] = [:]) async throws -> HTTPTestResponse {
         let port = httpPort
         return try await TestPostgres.runBlocking { try HTTPTestResponse.fetch(port: port, path: path, headers: headers) }
+    }
+
+    func post(_ path: String, body: String, headers: [String: String] = [:]) async throws -> HTTPTestResponse {
+        let port = httpPort
+        return try await TestPostgres.runBlocking {
+            try HTTPTestResponse.fetch(port: port, method: "POST", path: path, headers: headers, body: body)
+        }
     }
 
     func console() throws -> SocketClient {
