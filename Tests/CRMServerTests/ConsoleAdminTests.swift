@@ -112,6 +112,13 @@ extension RunningServer {
         #expect(try await manager.send("USER LIST").code == "NOAUTH")
         #expect(try await manager.send("ROLE SET manager deal read all").code == "NOAUTH")
         #expect(try await manager.send("PING").first == "+PONG")
+
+        // QUIT signs out: the console session ends with the connection.
+        let second = try AdminConsoleClient(server)
+        try await second.signIn()
+        #expect(try await console.send("SESSION LIST admin").rows.count == 2)
+        #expect(try await second.send("QUIT").first == "+OK bye")
+        #expect(try await console.send("SESSION LIST admin").rows.count == 1)
         try await server.stop()
     }
 

@@ -5,7 +5,7 @@ import PostgresClient
 /// `AUTH` and `WHOAMI`.
 enum AuthCommands {
     static func make(_ context: AdminContext) -> [ConsoleCommand] {
-        [auth(context), whoami(context)]
+        [auth(context), whoami(context), quit(context)]
     }
 
     /// Signs in for the console: the password is checked like a web login (lockouts, audit),
@@ -60,6 +60,17 @@ enum AuthCommands {
             let (login, name, roles) = try row.decode((String, String, String).self)
             let session = identity.sessionID.map { " session \($0)" } ?? ""
             return .ok("\(login) (\(name)) roles \(roles.isEmpty ? "-" : roles)\(session) from \(identity.clientIP)")
+        }
+    }
+
+    /// Replaces the built-in `QUIT`: also ends the console session, so it does not linger until it idles out.
+    static func quit(_ context: AdminContext) -> ConsoleCommand {
+        ConsoleCommand("QUIT", summary: "Sign out and close the connection") { _, session in
+            if let token = await session.attribute(AdminContext.tokenKey, as: String.self) {
+                _ = try? await context.authenticator.logout(token: token, clientIP: AdminContext.clientIP(of: session))
+                await session.removeAllAttributes()
+            }
+            return .closing(.ok("bye"))
         }
     }
 }

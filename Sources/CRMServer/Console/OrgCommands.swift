@@ -65,6 +65,19 @@ enum OrgCommands {
             var parentID: Int64?
             if call[1] != "-" { parentID = try await Lookup.nodeID(call[1], in: tree, on: connection) }
             if parentID == id { throw ConsoleFailure.invalid("a \(tree.noun) cannot be its own parent") }
+            if let parentID {
+                let underItself = try await connection.query("""
+                    with recursive up as (
+                      select id, parent_id from crm.\(identifier: tree.table) where id = \(parentID)
+                      union all
+                      select t.id, t.parent_id from crm.\(identifier: tree.table) t join up on t.id = up.parent_id
+                    ) cycle id set is_cycle using path
+                    select exists (select 1 from up where id = \(id))
+                    """)[0].decode(Bool.self, at: 0)
+                if underItself {
+                    throw ConsoleFailure.invalid("\(tree.noun) '\(call[0])' cannot be moved under its own descendant '\(call[1])'")
+                }
+            }
             let rows = try await connection.query("update crm.\(identifier: tree.table) set parent_id = \(parentID) where id = \(id)")
             if rows.affectedRows == 0 { throw ConsoleFailure.denied("the \(tree.noun) could not be changed") }
             return .ok("\(tree.noun) \(call[0]) moved under \(call[1] == "-" ? "the top" : call[1])")
