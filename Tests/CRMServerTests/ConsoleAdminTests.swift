@@ -88,7 +88,9 @@ extension RunningServer {
     }
 }
 
-@Suite struct ConsoleAdminTests {
+/// Serialized: each test starts a server with the demo company; eight at once starve the timing-sensitive
+/// console suites on a small machine.
+@Suite(.serialized) struct ConsoleAdminTests {
     @Test func commandsNeedAuthAndOnlyAdministratorsGetIn() async throws {
         let server = try await RunningServer.startDemo()
         let console = try AdminConsoleClient(server)
