@@ -41,13 +41,16 @@ public final class ServerApplication: Sendable {
             logger: logger)
         self.hashingThreads = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
         hashingThreads.start()
-        self.authenticator = Authenticator(
+        let authenticator = Authenticator(
             pool: pool, hasher: PasswordHasher(iterations: configuration.passwordIterations), hashingThreads: hashingThreads,
             logger: logger)
-        self.database = UserDatabase(pool: pool)
+        let database = UserDatabase(pool: pool)
+        self.authenticator = authenticator
+        self.database = database
         self.console = AdminConsoleServer(
             configuration: ConsoleConfiguration(host: configuration.consoleHost, port: configuration.consolePort),
-            commands: ConsoleCommands.make(), logger: logger)
+            commands: ConsoleCommands.make(authenticator: authenticator, database: database, logger: logger),
+            logger: logger)
     }
 
     /// Runs until SIGTERM/SIGINT (or `signals` is empty and the group is shut down by its owner).

@@ -12,12 +12,9 @@ import TestSupport
     let logger = Logger(label: "test.audit")
 
     @Test func sealerWritesTheHeadAndVerifyFindsTampering() async throws {
-        let server = try await RunningServer.start()
-        let credentials = try await DemoCompany(authenticator: server.application.authenticator, logger: logger)
-            .install(ownerConninfo: server.ownerConninfo, password: "demo-pass-1", threadPool: server.application.pool.threadPool)
-        #expect(credentials.count == 10)
+        let server = try await RunningServer.start(demo: true)
         // Audited events: a failed and a successful login.
-        for password in ["wrong", "demo-pass-1"] {
+        for password in ["wrong", RunningServer.demoPassword] {
             let body = #"{"login":"manager.msk","password":"\#(password)"}"#
             _ = try await TestPostgres.runBlocking {
                 try HTTPTestResponse.fetch(port: server.httpPort, method: "POST", path: "/api/v1/auth/login", body: body)

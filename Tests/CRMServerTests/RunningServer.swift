@@ -12,15 +12,23 @@ struct RunningServer {
     let task: Task<Void, any Error>
     let httpPort: Int
     let consolePort: Int
-    /// The database as its owner (the test cluster's superuser).
+    /// The owner (migration) connection string of the server's database.
     let ownerConninfo: String
+
+    /// The password of every demo user when started with `demo: true`.
+    static let demoPassword = "demo-password-1"
 
     static var sqlDirectory: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../sql").standardized.path
     }
 
-    /// Starts a server; with `migrate` the project's migrations are applied first.
-    static func start(conninfo: String? = nil, migrate: Bool = true, poolSize: Int = 4) async throws -> RunningServer {
+    /// Starts a server; with `migrate` the project's migrations are applied first, with `demo` the
+    /// demo company is installed (every user's password `demoPassword`). `passwordIterations`
+    /// makes password hashing fast in tests that log in a lot.
+    static func start(
+        conninfo: String? = nil, migrate: Bool = true, poolSize: Int = 4, demo: Bool = false,
+        passwordIterations: Int? = nil
+    ) async throws -> RunningServer {
         var configuration = ServerConfiguration()
         configuration.httpPort = 0
         configuration.consolePort = 0
@@ -28,7 +36,7 @@ struct RunningServer {
         configuration.poolAcquireTimeout = .seconds(2)
         configuration.sqlDirectory = sqlDirectory
         configuration.dataDirectory = FileManager.default.temporaryDirectory.path + "/crm-server-" + UUID().uuidString.prefix(8)
-        configuration.passwordIterations = 1000
+        configuration.passwordIterations = passwordIterations ?? 1000
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
         let database: String
@@ -41,6 +49,10 @@ struct RunningServer {
         if migrate {
             _ = try await DatabaseBootstrap(configuration: configuration, logger: logger)
                 .migrate(conninfo: database, threadPool: application.pool.threadPool)
+        }
+        if demo {
+            _ = try await DemoCompany(authenticator: application.authenticator, logger: logger)
+                .install(ownerConninfo: database, password: demoPassword, threadPool: application.pool.threadPool)
         }
         let group = application.makeServiceGroup()
         let task = Task { try await group.run() }
@@ -61,6 +73,13 @@ struct RunningServer {
     func get(_ path: String, headers: [String: String] = [:]) async throws -> HTTPTestResponse {
         let port = httpPort
         return try await TestPostgres.runBlocking { try HTTPTestResponse.fetch(port: port, path: path, headers: headers) }
+    }
+
+    func post(_ path: String, body: String, headers: [String: String] = [:]) async throws -> HTTPTestResponse {
+        let port = httpPort
+        return try await TestPostgres.runBlocking {
+            try HTTPTestResponse.fetch(port: port, method: "POST", path: path, headers: headers, body: body)
+        }
     }
 
     func console() throws -> SocketClient {

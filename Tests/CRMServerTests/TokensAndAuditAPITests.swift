@@ -14,16 +14,13 @@ import TestSupport
     }
 
     func login(_ server: RunningServer, _ login: String) async throws -> String {
-        let response = try await call(server, "POST", "/api/v1/auth/login", body: #"{"login":"\#(login)","password":"demo-pass-1"}"#)
+        let response = try await call(server, "POST", "/api/v1/auth/login", body: #"{"login":"\#(login)","password":"\#(RunningServer.demoPassword)"}"#)
         let object = try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any]
         return try #require(object?["token"] as? String, "login of \(login) failed: \(response.body)")
     }
 
     func demoServer() async throws -> RunningServer {
-        let server = try await RunningServer.start()
-        _ = try await DemoCompany(authenticator: server.application.authenticator, logger: Logger(label: "test"))
-            .install(ownerConninfo: server.ownerConninfo, password: "demo-pass-1", threadPool: server.application.pool.threadPool)
-        return server
+        try await RunningServer.start(demo: true)
     }
 
     @Test func apiTokensAreNamedUsableListedAndRevocable() async throws {
