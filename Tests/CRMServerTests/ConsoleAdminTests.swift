@@ -397,7 +397,7 @@ extension RunningServer {
         logger.logLevel = .warning
         let bi = try await PostgresConnection.connect(conninfo, threadPool: server.application.pool.threadPool, logger: logger)
         let seen = try await bi.query("select id from crm.clients order by id").map { try $0.decode(Int64.self, at: 0) }
-        bi.close()
+        await bi.close()
         let own = try await server.ownerQuery("""
             select c.id from crm.clients c
             where exists (select 1 from crm.users u where u.login = 'junior.msk' and u.id in (c.owner_id, c.responsible_id))
@@ -412,7 +412,7 @@ extension RunningServer {
         #expect(try await console.send("BI LIST").rows.allSatisfy { $0[0] != name })
         await #expect(throws: (any Error).self) {
             let again = try await PostgresConnection.connect(conninfo, threadPool: server.application.pool.threadPool, logger: logger)
-            again.close()
+            await again.close()
         }
         // The password never reaches the audit log.
         let audit = try await server.ownerQuery("select count(*) from audit.log where details::text like '%\(password)%'")[0]
