@@ -100,7 +100,7 @@ let package = Package(
         .target(
             name: "CRMServer",
             dependencies: [
-                "PostgresClient", "EmbeddedPostgres", "SchemaMigrations", "AdminConsole", "HTTPAPI", "AccessControl",
+                "PostgresClient", "EmbeddedPostgres", "SchemaMigrations", "AdminConsole", "HTTPAPI", "AccessControl", "Credentials",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -111,7 +111,7 @@ let package = Package(
         .executableTarget(
             name: "crm",
             dependencies: [
-                "CRMServer", "EmbeddedPostgres", "SchemaMigrations", "PostgresClient",
+                "CRMServer", "EmbeddedPostgres", "SchemaMigrations", "PostgresClient", "Credentials",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -42,14 +42,8 @@ public struct DatabaseBootstrap: Sendable {
     public func migrate(conninfo: String, threadPool: NIOThreadPool) async throws -> MigrationRunner.Report {
         let directory = try MigrationSource.locateDirectory(explicit: configuration.sqlDirectory)
         let migrations = try MigrationSource.load(directory: directory)
-        let connection = try await PostgresConnection.connect(conninfo, threadPool: threadPool, logger: logger)
-        let report: MigrationRunner.Report
-        do {
-            report = try await MigrationRunner(logger: logger).migrate(migrations, on: connection)
-            await connection.close()
-        } catch {
-            await connection.close()
-            throw error
+        let report = try await OwnerConnection.run(conninfo, threadPool: threadPool, logger: logger) { connection in
+            try await MigrationRunner(logger: logger).migrate(migrations, on: connection)
         }
         logger.info(
             "schema ready",

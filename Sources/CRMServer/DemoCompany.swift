@@ -25,14 +25,8 @@ public struct DemoCompany: Sendable {
     /// Installs the company unless it is there. Returns the users' passwords when they were set
     /// now: on first install, or every time `password` is given.
     public func install(ownerConninfo: String, password: String?, threadPool: NIOThreadPool) async throws -> [Credential] {
-        let connection = try await PostgresConnection.connect(ownerConninfo, threadPool: threadPool, logger: logger)
-        do {
-            let credentials = try await install(on: connection, password: password)
-            await connection.close()
-            return credentials
-        } catch {
-            await connection.close()
-            throw error
+        try await OwnerConnection.run(ownerConninfo, threadPool: threadPool, logger: logger) { connection in
+            try await install(on: connection, password: password)
         }
     }
 
@@ -52,7 +46,7 @@ public struct DemoCompany: Sendable {
         }
         var credentials: [Credential] = []
         for (login, userID) in users {
-            let secret = try password ?? Self.oneTimePassword()
+            let secret = try password ?? OneTimePassword.generate()
             let hash = try await authenticator.hash(secret)
             _ = try await connection.query("update crm.users set password_hash = \(hash) where id = \(userID)")
             credentials.append(Credential(login: login, password: secret))
@@ -64,10 +58,4 @@ public struct DemoCompany: Sendable {
         "director", "head.msk", "manager.msk", "junior.msk", "head.spb", "manager.spb", "purchaser", "procurement.head",
         "accountant", "admin",
     ]
-
-    /// 12 characters from an alphabet without look-alikes.
-    static func oneTimePassword() throws -> String {
-        let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-        return String(try SecureRandom.bytes(12).map { alphabet[Int($0) % alphabet.count] })
-    }
 }

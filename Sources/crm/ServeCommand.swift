@@ -1,5 +1,7 @@
 import ArgumentParser
 import CRMServer
+import Credentials
+import Foundation
 import Logging
 
 /// `crm serve`: HTTP and the admin console in one process, on the configured database or on
@@ -30,12 +32,22 @@ struct ServeCommand: AsyncParsableCommand {
         let application = ServerApplication(configuration: configuration, conninfo: prepared.conninfo, logger: logger)
         do {
             _ = try await bootstrap.migrate(conninfo: prepared.conninfo, threadPool: application.pool.threadPool)
+            if !(demo || demoPassword != nil),
+                let password = try await FirstAdministrator(
+                    hasher: PasswordHasher(iterations: configuration.passwordIterations), logger: logger)
+                    .ensure(ownerConninfo: prepared.conninfo, threadPool: application.pool.threadPool)
+            {
+                print("The database had no users: created '\(FirstAdministrator.login)' (role \(FirstAdministrator.role)) with the one-time password \(password)")
+                print("Sign in to the admin console with: AUTH \(FirstAdministrator.login) \(password)   (shown once; reset with 'crm admin password LOGIN')")
+                fflush(nil)  // all streams: stdout is block-buffered when it is not a terminal
+            }
             if demo || demoPassword != nil {
                 let credentials = try await DemoCompany(authenticator: application.authenticator, logger: logger)
                     .install(ownerConninfo: prepared.conninfo, password: demoPassword, threadPool: application.pool.threadPool)
                 if demoPassword == nil && !credentials.isEmpty {
                     print("Demo users and their one-time passwords (shown once):")
                     for credential in credentials { print("  \(credential.login)\t\(credential.password)") }
+                    fflush(nil)  // all streams: stdout is block-buffered when it is not a terminal
                 }
             }
             try await application.run()

@@ -53,6 +53,35 @@ import Glibc
         #expect(try await again.waitForExit() == 0)
     }
 
+    @Test func anEmptyDatabaseGetsAFirstAdministratorWhoCanSignIn() async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let server = try CRMProcess(
+            ["serve", "--http-port", "0", "--console-port", "0", "--sql-dir", sqlDirectory], directory: folder)
+        let line = try await server.waitForLine(containing: "with the one-time password")
+        let password = try #require(line.split(separator: " ").last.map(String.init))
+        let consoleLine = try await server.waitForLine(containing: "admin console listening")
+        let port = try #require(Int(consoleLine.split(separator: ":").last?.split(separator: " ").first ?? ""))
+        let replies = try await TestPostgres.runBlocking {
+            let console = try SocketClient(host: "127.0.0.1", port: port)
+            try console.write("AUTH administrator \(password)\r\nWHOAMI\r\nAUTH administrator wrong\r\n")
+            return [try console.readLine(), try console.readLine(), try console.readLine()]
+        }
+        server.child.signal(SIGTERM)
+        #expect(try await server.waitForExit() == 0)
+        #expect(replies[0]?.hasPrefix("+OK") == true, "\(replies)")
+        #expect(replies[1]?.contains("administrator") == true, "\(replies)")
+        #expect(replies[2] == "-ERR AUTH wrong login or password")
+
+        // Recovery: a new one-time password from the server's machine; unknown logins are refused.
+        let reset = try await CRMProcess.run(["admin", "password", "administrator", "--sql-dir", sqlDirectory], directory: folder)
+        #expect(reset.status == 0, "\(reset.output)")
+        #expect(reset.output.contains("new one-time password for administrator: "))
+        let unknown = try await CRMProcess.run(["admin", "password", "nobody", "--sql-dir", sqlDirectory], directory: folder)
+        #expect(unknown.status == 1)
+        #expect(unknown.output.contains("crm: no user with login 'nobody'"))
+    }
+
     @Test func dbStartStatusStopAndMigrate() async throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

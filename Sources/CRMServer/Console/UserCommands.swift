@@ -1,3 +1,4 @@
+import Credentials
 import AccessControl
 import AdminConsole
 import PostgresClient
@@ -59,7 +60,7 @@ enum UserCommands {
                 insert into crm.users (login, name, email, time_zone, department_id)
                 values (\(login), \(name), \(email), \(timeZone), \(departmentID)) returning id
                 """)[0].decode(Int64.self, at: 0)
-            let password = try DemoCompany.oneTimePassword()
+            let password = try OneTimePassword.generate()
             try await context.authenticator.setPassword(password, forUser: id, on: connection)
             return .ok("user \(login) created (id \(id)); one-time password: \(password)")
         }
