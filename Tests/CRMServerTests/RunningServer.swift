@@ -12,14 +12,30 @@ struct RunningServer {
     let task: Task<Void, any Error>
     let httpPort: Int
     let consolePort: Int
+    /// The owner's connection string of the server's database.
+    let conninfo: String
+    /// The HTTP listener's host (`127.0.0.1`, or `::1` when asked).
+    let httpHost: String
 
     static var sqlDirectory: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../sql").standardized.path
     }
 
-    /// Starts a server; with `migrate` the project's migrations are applied first.
-    static func start(conninfo: String? = nil, migrate: Bool = true, poolSize: Int = 4) async throws -> RunningServer {
+    /// The password of every demo user installed by `start(demoPassword:)`.
+    static let demoPassword = "demo-pass-1"
+
+    /// Starts a server; with `migrate` the project's migrations are applied first. With
+    /// `demoPassword` the demo company is installed (once per database) and every demo user gets
+    /// that password, hashed with `passwordIterations` (cheap, for speed). `trustedProxies` and
+    /// `httpHost` go to the configuration as in `crm.conf`.
+    static func start(
+        conninfo: String? = nil, migrate: Bool = true, poolSize: Int = 4, demoPassword: String? = nil,
+        passwordIterations: Int = 1000, trustedProxies: [String] = [], httpHost: String = "127.0.0.1"
+    ) async throws -> RunningServer {
         var configuration = ServerConfiguration()
+        configuration.httpHost = httpHost
+        configuration.trustedProxies = trustedProxies
+        configuration.passwordIterations = passwordIterations
         configuration.httpPort = 0
         configuration.consolePort = 0
         configuration.poolSize = poolSize
@@ -38,11 +54,17 @@ struct RunningServer {
             _ = try await DatabaseBootstrap(configuration: configuration, logger: logger)
                 .migrate(conninfo: database, threadPool: application.pool.threadPool)
         }
+        if let demoPassword {
+            _ = try await DemoCompany(authenticator: application.authenticator, logger: logger)
+                .install(ownerConninfo: database, password: demoPassword, threadPool: application.pool.threadPool)
+        }
         let group = application.makeServiceGroup()
         let task = Task { try await group.run() }
         let http = try await application.httpAddress.wait()
         let console = try await application.consoleAddress.wait()
-        return RunningServer(application: application, group: group, task: task, httpPort: http.port, consolePort: console.port)
+        return RunningServer(
+            application: application, group: group, task: task, httpPort: http.port, consolePort: console.port,
+            conninfo: database, httpHost: httpHost)
     }
 
     /// Triggers graceful shutdown and waits for every service to stop.
@@ -53,8 +75,17 @@ struct RunningServer {
     }
 
     func get(_ path: String, headers: [String: String] = [:]) async throws -> HTTPTestResponse {
-        let port = httpPort
-        return try await TestPostgres.runBlocking { try HTTPTestResponse.fetch(port: port, path: path, headers: headers) }
+        try await request("GET", path, headers: headers)
+    }
+
+    /// One HTTP exchange on a connection of its own.
+    func request(_ method: String, _ path: String, headers: [String: String] = [:], body: String? = nil) async throws
+        -> HTTPTestResponse
+    {
+        let (host, port) = (httpHost, httpPort)
+        return try await TestPostgres.runBlocking {
+            try HTTPTestResponse.fetch(host: host, port: port, method: method, path: path, headers: headers, body: body)
+        }
     }
 
     func console() throws -> SocketClient {
