@@ -197,24 +197,33 @@ extension HTTPSecurityTests {
             uniqueKeysWithValues: users.map { login in (login, [.deal: facts.visibleIDs(login, .deal), .client: facts.visibleIDs(login, .client)]) })
         // The sets differ, so a context leaking from one request to the next would show.
         #expect(Set(users.map { expected[$0]![.deal]! }).count == users.count)
-        let loops = 8
-        let perLoop = 10_000 / loops
+        // 8 client loops, each on its own thread with one keep-alive connection.
+        let environment = ProcessInfo.processInfo.environment
+        let loops = environment["CRM_TEST_POOL_LOOPS"].flatMap(Int.init) ?? 8
+        let perLoop = (environment["CRM_TEST_POOL_REQUESTS"].flatMap(Int.init) ?? 10_000) / loops
+        let started = ContinuousClock.now
+        defer { print("one connection: \(loops * perLoop) requests in \(ContinuousClock.now - started)") }
         let tokensCopy = tokens
+        let (host, port) = (server.httpHost, server.httpPort)
         let failures = try await withThrowingTaskGroup(of: [String].self) { group in
             for loop in 0..<loops {
                 group.addTask {
-                    var found: [String] = []
-                    for step in 0..<perLoop {
-                        let login = users[(loop + step) % users.count]
-                        let entity: Entity = (step / users.count) % 2 == 0 ? .deal : .client
-                        let response = try await server.call("GET", "/api/v1/\(entity.path)", token: tokensCopy[login])
-                        let got = Set(JSON.ids(response.body))
-                        if response.status != 200 || got != expected[login]![entity]! {
-                            found.append("\(login) \(entity.path) #\(step): \(response.status) \(got.subtracting(expected[login]![entity]!).sorted())")
-                            if found.count > 20 { return found }
+                    try await TestPostgres.runBlocking {
+                        let client = try KeepAliveHTTPClient(host: host, port: port)
+                        var found: [String] = []
+                        for step in 0..<perLoop {
+                            let login = users[(loop + step) % users.count]
+                            let entity: Entity = (step / users.count) % 2 == 0 ? .deal : .client
+                            let (status, body) = try client.get(
+                                "/api/v1/\(entity.path)", headers: ["Authorization": "Bearer \(tokensCopy[login]!)"])
+                            let got = Set(JSON.ids(body))
+                            if status != 200 || got != expected[login]![entity]! {
+                                found.append("\(login) \(entity.path) #\(step): \(status) \(got.subtracting(expected[login]![entity]!).sorted())")
+                                if found.count > 20 { return found }
+                            }
                         }
+                        return found
                     }
-                    return found
                 }
             }
             var all: [String] = []

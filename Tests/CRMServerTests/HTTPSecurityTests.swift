@@ -128,7 +128,12 @@ struct HTTPSecurityTests {
             let uid = createFacts.user(login)
             for entity in Entity.allCases {
                 var body = #"{"title": "Новая запись \#(login)", "amount": "1234.56", "name": "Новый \#(login)"}"#
-                var expected = createFacts.scope(login, entity, .create) >= .own ? 201 : 403
+                // The new row: owned by (and responsible/assigned to) the user, in the user's department.
+                // The API answers with the created row, so the user must also be able to read it.
+                let department = createFacts.departmentIDs[DemoRoles.users[login]!.department]
+                let newRow = RuleRow(id: -1, owner: uid, second: uid, department: department, territory: nil, isPrivate: false)
+                var expected =
+                    createFacts.scopeAdmits(login, entity, .create, newRow) && createFacts.canRead(login, entity, newRow) ? 201 : 403
                 if entity == .contact {
                     let clients = createFacts.rows[.client]!.sorted { $0.id < $1.id }
                     let client =
@@ -136,10 +141,13 @@ struct HTTPSecurityTests {
                         ?? clients.first { createFacts.canRead(login, .client, $0) } ?? clients[0]
                     body = #"{"client_id": \#(client.id), "name": "Контакт \#(login)", "email": "a@b.ru"}"#
                     var asContact = client
+                    asContact.id = -1
                     asContact.clientID = client.id
                     expected =
                         !createFacts.canRead(login, .client, client)
-                        ? 422 : createFacts.scopeAdmits(login, .contact, .create, asContact) ? 201 : 403
+                        ? 422
+                        : createFacts.scopeAdmits(login, .contact, .create, asContact) && createFacts.canRead(login, .contact, asContact)
+                            ? 201 : 403
                 }
                 let response = try await server.call("POST", "/api/v1/\(entity.path)", token: tokens[login], body: body)
                 if response.status != expected {
@@ -231,9 +239,9 @@ struct HTTPSecurityTests {
         logger.logLevel = .warning
         for login in ["manager.msk", "junior.msk", "head.spb"] {
             let role = "bi_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-            try await owner.query("select crm_private.create_bi_login(\(role), \(facts.user(login)), 'pw')")
+            try await owner.query("select crm_private.create_bi_login(\(role), \(facts.user(login)), 'pw-0123456789')")
             let bi = try await PostgresConnection.connect(
-                "host=\(cluster.socketDirectory) port=5432 user=\(role) password=pw dbname=\(database)",
+                "host=\(cluster.socketDirectory) port=5432 user=\(role) password=pw-0123456789 dbname=\(database)",
                 threadPool: server.application.pool.threadPool, logger: logger)
             defer { bi.close() }
             let token = try await server.token(login)
