@@ -113,7 +113,8 @@ struct HTTPSecurityTests {
                 let response = try await server.call("GET", "/api/v1/\(entity.path)", token: tokens[login])
                 let expected = listFacts.visibleIDs(login, entity)
                 let got = JSON.ids(response.body)
-                if response.status != 200 || Set(got) != expected || got.count != expected.count {
+                // Newest first: the demo rows share one created_at, later rows are newer, so ids descend.
+                if response.status != 200 || Set(got) != expected || got.count != expected.count || got != got.sorted(by: >) {
                     found.append("\(login) list \(entity.path): \(response.status) got \(got.sorted()) expected \(expected.sorted())")
                 }
             }
@@ -291,6 +292,20 @@ struct HTTPSecurityTests {
         response = try await server.call("PATCH", "/api/v1/deals/\(id)", token: token, body: #"{"amount": 0.1}"#)
         #expect(response.status == 200)
         #expect(response.body.contains(#""amount":0.1"#))
+        // The list stops at the newest 50.
+        for index in 0..<50 {
+            response = try await server.call("POST", "/api/v1/deals", token: token, body: #"{"title": "Сделка \#(index)"}"#)
+            #expect(response.status == 201)
+        }
+        response = try await server.call("GET", "/api/v1/deals", token: token)
+        let listed = JSON.ids(response.body)
+        #expect(listed.count == 50)
+        #expect(listed == listed.sorted(by: >))
+        #expect(!listed.contains(id), "the deal made before the 50 new ones is older than all of them")
+        response = try await server.call("POST", "/api/v1/deals", token: nil, body: "not json")
+        #expect(response.status == 401)
+        response = try await server.call("POST", "/api/v1/deals", token: token, body: "not json")
+        #expect(response.status == 400)
         response = try await server.call("GET", "/api/v1/deals/abc", token: token)
         #expect(response.status == 404)
         response = try await server.call("GET", "/api/v1/deals", token: nil)

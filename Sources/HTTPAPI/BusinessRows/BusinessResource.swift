@@ -77,7 +77,7 @@ struct BusinessRowsController<Resource: BusinessResource>: Sendable {
     }
 
     func create(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
-        let token = context.bearerToken(from: request)
+        let token = try Self.requireToken(request, context)
         let input = try await request.decode(as: Resource.CreateInput.self, context: context)
         let item = try await database.withRequest(token: token, clientIP: context.clientIP) { connection, identity in
             let rows = try await Resource.insert(input, by: identity, on: connection)
@@ -89,7 +89,7 @@ struct BusinessRowsController<Resource: BusinessResource>: Sendable {
 
     func update(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
         let id = try Self.id(context)
-        let token = context.bearerToken(from: request)
+        let token = try Self.requireToken(request, context)
         let input = try await request.decode(as: Resource.UpdateInput.self, context: context)
         let item = try await database.withRequest(token: token, clientIP: context.clientIP) { connection, _ in
             let rows = try await Resource.update(id: id, input, on: connection)
@@ -115,6 +115,13 @@ struct BusinessRowsController<Resource: BusinessResource>: Sendable {
     static func refusal(_ id: Int64, on connection: PostgresConnection) async throws -> APIError {
         let visible = try await BusinessRows.isVisible(table: Resource.table, id: id, on: connection)
         return visible ? .forbidden("not allowed by your role") : notFound(id)
+    }
+
+    /// The bearer token, checked for presence before the body is read (a request without one
+    /// gets 401 whatever its body); `withRequest` checks the rest.
+    static func requireToken(_ request: Request, _ context: CRMRequestContext) throws -> String {
+        guard let token = context.bearerToken(from: request) else { throw AccessError.unauthenticated(reason: "missing_token") }
+        return token
     }
 
     static func notFound(_ id: Int64) -> APIError {
