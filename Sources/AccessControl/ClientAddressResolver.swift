@@ -16,7 +16,24 @@ public struct ClientAddressResolver: Sendable {
     }
 
     /// `peer` is the socket's address; `forwardedFor` the values of every `X-Forwarded-For` header.
+    /// The result is a plain literal PostgreSQL's `inet` accepts: IPv4-mapped IPv6 addresses
+    /// (`::ffff:10.1.2.3`, as a dual-stack listener reports IPv4 peers) become IPv4, so that
+    /// IPv4 networks match them; zone ids (`fe80::1%eth0`) are dropped.
     public func resolve(peer: String?, forwardedFor: [String]) -> String? {
+        resolveRaw(peer: peer.map(Self.normalize), forwardedFor: forwardedFor).map(Self.normalize)
+    }
+
+    /// `::ffff:a.b.c.d` → `a.b.c.d`; `fe80::1%eth0` → `fe80::1`; anything else unchanged.
+    public static func normalize(_ address: String) -> String {
+        var literal = String(address.split(separator: "%", maxSplits: 1).first ?? "")
+        if literal.lowercased().hasPrefix("::ffff:") {
+            let tail = String(literal.dropFirst(7))
+            if tail.contains("."), IPNetwork.isAddress(tail) { literal = tail }
+        }
+        return literal.isEmpty ? address : literal
+    }
+
+    private func resolveRaw(peer: String?, forwardedFor: [String]) -> String? {
         guard let peer, isTrusted(peer) else { return peer }
         let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
         for hop in hops.reversed() {

@@ -102,6 +102,7 @@ public final class ServerApplication: Sendable {
         let router = APIRouter.build(
             health: HealthController(checker: DatabaseHealthChecker(pool: pool), version: BuildInfo.version),
             auth: AuthController(authenticator: authenticator, database: database),
+            database: database,
             clientAddresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies.compactMap(IPNetwork.init)))
         let httpAddress = self.httpAddress
         let logger = self.logger

@@ -32,7 +32,11 @@ extension APIError {
             switch postgresError.kind {
             case .busy: return .databaseBusy
             case .connectionLost: return .databaseUnavailable
+            // 42501, also "new row violates row-level security policy": the rules refused the write.
             case .insufficientPrivilege: return .forbidden("not allowed by your role")
+            // Handlers validate references first; these remain for races (a row deleted meanwhile).
+            case .foreignKeyViolation: return .conflict("a referenced row does not exist (any more)")
+            case .uniqueViolation: return .conflict("such a row exists already")
             default: return nil
             }
         case is DecodingError:

@@ -1,10 +1,11 @@
 import AccessControl
 import Hummingbird
 
-/// Builds the router: middleware in order (request id, access log, errors), then the routes.
+/// Builds the router: middleware in order (request id, client address, access log, errors), then
+/// the routes: health, auth, API tokens, the audit log and the business rows.
 public enum APIRouter {
     public static func build(
-        health: HealthController, auth: AuthController, clientAddresses: ClientAddressResolver
+        health: HealthController, auth: AuthController, database: UserDatabase, clientAddresses: ClientAddressResolver
     ) -> Router<CRMRequestContext> {
         let router = Router(context: CRMRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
@@ -13,8 +14,12 @@ public enum APIRouter {
         router.add(middleware: ErrorMiddleware())
         health.register(on: router)
         auth.register(on: router)
-        TokensController(database: auth.database).register(on: router)
-        AuditController(database: auth.database).register(on: router)
+        TokensController(database: database).register(on: router)
+        AuditController(database: database).register(on: router)
+        ClientsController(database: database).register(on: router)
+        ContactsController(database: database).register(on: router)
+        DealsController(database: database).register(on: router)
+        TasksController(database: database).register(on: router)
         return router
     }
 }

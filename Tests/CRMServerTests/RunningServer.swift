@@ -14,6 +14,8 @@ struct RunningServer {
     let consolePort: Int
     /// The owner (migration) connection string of the server's database.
     let ownerConninfo: String
+    /// The HTTP listener's host (`127.0.0.1`, or `::1` when asked).
+    let httpHost: String
 
     /// The password of every demo user when started with `demo: true`.
     static let demoPassword = "demo-password-1"
@@ -22,21 +24,24 @@ struct RunningServer {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../sql").standardized.path
     }
 
-    /// Starts a server; with `migrate` the project's migrations are applied first, with `demo` the
-    /// demo company is installed (every user's password `demoPassword`). `passwordIterations`
-    /// makes password hashing fast in tests that log in a lot.
+    /// Starts a server; with `migrate` the project's migrations are applied first. With `demo`
+    /// (or an explicit `demoPassword`) the demo company is installed and every demo user gets that
+    /// password, hashed with `passwordIterations` (cheap, for speed). `trustedProxies` and
+    /// `httpHost` go to the configuration as in `crm.conf`.
     static func start(
-        conninfo: String? = nil, migrate: Bool = true, poolSize: Int = 4, demo: Bool = false,
-        passwordIterations: Int? = nil
+        conninfo: String? = nil, migrate: Bool = true, poolSize: Int = 4, demo: Bool = false, demoPassword: String? = nil,
+        passwordIterations: Int = 1000, trustedProxies: [String] = [], httpHost: String = "127.0.0.1"
     ) async throws -> RunningServer {
         var configuration = ServerConfiguration()
+        configuration.httpHost = httpHost
+        configuration.trustedProxies = trustedProxies
+        configuration.passwordIterations = passwordIterations
         configuration.httpPort = 0
         configuration.consolePort = 0
         configuration.poolSize = poolSize
         configuration.poolAcquireTimeout = .seconds(2)
         configuration.sqlDirectory = sqlDirectory
         configuration.dataDirectory = FileManager.default.temporaryDirectory.path + "/crm-server-" + UUID().uuidString.prefix(8)
-        configuration.passwordIterations = passwordIterations ?? 1000
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
         let database: String
@@ -50,9 +55,9 @@ struct RunningServer {
             _ = try await DatabaseBootstrap(configuration: configuration, logger: logger)
                 .migrate(conninfo: database, threadPool: application.pool.threadPool)
         }
-        if demo {
+        if let password = demoPassword ?? (demo ? Self.demoPassword : nil) {
             _ = try await DemoCompany(authenticator: application.authenticator, logger: logger)
-                .install(ownerConninfo: database, password: demoPassword, threadPool: application.pool.threadPool)
+                .install(ownerConninfo: database, password: password, threadPool: application.pool.threadPool)
         }
         let group = application.makeServiceGroup()
         let task = Task { try await group.run() }
@@ -60,7 +65,7 @@ struct RunningServer {
         let console = try await application.consoleAddress.wait()
         return RunningServer(
             application: application, group: group, task: task, httpPort: http.port, consolePort: console.port,
-            ownerConninfo: database)
+            ownerConninfo: database, httpHost: httpHost)
     }
 
     /// Triggers graceful shutdown and waits for every service to stop.
@@ -71,15 +76,21 @@ struct RunningServer {
     }
 
     func get(_ path: String, headers: [String: String] = [:]) async throws -> HTTPTestResponse {
-        let port = httpPort
-        return try await TestPostgres.runBlocking { try HTTPTestResponse.fetch(port: port, path: path, headers: headers) }
+        try await request("GET", path, headers: headers)
+    }
+
+    /// One HTTP exchange on a connection of its own.
+    func request(_ method: String, _ path: String, headers: [String: String] = [:], body: String? = nil) async throws
+        -> HTTPTestResponse
+    {
+        let (host, port) = (httpHost, httpPort)
+        return try await TestPostgres.runBlocking {
+            try HTTPTestResponse.fetch(host: host, port: port, method: method, path: path, headers: headers, body: body)
+        }
     }
 
     func post(_ path: String, body: String, headers: [String: String] = [:]) async throws -> HTTPTestResponse {
-        let port = httpPort
-        return try await TestPostgres.runBlocking {
-            try HTTPTestResponse.fetch(port: port, method: "POST", path: path, headers: headers, body: body)
-        }
+        try await request("POST", path, headers: headers, body: body)
     }
 
     func console() throws -> SocketClient {
