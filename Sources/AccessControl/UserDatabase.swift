@@ -20,17 +20,33 @@ public struct UserDatabase: Sendable {
     ) async throws -> T {
         guard let token, !token.isEmpty else { throw AccessError.unauthenticated(reason: "missing_token") }
         let hash = BearerToken(text: token).hash
-        let outcome: Result<T, AccessError> = try await pool.withTransaction { connection in
-            let rows = try await connection.query(
-                "select ok, reason, user_id, session_id, api_token_id from crm_api.begin_request(\(hash)::bytea, \(clientIP)::inet)",
-                prepared: true)
-            let (ok, reason, userID, sessionID, tokenID) = try rows[0].decode((Bool, String?, Int64?, Int64?, Int64?).self)
-            // A refused request still commits: an expired session is ended in this transaction.
-            guard ok, let userID else { return .failure(.unauthenticated(reason: reason ?? "invalid_token")) }
-            let identity = Identity(userID: userID, sessionID: sessionID, apiTokenID: tokenID, clientIP: clientIP)
-            return .success(try await body(connection, identity))
+        return try await pool.withConnection { connection in
+            do {
+                let outcome: Result<T, AccessError> = try await connection.withTransaction { connection in
+                    let rows = try await Self.beginRequest(hash, clientIP, on: connection)
+                    let (ok, reason, userID, sessionID, tokenID) = try rows[0].decode((Bool, String?, Int64?, Int64?, Int64?).self)
+                    // A refused request still commits: an expired session is ended in this transaction.
+                    guard ok, let userID else { return .failure(.unauthenticated(reason: reason ?? "invalid_token")) }
+                    let identity = Identity(userID: userID, sessionID: sessionID, apiTokenID: tokenID, clientIP: clientIP)
+                    return .success(try await body(connection, identity))
+                }
+                return try outcome.get()
+            } catch let error as PostgresError where error.kind == .connectionLost {
+                throw error
+            } catch {
+                // The request failed and rolled back, and with it the session's bookkeeping (last
+                // seen, an expiry). Check the session again on its own so that failing requests
+                // still count as activity. Only failures pay for this.
+                _ = try? await connection.withTransaction { try await Self.beginRequest(hash, clientIP, on: $0) }
+                throw error
+            }
         }
-        return try outcome.get()
+    }
+
+    private static func beginRequest(_ hash: [UInt8], _ clientIP: String, on connection: PostgresConnection) async throws -> PostgresRows {
+        try await connection.query(
+            "select ok, reason, user_id, session_id, api_token_id from crm_api.begin_request(\(hash)::bytea, \(clientIP)::inet)",
+            prepared: true)
     }
 
     /// Runs `body` as user `userID` without a token, for the server's own jobs (reminders,

@@ -123,6 +123,12 @@ extension HTTPSecurityTests {
             try await Task.sleep(for: .milliseconds(900))
             #expect(try await server.call("GET", "/api/v1/deals", token: idle).status == 200)
         }
+        // Requests that fail (404) are activity too: their rollback must not lose the touch.
+        for _ in 0..<3 {
+            try await Task.sleep(for: .milliseconds(900))
+            #expect(try await server.call("GET", "/api/v1/deals/999999999", token: idle).status == 404)
+        }
+        #expect(try await server.call("GET", "/api/v1/deals", token: idle).status == 200)
         try await Task.sleep(for: .milliseconds(2300))
         var response = try await server.call("GET", "/api/v1/deals", token: idle)
         #expect(response.status == 401)
