@@ -51,6 +51,18 @@ public struct DatabaseBootstrap: Sendable {
         return report
     }
 
+    /// Refuses to serve when the database's own security check finds a problem (a business table
+    /// without forced row-level security, a view without `security_invoker`, a server login role
+    /// with table rights...). Returns the problems; throws `SecurityCheckFailed` when there are any.
+    @discardableResult
+    public func checkSecurity(conninfo: String, threadPool: NIOThreadPool) async throws -> [String] {
+        let problems = try await OwnerConnection.run(conninfo, threadPool: threadPool, logger: logger) { connection in
+            try await connection.query("select problem from crm_api.security_self_check()").map { try $0.decode(String.self, at: 0) }
+        }
+        guard problems.isEmpty else { throw SecurityCheckFailed(problems: problems) }
+        return problems
+    }
+
     /// Stops a cluster this process started, logging (not throwing) a failure.
     public static func stop(_ cluster: ManagedCluster?, logger: Logger) async {
         guard let cluster else { return }
@@ -59,5 +71,14 @@ public struct DatabaseBootstrap: Sendable {
         } catch {
             logger.error("could not stop the PostgreSQL cluster", metadata: ["error": "\(error)"])
         }
+    }
+}
+
+/// The database failed its security self-check; the server does not start.
+public struct SecurityCheckFailed: Error, CustomStringConvertible {
+    public let problems: [String]
+
+    public var description: String {
+        "the database failed its security self-check (\(problems.count) problem(s)): " + problems.prefix(3).joined(separator: "; ")
     }
 }

@@ -32,6 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
         let application = ServerApplication(configuration: configuration, conninfo: prepared.conninfo, logger: logger)
         do {
             _ = try await bootstrap.migrate(conninfo: prepared.conninfo, threadPool: application.pool.threadPool)
+            try await bootstrap.checkSecurity(conninfo: prepared.conninfo, threadPool: application.pool.threadPool)
             if !(demo || demoPassword != nil),
                 let password = try await FirstAdministrator(
                     hasher: PasswordHasher(iterations: configuration.passwordIterations), logger: logger)

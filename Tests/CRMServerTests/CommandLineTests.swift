@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import PostgresClient
 import Testing
 import TestSupport
 
@@ -80,6 +82,24 @@ import Glibc
         let unknown = try await CRMProcess.run(["admin", "password", "nobody", "--sql-dir", sqlDirectory], directory: folder)
         #expect(unknown.status == 1)
         #expect(unknown.output.contains("crm: no user with login 'nobody'"))
+    }
+
+    @Test func serveRefusesADatabaseThatFailsItsSecurityCheck() async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let database = try await TestPostgres.makeDatabase()
+        let migrate = try await CRMProcess.run(["migrate", "--database-url", database, "--sql-dir", sqlDirectory], directory: folder)
+        #expect(migrate.status == 0, "\(migrate.output)")
+        // Somebody switches row-level security off on a business table by hand.
+        let owner = try await PostgresConnection.connect(database, threadPool: .singleton, logger: Logger(label: "test"))
+        try await owner.execute(script: "alter table crm.deals no force row level security")
+        await owner.close()
+        let result = try await CRMProcess.run(
+            ["serve", "--database-url", database, "--http-port", "0", "--console-port", "0", "--sql-dir", sqlDirectory],
+            directory: folder)
+        #expect(result.status == 1)
+        #expect(result.output.contains("crm: the database failed its security self-check"), "\(result.output)")
+        #expect(result.output.contains("deals"), "\(result.output)")
     }
 
     @Test func dbStartStatusStopAndMigrate() async throws {
