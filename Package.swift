@@ -155,7 +155,7 @@ let package = Package(
         .testTarget(
             name: "CRMServerTests",
             dependencies: [
-                "CRMServer", "TestSupport", "PostgresClient", "EmbeddedPostgres", "SchemaMigrations", "HTTPAPI", "AccessControl",
+                "CRMServer", "TestSupport", "PostgresClient", "EmbeddedPostgres", "SchemaMigrations", "HTTPAPI", "Credentials", "AccessControl",
                 // The tests launch the built `crm` binary, so it must be built with them.
                 "crm",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -5,7 +5,9 @@ import Logging
 /// The admin console's commands. Built-ins (PING, HELP, QUIT) come with the set; AUTH and the
 /// administration commands (one file per family in `Console/`) are added here.
 enum ConsoleCommands {
-    static func make(authenticator: Authenticator, database: UserDatabase, logger: Logger) -> ConsoleCommandSet {
+    static func make(
+        authenticator: Authenticator, database: UserDatabase, installDemo: @escaping DemoCommands.Installer, logger: Logger
+    ) -> ConsoleCommandSet {
         let context = AdminContext(authenticator: authenticator, database: database, logger: logger)
         var set = ConsoleCommandSet()
         let families: [[ConsoleCommand]] = [
@@ -18,6 +20,8 @@ enum ConsoleCommands {
             ShareCommands.make(context),
             BICommands.make(context),
             AuditCommands.make(context),
+            SecurityCommands.make(context),
+            DemoCommands.make(context, installer: installDemo),
         ]
         for command in families.joined() { set.register(command) }
         return set

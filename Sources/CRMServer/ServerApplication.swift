@@ -49,7 +49,13 @@ public final class ServerApplication: Sendable {
         self.database = database
         self.console = AdminConsoleServer(
             configuration: ConsoleConfiguration(host: configuration.consoleHost, port: configuration.consolePort),
-            commands: ConsoleCommands.make(authenticator: authenticator, database: database, logger: logger),
+            commands: ConsoleCommands.make(
+                authenticator: authenticator, database: database,
+                installDemo: { [authenticator, pool] in
+                    try await DemoCompany(authenticator: authenticator, logger: logger)
+                        .install(ownerConninfo: conninfo, password: nil, threadPool: pool.threadPool)
+                },
+                logger: logger),
             logger: logger)
     }
 
