@@ -173,7 +173,9 @@ create table crm_private.sessions (
   id bigint generated always as identity primary key,
   token_hash bytea not null unique check (length(token_hash) >= 16),
   user_id bigint not null references crm.users on delete cascade,
-  purpose text not null default 'web' check (purpose in ('web', 'console')),
+  -- console_local: signed in through the admin console's local Unix socket (reachable only by
+  -- the server's OS user), which stands in for an admin network.
+  purpose text not null default 'web' check (purpose in ('web', 'console', 'console_local')),
   created_at timestamptz not null default now(),
   last_seen_at timestamptz not null default now(),
   expires_at timestamptz not null,

@@ -244,7 +244,7 @@ create function crm_private.network_match(p_user_id bigint, p_purpose text, p_ip
   end;
 
 -- Adds the request's session, token and IP to a user's context. The admin flag holds only
--- from an allowed admin network; 'export_network' tells whether exports are allowed from here.
+-- from an allowed admin network (or a session of the console's local socket); 'export_network' tells whether exports are allowed from here.
 create function crm_private.request_context(p_context jsonb, p_user_id bigint, p_client_ip inet,
                                             p_session_id bigint, p_api_token_id bigint)
   returns jsonb
@@ -252,13 +252,19 @@ create function crm_private.request_context(p_context jsonb, p_user_id bigint, p
 declare
   adm record;
   exp record;
+  admin_place boolean;
 begin
   adm := crm_private.network_match(p_user_id, 'admin', p_client_ip);
   exp := crm_private.network_match(p_user_id, 'export', p_client_ip);
+  admin_place := not adm.restricted or adm.matched is not null;
+  if not admin_place and p_session_id is not null then
+    -- A session opened on the console's local Unix socket counts as an admin network.
+    admin_place := exists (select 1 from crm_private.sessions s where s.id = p_session_id and s.purpose = 'console_local');
+  end if;
   return p_context || jsonb_build_object(
     'session_id', p_session_id, 'api_token_id', p_api_token_id, 'ip', host(p_client_ip),
-    'admin', coalesce((p_context ->> 'admin')::boolean, false) and (not adm.restricted or adm.matched is not null),
-    'admin_network', not adm.restricted or adm.matched is not null,
+    'admin', coalesce((p_context ->> 'admin')::boolean, false) and admin_place,
+    'admin_network', admin_place,
     'export_network', not exp.restricted or exp.matched is not null);
 end
 $$;

@@ -111,12 +111,14 @@ begin
                  where l.locked_until > now()
                    and (l.login_key = lower(u.login) or l.client_ip = p_client_ip)) then
     reason := 'account_locked';
-  elsif p_purpose not in ('web', 'console') then
+  elsif p_purpose not in ('web', 'console', 'console_local') then
     reason := 'invalid_purpose';
   else
     net := crm_private.network_match(u.id, 'login', p_client_ip);
     adm := crm_private.network_match(u.id, 'admin', p_client_ip);
-    if net.restricted and net.matched is null then
+    if p_purpose = 'console_local' then
+      null;  -- the local socket is the trusted place: no network rule applies
+    elsif net.restricted and net.matched is null then
       reason := 'network_refused';
     elsif p_purpose = 'console' and adm.restricted and adm.matched is null then
       reason := 'network_refused';
@@ -134,7 +136,8 @@ begin
     return;
   end if;
 
-  bind := coalesce(case when p_purpose = 'console' then adm.matched end, net.matched,
+  bind := coalesce(case when p_purpose = 'console_local' then network(set_masklen(p_client_ip, 32)) end,
+                   case when p_purpose = 'console' then adm.matched end, net.matched,
                    network(set_masklen(p_client_ip,
                      case when family(p_client_ip) = 4 then cfg.bind_prefix_v4 else cfg.bind_prefix_v6 end)));
   expires_at := now() + cfg.absolute_timeout;

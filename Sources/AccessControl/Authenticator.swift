@@ -7,10 +7,12 @@ import PostgresClient
 /// Logs users in and out. The password check runs on threads of its own (the KDF is slow on
 /// purpose); the database keeps sessions, lockouts and the audit of every attempt.
 public struct Authenticator: Sendable {
-    /// Where a session is used: the web/API, or the admin console (which needs an admin network).
+    /// Where a session is used: the web/API, the admin console over TCP (which needs an admin
+    /// network), or the console's local Unix socket (which stands in for one).
     public enum Purpose: String, Sendable {
         case web
         case console
+        case consoleLocal = "console_local"
     }
 
     /// A new session.
@@ -60,7 +62,7 @@ public struct Authenticator: Sendable {
             if locked { throw AccessError.locked(until: until) }
             throw AccessError.invalidCredentials
         }
-        let token = try BearerToken.generate(prefix: purpose == .console ? "crm_c_" : "crm_s_")
+        let token = try BearerToken.generate(prefix: purpose == .web ? "crm_s_" : "crm_c_")
         let opened = try await pool.query("""
             select ok, reason, session_id, expires_at
             from crm_api.login_succeeded(\(userID), \(clientIP)::inet, \(token.hash)::bytea, \(purpose.rawValue), \(userAgent))

@@ -13,6 +13,7 @@ public struct ConfigurationLoader: Sendable {
         case httpPort = "http-port"
         case consoleHost = "console-host"
         case consolePort = "console-port"
+        case consoleSocket = "console-socket"
         case poolSize = "pool-size"
         case poolTimeout = "pool-timeout"
         case sqlDir = "sql-dir"
@@ -71,6 +72,8 @@ public struct ConfigurationLoader: Sendable {
             configuration.consoleHost = try Self.host(value, origin: origin)
         case .consolePort:
             configuration.consolePort = try Self.port(value, origin: origin)
+        case .consoleSocket:
+            configuration.consoleSocket = value.isEmpty ? nil : value
         case .poolSize:
             guard let size = Int(value), (1...1000).contains(size) else {
                 throw ConfigurationError("\(origin) = '\(value)' is not a pool size between 1 and 1000")

@@ -27,6 +27,8 @@ public final class ServerApplication: Sendable {
     public let database: UserDatabase
 
     let console: AdminConsoleServer
+    /// The console on a local Unix socket, when configured.
+    let localConsole: AdminConsoleServer?
     let hashingThreads: NIOThreadPool
     let logger: Logger
 
@@ -47,16 +49,19 @@ public final class ServerApplication: Sendable {
         let database = UserDatabase(pool: pool)
         self.authenticator = authenticator
         self.database = database
+        let commands = ConsoleCommands.make(
+            authenticator: authenticator, database: database,
+            installDemo: { [authenticator, pool] in
+                try await DemoCompany(authenticator: authenticator, logger: logger)
+                    .install(ownerConninfo: conninfo, password: nil, threadPool: pool.threadPool)
+            },
+            logger: logger)
         self.console = AdminConsoleServer(
             configuration: ConsoleConfiguration(host: configuration.consoleHost, port: configuration.consolePort),
-            commands: ConsoleCommands.make(
-                authenticator: authenticator, database: database,
-                installDemo: { [authenticator, pool] in
-                    try await DemoCompany(authenticator: authenticator, logger: logger)
-                        .install(ownerConninfo: conninfo, password: nil, threadPool: pool.threadPool)
-                },
-                logger: logger),
-            logger: logger)
+            commands: commands, logger: logger)
+        self.localConsole = configuration.consoleSocket.map {
+            AdminConsoleServer(configuration: ConsoleConfiguration(unixSocketPath: $0), commands: commands, logger: logger)
+        }
     }
 
     /// Runs until SIGTERM/SIGINT (or `signals` is empty and the group is shut down by its owner).
@@ -97,6 +102,7 @@ public final class ServerApplication: Sendable {
                     .init(service: pool),
                     .init(service: auditSealer),
                     .init(service: console),
+                ] + (localConsole.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [
                     .init(service: consoleWatcher, successTerminationBehavior: .ignore),
                     .init(service: http),
                 ],

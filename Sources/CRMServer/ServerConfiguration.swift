@@ -10,6 +10,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var httpPort: Int = 8080
     public var consoleHost: String = "127.0.0.1"
     public var consolePort: Int = 7070
+    /// A Unix socket for the admin console as well (mode 0600); sign-in there counts as being on
+    /// an admin network.
+    public var consoleSocket: String?
     /// Connections in the database pool.
     public var poolSize: Int = 16
     /// How long a request waits for a database connection before a 503.

@@ -25,6 +25,9 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(help: "Admin console port, 0 for any free port (env CRM_CONSOLE_PORT; default 7070).")
     var consolePort: String?
 
+    @Option(help: "Also serve the admin console on this Unix socket (mode 0600; env CRM_CONSOLE_SOCKET). Sign-in there counts as an admin network.")
+    var consoleSocket: String?
+
     @Option(help: "Database connections in the pool (env CRM_POOL_SIZE; default 16).")
     var poolSize: String?
 
@@ -52,6 +55,7 @@ struct ConfigurationOptions: ParsableArguments {
         flags[.httpPort] = httpPort
         flags[.consoleHost] = consoleHost
         flags[.consolePort] = consolePort
+        flags[.consoleSocket] = consoleSocket
         flags[.poolSize] = poolSize
         flags[.poolTimeout] = poolTimeout
         flags[.sqlDir] = sqlDir

@@ -76,3 +76,32 @@ enum FirstAdministratorAccess {
             .ensure(ownerConninfo: server.ownerConninfo, threadPool: server.application.pool.threadPool)
     }
 }
+
+/// The console on a local Unix socket stands in for an admin network.
+@Suite struct LocalConsoleTests {
+    @Test func theLocalSocketAdmitsAdministratorsThatTCPRefuses() async throws {
+        let socketPath = FileManager.default.temporaryDirectory.path + "/crm-console-\(UUID().uuidString.prefix(6)).sock"
+        let server = try await RunningServer.start(demo: true, consoleSocket: socketPath)
+        // Administrators only from 10.0.0.0/8: the loopback TCP console is no longer an admin place.
+        _ = try await server.ownerQuery(
+            "insert into crm.networks (role_id, network, purpose) select id, '10.0.0.0/8', 'admin' from crm.roles where name = 'admin'")
+        let tcp = try AdminConsoleClient(server)
+        #expect(try await tcp.send("AUTH admin \(RunningServer.demoPassword)").code == "DENIED")
+
+        let local = try await TestPostgres.runBlocking { try SocketClient(unixPath: socketPath) }
+        let replies = try await TestPostgres.runBlocking {
+            try local.write("AUTH admin \(RunningServer.demoPassword)\r\nUSER SHOW manager.msk\r\n")
+            return [try local.readLine(), try local.readLine()]
+        }
+        #expect(replies[0]?.hasPrefix("+OK signed in as admin") == true, "\(replies)")
+        #expect(replies[1]?.hasPrefix("-ERR") == false, "\(replies)")
+        // A wrong password is still wrong there.
+        let wrong = try await TestPostgres.runBlocking { () -> String? in
+            let other = try SocketClient(unixPath: socketPath)
+            try other.write("AUTH admin nope\r\n")
+            return try other.readLine()
+        }
+        #expect(wrong == "-ERR AUTH wrong login or password")
+        try await server.stop()
+    }
+}

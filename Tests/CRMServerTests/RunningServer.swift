@@ -30,9 +30,11 @@ struct RunningServer {
     /// `httpHost` go to the configuration as in `crm.conf`.
     static func start(
         conninfo: String? = nil, migrate: Bool = true, poolSize: Int = 4, demo: Bool = false, demoPassword: String? = nil,
-        passwordIterations: Int = 1000, trustedProxies: [String] = [], httpHost: String = "127.0.0.1"
+        passwordIterations: Int = 1000, trustedProxies: [String] = [], httpHost: String = "127.0.0.1",
+        consoleSocket: String? = nil
     ) async throws -> RunningServer {
         var configuration = ServerConfiguration()
+        configuration.consoleSocket = consoleSocket
         configuration.httpHost = httpHost
         configuration.trustedProxies = trustedProxies
         configuration.passwordIterations = passwordIterations

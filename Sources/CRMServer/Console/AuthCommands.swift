@@ -24,7 +24,8 @@ enum AuthCommands {
             let opened: Authenticator.Session
             do {
                 opened = try await context.authenticator.login(
-                    login, password: password, clientIP: clientIP, purpose: .console, userAgent: "admin console")
+                    login, password: password, clientIP: clientIP,
+                    purpose: session.peer == "local" ? .consoleLocal : .console, userAgent: "admin console")
             } catch {
                 return ConsoleErrors.reply(for: error, command: "AUTH", logger: context.logger)
             }
