@@ -10,9 +10,10 @@ import PostgresClient
 import ServiceLifecycle
 import UnixSignals
 
-/// The server process's services: the database pool, the admin console and HTTP, run in one
-/// `ServiceGroup`. They start in that order and stop in reverse: HTTP finishes its in-flight
-/// requests, the console closes its clients, then the pool closes.
+/// The server process's services: the database pool, the audit sealer, the admin console (TCP,
+/// and a local Unix socket when configured) and HTTP, run in one `ServiceGroup`. They start in
+/// that order and stop in reverse: HTTP finishes its in-flight requests, the consoles close their
+/// clients, the sealer seals once more, then the pool closes.
 public final class ServerApplication: Sendable {
     public let configuration: ServerConfiguration
     public let pool: PostgresPool
