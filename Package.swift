@@ -48,6 +48,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // ИНН, КПП, ОГРН/ОГРНИП: formats and check digits of Russian company identifiers.
+        .target(
+            name: "CompanyIdentifiers",
+            swiftSettings: swiftSettings
+        ),
         // The libpq layer: connections, queries, decoding, pool, LISTEN/NOTIFY, COPY.
         // Knows nothing of HTTP or of the CRM.
         .target(
@@ -124,6 +129,11 @@ let package = Package(
             name: "TestSupport",
             dependencies: ["EmbeddedPostgres", "PostgresClient", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CompanyIdentifiersTests",
+            dependencies: ["CompanyIdentifiers"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
