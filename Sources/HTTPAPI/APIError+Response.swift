@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import HTTPTypes
 import Hummingbird
 import AccessControl
@@ -41,6 +42,9 @@ extension APIError {
             }
         case is DecodingError:
             return .badRequest("the request body is not valid JSON for this endpoint")
+        case let tooLarge as NIOTooManyBytesError:
+            let limit = tooLarge.maxBytes.map { " (at most \($0 / 1024) KiB)" } ?? ""
+            return .payloadTooLarge("the request body is too large\(limit)")
         default:
             return nil
         }

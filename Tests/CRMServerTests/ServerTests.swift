@@ -48,6 +48,17 @@ import TestSupport
         #expect(forged.headers["x-request-id"]?.contains("junk") == false)
     }
 
+    @Test func badBodiesAnswerTheErrorFormatNeverA500() async throws {
+        let server = try await RunningServer.start()
+        let malformed = try await server.post("/api/v1/auth/login", body: "{bad json")
+        let huge = try await server.post("/api/v1/auth/login", body: String(repeating: "a", count: 3 * 1024 * 1024))
+        try await server.stop()
+        #expect(malformed.status == 400)
+        #expect(try JSONDecoder().decode(ErrorBody.self, from: Data(malformed.body.utf8)).error.code == "bad_request")
+        #expect(huge.status == 413, "\(huge.body)")
+        #expect(try JSONDecoder().decode(ErrorBody.self, from: Data(huge.body.utf8)).error.code == "payload_too_large")
+    }
+
     @Test func consoleAnswersPingHelpUnknownAndClosesOnAbuse() async throws {
         let server = try await RunningServer.start()
         let replies = try await TestPostgres.runBlocking {
