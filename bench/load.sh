@@ -43,7 +43,7 @@ fi
 # copy_into TABLE COLUMNS SELECT: the SELECT runs on the server, its rows are COPYd back in.
 copy_into() {
   local t0; t0=$(now)
-  "${PSQL[@]}" -c "select setseed(0.42)" -c "copy ($3) to stdout" | "${PSQL[@]}" -c "copy $1 ($2) from stdin"
+  "${PSQL[@]}" -c "do \$\$ begin perform setseed(0.42); end \$\$" -c "copy ($3) to stdout" | "${PSQL[@]}" -c "copy $1 ($2) from stdin"
   echo "load: $1 $(secs "$t0" "$(now)") s"
 }
 
