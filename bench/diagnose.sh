@@ -37,15 +37,10 @@ end
 \$\$;
 select name, round(ms, 3) as ms_per_call from t;
 SQL
-echo "-- crm_private.context() per call inside a request (it re-checks the signature each time), as crm_authenticator"
+echo "-- W1 under RLS (as crm_authenticator after begin_request_as)"
 psql -X -q -U crm_authenticator -d crm <<SQL
 begin;
 select ok from crm_api.begin_request_as($UIDN, '127.0.0.1');
-\timing on
-select count(crm_private.context()) from generate_series(1, 1000);
-select count(crm_private.rls_territories('deal', 'read')) from generate_series(1, 1000);
-\timing off
-\echo -- W1 under RLS
 explain (analyze, buffers, costs off, timing on)
 select id, title, client_id, amount, currency, stage, owner_id, responsible_id, department_id, territory_id, closed_at,
        version, created_at, updated_at from crm.deals order by created_at desc, id desc limit 50;

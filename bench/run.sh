@@ -3,7 +3,7 @@
 # demo company on a fresh private cluster, load DEALS deals (default 200000), run W1 and W3 with
 # wrk and the pgbench limits, stop the server, print the numbers. Loopback only.
 # Environment: BENCH_PORT (18080), BENCH_DURATION (20 s), BENCH_CONNECTIONS (32), BENCH_THREADS (2),
-# BENCH_DISABLE_TRIGGERS (0; 1 = no audit/fill triggers during the bulk load only), BENCH_OUT (bench/out/<time>).
+# BENCH_DIAGNOSE (1: run diagnose.sh after the pgbench limits), BENCH_DISABLE_TRIGGERS (0; 1 = no audit/fill triggers during the bulk load only), BENCH_OUT (bench/out/<time>).
 set -euo pipefail
 N=${1:-200000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd); HERE="$ROOT/bench"
@@ -101,6 +101,11 @@ run_pgbench w1_sql crm_authenticator crm -D "hash=\\x$HASH" -D lim=50 -f "$HERE/
 run_pgbench w1_sql_as crm_authenticator crm -D "uid=$UID_MSK" -D lim=50 -f "$HERE/pgbench/w1_rls_as.sql"
 run_pgbench w1_no_rls crm crm -D lim=50 -f "$HERE/pgbench/w1_no_rls.sql"
 run_pgbench begin_request crm_authenticator crm -D "hash=\\x$HASH" -f "$HERE/pgbench/begin_request.sql"
+
+if [[ ${BENCH_DIAGNOSE:-1} == 1 ]]; then
+  log "diagnostics: bench/diagnose.sh (single-client per-statement latency, context function costs, W1 plan)"
+  "$HERE/diagnose.sh" "$UID_MSK" "$HASH" > "$OUT/diagnose.txt" 2>&1 || echo "diagnose.sh failed (see $OUT/diagnose.txt)"
+fi
 
 A0=$("${PSQL[@]}" -At -c "select count(*) from audit.log")
 run_wrk w3 w3_create_deal.lua
