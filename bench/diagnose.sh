@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# bench/diagnose.sh UID TOKEN_HASH_HEX — where W1's database time goes, on a running cluster
+# bench/diagnose.sh UID TOKEN_HASH_HEX [CLIENT_ID] — where W1's database time goes, on a running cluster
 # (PGHOST/PGPORT set to its socket; run.sh calls it before stopping the server). Single-client
 # pgbench -r (per-statement latency without CPU queueing), the per-call cost of the context
 # functions (1,000 calls each), and the W1 plan under RLS.
 set -euo pipefail
-UIDN=${1:?user id}; HASH=${2:?token hash hex}
+UIDN=${1:?user id}; HASH=${2:?token hash hex}; CLIENT=${3:-1}
 HERE=$(cd "$(dirname "$0")" && pwd)
-for s in w1_rls:crm_authenticator w1_no_rls:crm begin_request:crm_authenticator; do
+for s in w1_rls:crm_authenticator w1_no_rls:crm begin_request:crm_authenticator w3_sql:crm_authenticator; do
   name=${s%%:*}; user=${s##*:}
   echo "-- pgbench -c 1 -T 5 -r $name (as $user)"
-  timeout 60 pgbench -U "$user" -M prepared -c 1 -j 1 -T 5 -r -D "hash=\\x$HASH" -D lim=50 -f "$HERE/pgbench/$name.sql" crm 2>&1 \
-    | grep -E "^tps|latency average|^ +[0-9.]+ +[0-9]+ +" | cut -c1-110
+  timeout 60 pgbench -U "$user" -M prepared -c 1 -j 1 -T 5 -r -D "hash=\\x$HASH" -D lim=50 -D "client=$CLIENT" -f "$HERE/pgbench/$name.sql" crm 2>&1 \
+    | grep -E "^tps|latency average|^ +[0-9.]+ +[0-9]+ +" | cut -c1-120
 done
 echo "-- per-call cost of the context functions (ms per call, 1,000 calls, as the owner)"
 psql -X -q -U crm -d crm <<SQL

@@ -101,10 +101,11 @@ run_pgbench w1_sql crm_authenticator crm -D "hash=\\x$HASH" -D lim=50 -f "$HERE/
 run_pgbench w1_sql_as crm_authenticator crm -D "uid=$UID_MSK" -D lim=50 -f "$HERE/pgbench/w1_rls_as.sql"
 run_pgbench w1_no_rls crm crm -D lim=50 -f "$HERE/pgbench/w1_no_rls.sql"
 run_pgbench begin_request crm_authenticator crm -D "hash=\\x$HASH" -f "$HERE/pgbench/begin_request.sql"
+run_pgbench w3_sql crm_authenticator crm -D "hash=\\x$HASH" -D "client=$CLIENT" -f "$HERE/pgbench/w3_sql.sql"
 
 if [[ ${BENCH_DIAGNOSE:-1} == 1 ]]; then
   log "diagnostics: bench/diagnose.sh (single-client per-statement latency, context function costs, W1 plan)"
-  "$HERE/diagnose.sh" "$UID_MSK" "$HASH" > "$OUT/diagnose.txt" 2>&1 || echo "diagnose.sh failed (see $OUT/diagnose.txt)"
+  "$HERE/diagnose.sh" "$UID_MSK" "$HASH" "$CLIENT" > "$OUT/diagnose.txt" 2>&1 || echo "diagnose.sh failed (see $OUT/diagnose.txt)"
 fi
 
 A0=$("${PSQL[@]}" -At -c "select count(*) from audit.log")
@@ -129,4 +130,5 @@ pg_line() { awk -v n="$1" '/^tps/ {t=$3} /p50/ {p50=$2; p99=$5} END {printf "%-2
   pg_line "pgbench W1 SQL (RLS, _as)" w1_sql_as
   pg_line "pgbench W1 SELECT no RLS" w1_no_rls
   pg_line "pgbench begin_request" begin_request
+  pg_line "pgbench W3 SQL (RLS, audit)" w3_sql
 } | tee "$OUT/summary.txt"
