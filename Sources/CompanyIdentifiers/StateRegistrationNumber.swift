@@ -2,13 +2,9 @@
 /// registration number. Its last digit is the rest of the number before it modulo 11 (ОГРН) or
 /// 13 (ОГРНИП), modulo 10.
 public struct StateRegistrationNumber: Sendable, Equatable, CustomStringConvertible {
-    public enum Holder: Sendable, Equatable {
-        case company
-        case individual
-    }
-
     public let value: String
-    public let holder: Holder
+    /// Whose number it is, by its length.
+    public let holder: IdentifierHolder
 
     public init(_ text: String) throws {
         let value = text.trimmingSpaces

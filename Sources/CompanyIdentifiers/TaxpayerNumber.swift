@@ -1,14 +1,9 @@
 /// ИНН, the taxpayer number: 10 digits for a company, 12 for an individual entrepreneur, each
 /// with check digits (weights of the Federal Tax Service).
 public struct TaxpayerNumber: Sendable, Equatable, CustomStringConvertible {
-    /// Whose number it is, by its length.
-    public enum Holder: Sendable, Equatable {
-        case company
-        case individual
-    }
-
     public let value: String
-    public let holder: Holder
+    /// Whose number it is, by its length.
+    public let holder: IdentifierHolder
 
     /// Validates `text` (surrounding spaces are ignored).
     public init(_ text: String) throws {
@@ -32,10 +27,4 @@ public struct TaxpayerNumber: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { value }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        String(self.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
-    }
 }
