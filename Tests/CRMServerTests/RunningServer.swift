@@ -31,7 +31,7 @@ struct RunningServer {
     static func start(
         conninfo: String? = nil, migrate: Bool = true, poolSize: Int = 4, demo: Bool = false, demoPassword: String? = nil,
         passwordIterations: Int = 1000, trustedProxies: [String] = [], httpHost: String = "127.0.0.1",
-        consoleSocket: String? = nil
+        consoleSocket: String? = nil, poolAcquireTimeout: Duration = .seconds(10)
     ) async throws -> RunningServer {
         var configuration = ServerConfiguration()
         configuration.consoleSocket = consoleSocket
@@ -41,7 +41,7 @@ struct RunningServer {
         configuration.httpPort = 0
         configuration.consolePort = 0
         configuration.poolSize = poolSize
-        configuration.poolAcquireTimeout = .seconds(2)
+        configuration.poolAcquireTimeout = poolAcquireTimeout
         configuration.sqlDirectory = sqlDirectory
         configuration.dataDirectory = FileManager.default.temporaryDirectory.path + "/crm-server-" + UUID().uuidString.prefix(8)
         var logger = Logger(label: "test.server")

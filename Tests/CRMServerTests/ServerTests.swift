@@ -112,7 +112,7 @@ import TestSupport
     }
 
     @Test func aBusyPoolAnswers503() async throws {
-        let server = try await RunningServer.start(poolSize: 1)
+        let server = try await RunningServer.start(poolSize: 1, poolAcquireTimeout: .seconds(2))
         let (acquired, signal) = AsyncStream<Void>.makeStream()
         let hold = Task {
             try await server.application.pool.withConnection { connection in
