@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "PostgresClient", "AccessControl",
+                "PostgresClient", "AccessControl", "CompanyIdentifiers", "Credentials",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -20,6 +20,8 @@ public struct ConfigurationLoader: Sendable {
         case postgresBin = "postgres-bin"
         case logLevel = "log-level"
         case trustedProxies = "trusted-proxies"
+        case filesDir = "files-dir"
+        case filesMaxMB = "files-max-mb"
 
         /// `CRM_DATABASE_URL` for `database-url`.
         public var environmentName: String { "CRM_" + rawValue.uppercased().replacingOccurrences(of: "-", with: "_") }
@@ -94,6 +96,13 @@ public struct ConfigurationLoader: Sendable {
                 throw ConfigurationError("\(origin) has '\(bad)', which is not an IP address or CIDR network")
             }
             configuration.trustedProxies = networks
+        case .filesDir:
+            configuration.filesDirectory = value.isEmpty ? nil : value
+        case .filesMaxMB:
+            guard let megabytes = Int(value), (1...1024).contains(megabytes) else {
+                throw ConfigurationError("\(origin) = '\(value)' is not a size in MiB between 1 and 1024")
+            }
+            configuration.filesMaxBytes = megabytes << 20
         case .logLevel:
             guard let level = Logger.Level(rawValue: value.lowercased()) else {
                 let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")

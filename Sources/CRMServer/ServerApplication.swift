@@ -116,7 +116,8 @@ public final class ServerApplication: Sendable {
             health: HealthController(checker: DatabaseHealthChecker(pool: pool), version: BuildInfo.version),
             auth: AuthController(authenticator: authenticator, database: database),
             database: database,
-            clientAddresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies.compactMap(IPNetwork.init)))
+            clientAddresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies.compactMap(IPNetwork.init)),
+            files: FileStorage(folder: configuration.filesDirectory, maximumBytes: configuration.filesMaxBytes))
         let httpAddress = self.httpAddress
         let logger = self.logger
         let host = configuration.httpHost

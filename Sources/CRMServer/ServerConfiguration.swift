@@ -26,6 +26,11 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var trustedProxies: [String] = []
     /// PBKDF2 iterations for new password hashes (never below the OWASP minimum outside tests).
     public var passwordIterations: Int = 600_000
+    /// Where uploaded files are kept: `nil` stores them in PostgreSQL, a folder stores them there
+    /// (named by their SHA-256) with only the metadata in PostgreSQL.
+    public var filesDirectory: String?
+    /// The largest file accepted, in bytes.
+    public var filesMaxBytes: Int = 25 << 20
 
     public init() {}
 }

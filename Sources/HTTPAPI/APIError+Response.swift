@@ -38,7 +38,10 @@ extension APIError {
             // Handlers validate references first; these remain for races (a row deleted meanwhile).
             case .foreignKeyViolation: return .conflict("a referenced row does not exist (any more)")
             case .uniqueViolation: return .conflict("such a row exists already")
-            default: return nil
+            case .checkViolation, .notNullViolation:
+                let field = postgresError.column ?? postgresError.constraint ?? "(row)"
+                return .validation([.init(field: field, message: postgresError.message)])
+            default: return fromRule(postgresError)
             }
         case is DecodingError:
             return .badRequest("the request body is not valid JSON for this endpoint")
@@ -50,6 +53,25 @@ extension APIError {
         }
     }
 
+    /// The business rules' own SQLSTATEs (see sql/120_catalogs.sql): CR409 a rule refuses,
+    /// CR422 a wrong value (COLUMN names the field, or DETAIL lists several), CR412 stale.
+    private static func fromRule(_ error: PostgresError) -> APIError? {
+        switch error.sqlState {
+        case "CR409": return .conflict(error.message)
+        case "CR412": return .preconditionFailed(error.message)
+        case "CR422":
+            if let detail = error.detail, case .array(let items)? = try? JSONValue.parse(Array(detail.utf8)) {
+                let fields: [FieldError] = items.compactMap {
+                    guard case .object(let o) = $0, let f = o["field"]?.stringValue, let m = o["message"]?.stringValue else { return nil }
+                    return FieldError(field: f, message: m)
+                }
+                if !fields.isEmpty { return .validation(fields) }
+            }
+            return .validation([.init(field: error.column ?? "(row)", message: error.message)])
+        default: return nil
+        }
+    }
+
     var status: HTTPResponse.Status {
         switch self {
         case .validation: return .unprocessableContent
@@ -58,7 +80,7 @@ extension APIError {
         case .forbidden: return .forbidden
         case .notFound: return .notFound
         case .methodNotAllowed: return .methodNotAllowed
-        case .conflict: return .conflict
+        case .conflict, .duplicate: return .conflict
         case .preconditionFailed: return .preconditionFailed
         case .payloadTooLarge: return .contentTooLarge
         case .tooManyRequests: return .tooManyRequests
@@ -75,6 +97,7 @@ extension APIError {
         case .notFound: return "not_found"
         case .methodNotAllowed: return "method_not_allowed"
         case .conflict: return "conflict"
+        case .duplicate: return "duplicate"
         case .preconditionFailed: return "precondition_failed"
         case .payloadTooLarge: return "payload_too_large"
         case .tooManyRequests: return "too_many_requests"
@@ -90,6 +113,7 @@ extension APIError {
             .conflict(let message), .preconditionFailed(let message), .payloadTooLarge(let message),
             .tooManyRequests(let message):
             return message
+        case .duplicate(let message, _): return message
         case .methodNotAllowed: return "this method is not allowed here"
         case .databaseBusy: return "database busy: try again shortly"
         case .databaseUnavailable: return "database unavailable: try again shortly"
@@ -98,6 +122,11 @@ extension APIError {
 
     var fields: [FieldError]? {
         if case .validation(let fields) = self { return fields }
+        return nil
+    }
+
+    var existing: JSONValue? {
+        if case .duplicate(_, let existing) = self { return existing }
         return nil
     }
 }
@@ -112,7 +141,8 @@ enum ErrorResponse {
                 code: error?.code ?? "internal_error",
                 message: error?.message ?? "internal error; quote the request id when reporting it",
                 requestID: requestID,
-                fields: error?.fields))
+                fields: error?.fields,
+                existing: error?.existing))
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         if error == .databaseBusy || error == .databaseUnavailable { headers[.retryAfter] = "1" }

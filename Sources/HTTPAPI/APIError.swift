@@ -11,6 +11,8 @@ public enum APIError: Error, Sendable, Equatable {
     case notFound(String)
     case methodNotAllowed
     case conflict(String)
+    /// A row that exists already (409 `duplicate`), with that row when the caller may see it.
+    case duplicate(String, existing: JSONValue?)
     case preconditionFailed(String)
     case payloadTooLarge(String)
     case tooManyRequests(String)

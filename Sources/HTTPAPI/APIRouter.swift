@@ -2,10 +2,11 @@ import AccessControl
 import Hummingbird
 
 /// Builds the router: middleware in order (request id, client address, access log, errors), then
-/// the routes: health, auth, API tokens, the audit log and the business rows.
+/// the routes: health, auth, API tokens, the audit log, the resources and the special views.
 public enum APIRouter {
     public static func build(
-        health: HealthController, auth: AuthController, database: UserDatabase, clientAddresses: ClientAddressResolver
+        health: HealthController, auth: AuthController, database: UserDatabase, clientAddresses: ClientAddressResolver,
+        files: FileStorage = FileStorage(folder: nil, maximumBytes: 25 << 20)
     ) -> Router<CRMRequestContext> {
         let router = Router(context: CRMRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
@@ -16,10 +17,14 @@ public enum APIRouter {
         auth.register(on: router)
         TokensController(database: database).register(on: router)
         AuditController(database: database).register(on: router)
-        ClientsController(database: database).register(on: router)
-        ContactsController(database: database).register(on: router)
-        DealsController(database: database).register(on: router)
-        TasksController(database: database).register(on: router)
+        PipelinesController(database: database).register(on: router)
+        ClientCardController(database: database).register(on: router)
+        FunnelController(database: database).register(on: router)
+        FilesController(database: database, storage: files).register(on: router)
+        for resource in Resource.all {
+            ResourceController(resource: resource, database: database).register(on: router)
+        }
+        OpenAPIController(document: OpenAPIDocument.make(resources: Resource.all)).register(on: router)
         return router
     }
 }

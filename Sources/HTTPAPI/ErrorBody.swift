@@ -7,9 +7,11 @@ public struct ErrorBody: Codable, Sendable, Equatable {
         public var message: String
         public var requestID: String
         public var fields: [APIError.FieldError]?
+        /// The row a duplicate would repeat (409 `duplicate`), when the caller may see it.
+        public var existing: JSONValue?
 
         enum CodingKeys: String, CodingKey {
-            case status, code, message, fields
+            case status, code, message, fields, existing
             case requestID = "request_id"
         }
     }

@@ -46,6 +46,12 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(help: "Comma-separated proxies (IP or CIDR) whose X-Forwarded-For is believed (env CRM_TRUSTED_PROXIES; default none).")
     var trustedProxies: String?
 
+    @Option(help: "Keep uploaded files in this folder instead of PostgreSQL (env CRM_FILES_DIR; default: in PostgreSQL).")
+    var filesDir: String?
+
+    @Option(help: "The largest uploaded file in MiB (env CRM_FILES_MAX_MB; default 25).")
+    var filesMaxMb: String?
+
     /// Loads the merged configuration.
     func load() throws -> ServerConfiguration {
         var flags: [ConfigurationLoader.Key: String] = [:]
@@ -62,6 +68,8 @@ struct ConfigurationOptions: ParsableArguments {
         flags[.postgresBin] = postgresBin
         flags[.logLevel] = logLevel
         flags[.trustedProxies] = trustedProxies
+        flags[.filesDir] = filesDir
+        flags[.filesMaxMB] = filesMaxMb
         return try ConfigurationLoader(flags: flags, configFile: config).load()
     }
 }

@@ -1,0 +1,90 @@
+import AccessControl
+import Foundation
+import NIOCore
+import Credentials
+import Hummingbird
+import PostgresClient
+
+/// `POST /api/v1/files?name=...&client_id=...|deal_id=...` with the raw content (its
+/// Content-Type kept) and `GET /api/v1/files/{id}/content`. Metadata, listing and deletion are
+/// the generic `files` resource.
+struct FilesController: Sendable {
+    let database: UserDatabase
+    let storage: FileStorage
+
+    func register(on router: Router<CRMRequestContext>) {
+        router.post("/api/v1/files") { request, context in try await self.upload(request, context) }
+        router.get("/api/v1/files/:id/content") { request, context in try await self.download(request, context) }
+    }
+
+    func upload(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
+        let token = try RequestInput.token(request, context)
+        var problems: [APIError.FieldError] = []
+        let query = request.uri.queryParameters
+        let name = query["name"].map(String.init)
+        switch name.map({ FieldType.text(maxLength: 255).parse(text: $0, required: true) }) {
+        case nil: problems.append(.init(field: "name", message: "required (the file name, as a query parameter)"))
+        case .failure(let p)?: problems.append(.init(field: "name", message: p.message))
+        case .success(let clean)? where clean.contains("/") || clean.contains("\\"):
+            problems.append(.init(field: "name", message: "must not contain / or \\"))
+        default: break
+        }
+        var found: [String: String] = [:]
+        for key in ["client_id", "deal_id"] {
+            guard let text = query[Substring(key)] else { continue }
+            switch FieldType.reference(table: "").parse(text: String(text), required: true) {
+            case .success(let id): found[key] = id
+            case .failure(let p): problems.append(.init(field: key, message: p.message))
+            }
+        }
+        let contentType = (request.headers[.contentType] ?? "application/octet-stream").split(separator: ";")[0]
+            .trimmingCharacters(in: .whitespaces).lowercased()
+        if contentType.wholeMatch(of: #/[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+/#) == nil {
+            problems.append(.init(field: "Content-Type", message: "must be a media type such as application/pdf"))
+        }
+        if !problems.isEmpty { throw APIError.validation(problems) }
+        let bytes: [UInt8]
+        do {
+            bytes = try await RequestInput.body(request, limit: storage.maximumBytes)
+        } catch is NIOTooManyBytesError {
+            throw APIError.payloadTooLarge("the file is larger than \(storage.maximumBytes >> 20) MiB")
+        }
+        let digest = SHA256.digest(bytes)
+        let owners = found
+        let path = try storage.folder.map { _ in try storage.store(bytes, name: digest.map { String(format: "%02x", $0) }.joined()) }
+        let row = try await database.withRequest(token: token, clientIP: context.clientIP) { connection, _ in
+            let references = try await ReferenceCheck.problems(owners.mapValues { .number($0) }, of: .files, on: connection)
+            if !references.isEmpty { throw APIError.validation(references) }
+            let inserted = try await connection.query(
+                """
+                insert into crm.files (name, content_type, size_bytes, sha256, content, storage_path, client_id, deal_id)
+                values (\(name!.trimmingCharacters(in: .whitespaces)), \(contentType), \(Int64(bytes.count)), \(digest)::bytea,
+                        \(path == nil ? bytes : nil)::bytea, \(path), \(owners["client_id"])::bigint, \(owners["deal_id"])::bigint)
+                returning id
+                """)
+            guard let id = inserted.first.flatMap({ Int64($0[0] ?? "") }) else { throw APIError.forbidden("not allowed by your role") }
+            var row = try await ResourceController(resource: .files, database: database).fetch(id, on: connection)
+            row.status = .created
+            return row
+        }
+        return RowResponse.make(row)
+    }
+
+    func download(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
+        let id = try RequestInput.id(context, .files)
+        let (name, type, content, path) = try await database.withRequest(
+            token: RequestInput.token(request, context), clientIP: context.clientIP
+        ) { connection, _ in
+            let rows = try await connection.query(
+                "select name, content_type, content, storage_path from crm.files where id = \(id)")
+            guard let row = rows.first else { throw RequestInput.notFound(.files, id) }
+            return try row.decode((String, String, [UInt8]?, String?).self)
+        }
+        let bytes = try content ?? storage.read(path ?? "")
+        var headers = HTTPFields()
+        headers[.contentType] = type
+        headers[.contentDisposition] = "attachment; filename*=UTF-8''" + (name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file")
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

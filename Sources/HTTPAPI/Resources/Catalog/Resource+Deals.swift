@@ -1,0 +1,62 @@
+extension Resource {
+    /// Deals: a sale, or a purchase offer in a purchase pipeline.
+    static let deals = Resource(
+        path: "deals", table: "crm.deals", singular: "deal",
+        fields: [
+            .id,
+            ResourceField("title", .text(maxLength: 300), required: true, nullable: false, sortable: true),
+            ResourceField("pipeline_id", .reference(table: "crm.pipelines"), nullable: false, filter: .equality),
+            ResourceField("stage_id", .reference(table: "crm.stages"), nullable: false, filter: .equality,
+                          summary: "moves only to the next stage unless the stages between are skippable"),
+            ResourceField("kind_id", .reference(table: "crm.deal_kinds"), filter: .equality),
+            ResourceField("client_id", .reference(table: "crm.clients"), filter: .equality),
+            ResourceField("counterparty_id", .reference(table: "crm.counterparties"), filter: .equality),
+            ResourceField("amount", .money, nullable: false, filter: .range, sortable: true),
+            ResourceField("currency", .currency, nullable: false, filter: .equality),
+            ResourceField("probability", .integer(0...100), filter: .range),
+            ResourceField("source_id", .reference(table: "crm.sources"), filter: .equality),
+            .owner, .responsible, .department, .territory,
+            ResourceField("expected_close_date", .date, filter: .range, sortable: true),
+            ResourceField("custom_fields", .object, nullable: false,
+                          summary: "values of the pipeline's custom fields, by key"),
+            ResourceField("loss_reason_id", .reference(table: "crm.loss_reasons"), filter: .equality,
+                          summary: "required when the deal is lost"),
+            ResourceField("loss_comment", .text(maxLength: 2000), nullable: false),
+            ResourceField("stage_entered_at", .timestamp, access: .readOnly, nullable: false, filter: .range),
+            ResourceField("closed_at", .timestamp, access: .readOnly, filter: .range),
+        ] + ResourceField.trailer,
+        searchText: "t.title", similarName: "t.title",
+        rules: [DealCustomFields()],
+        summary: "Deals: pipeline, stage, amount (exact), client and counterparty, custom fields")
+
+    /// Product lines of a deal (rule columns follow the deal).
+    static let dealLines = Resource(
+        path: "deal-lines", table: "crm.deal_lines", singular: "deal line",
+        fields: [
+            .id,
+            ResourceField("deal_id", .reference(table: "crm.deals"), access: .createOnly, required: true, nullable: false,
+                          filter: .equality),
+            ResourceField("product_id", .reference(table: "crm.products"), required: true, nullable: false, filter: .equality),
+            ResourceField("quantity", .quantity, required: true, nullable: false),
+            ResourceField("price", .money, required: true, nullable: false),
+            ResourceField("amount", .money, access: .readOnly, nullable: false, summary: "quantity × price, rounded to kopecks"),
+            .ruleColumn("owner_id", "crm.users"), .ruleColumn("department_id", "crm.departments"),
+            .ruleColumn("territory_id", "crm.territories"),
+        ] + ResourceField.trailer,
+        defaultSort: "id",
+        summary: "Deal lines: products of interest with quantity and price")
+
+    /// The stage history of deals, written by the database.
+    static let dealStageHistory = Resource(
+        path: "deal-stage-history", table: "crm.deal_stage_history", singular: "stage history entry",
+        fields: [
+            .id,
+            ResourceField("deal_id", .reference(table: "crm.deals"), access: .readOnly, nullable: false, filter: .equality),
+            ResourceField("stage_id", .reference(table: "crm.stages"), access: .readOnly, nullable: false, filter: .equality),
+            ResourceField("entered_at", .timestamp, access: .readOnly, nullable: false, filter: .range, sortable: true),
+            ResourceField("left_at", .timestamp, access: .readOnly, filter: .range),
+            ResourceField("moved_by", .reference(table: "crm.users"), access: .readOnly, filter: .equality),
+        ],
+        defaultSort: "entered_at", operations: [.list, .read],
+        summary: "Stage history: when a deal entered and left each stage, and who moved it")
+}

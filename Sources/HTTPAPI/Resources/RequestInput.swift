@@ -1,0 +1,64 @@
+import Foundation
+import AccessControl
+import Hummingbird
+
+/// Reading the parts of a request every resource endpoint needs, with the API's errors.
+enum RequestInput {
+    /// The bearer token, checked before the body is read (no token → 401 whatever the body).
+    static func token(_ request: Request, _ context: CRMRequestContext) throws -> String {
+        guard let token = context.bearerToken(from: request) else { throw AccessError.unauthenticated(reason: "missing_token") }
+        return token
+    }
+
+    /// The `{id}` path parameter (anything but a positive id is a row that does not exist).
+    static func id(_ context: CRMRequestContext, _ resource: Resource) throws -> Int64 {
+        guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
+            throw APIError.notFound("no such \(resource.singular)")
+        }
+        return id
+    }
+
+    static func notFound(_ resource: Resource, _ id: Int64) -> APIError {
+        .notFound("no \(resource.singular) \(id)")
+    }
+
+    /// The body's bytes, at most `limit` (413 beyond).
+    static func body(_ request: Request, limit: Int) async throws -> [UInt8] {
+        let buffer = try await request.body.collect(upTo: limit)
+        return Array(buffer.readableBytesView)
+    }
+
+    /// The body as JSON (400 naming the byte where it breaks).
+    static func json(_ bytes: [UInt8]) throws -> JSONValue {
+        if bytes.isEmpty { throw APIError.badRequest("the request body is empty; send a JSON object") }
+        do {
+            return try JSONValue.parse(bytes)
+        } catch let error as JSONSyntaxError {
+            throw APIError.badRequest("the request body is \(error)")
+        }
+    }
+
+    /// The version of `If-Match: "N"` (also `W/"N"` and a bare `N`); nil without the header
+    /// or with `*`.
+    static func expectedVersion(_ request: Request) throws -> Int32? {
+        guard let header = request.headers[.ifMatch] else { return nil }
+        var text = header.trimmingCharacters(in: .whitespaces)
+        if text == "*" { return nil }
+        if text.hasPrefix("W/") { text.removeFirst(2) }
+        text = text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        guard let version = Int32(text), version > 0 else {
+            throw APIError.badRequest("If-Match must be the ETag of the row, e.g. \"3\"")
+        }
+        return version
+    }
+
+    /// `saved_filter=ID` if given.
+    static func savedFilterID(_ parameters: [(key: String, value: String)]) throws -> Int64? {
+        let given = parameters.filter { $0.key == "saved_filter" }
+        guard let first = given.first else { return nil }
+        guard given.count == 1, let id = Int64(first.value), id > 0 else {
+            throw APIError.validation([.init(field: "saved_filter", message: "must be the id of one of your saved filters")])
+        }
+        return id
+    }
+}
