@@ -31,9 +31,12 @@ struct RunningServer {
     static func start(
         conninfo: String? = nil, migrate: Bool = true, poolSize: Int = 4, demo: Bool = false, demoPassword: String? = nil,
         passwordIterations: Int = 1000, trustedProxies: [String] = [], httpHost: String = "127.0.0.1",
-        consoleSocket: String? = nil, poolAcquireTimeout: Duration = .seconds(10)
+        consoleSocket: String? = nil, poolAcquireTimeout: Duration = .seconds(10), filesDirectory: String? = nil,
+        filesMaxBytes: Int = 25 << 20
     ) async throws -> RunningServer {
         var configuration = ServerConfiguration()
+        configuration.filesDirectory = filesDirectory
+        configuration.filesMaxBytes = filesMaxBytes
         configuration.consoleSocket = consoleSocket
         configuration.httpHost = httpHost
         configuration.trustedProxies = trustedProxies

@@ -1004,10 +1004,11 @@ end $$;
 
 \echo '== 200k deals: the newest 50 for a territory manager use an index'
 set session_replication_role = replica;   -- bulk test data without audit entries
-insert into crm.deals (title, amount, owner_id, responsible_id, department_id, territory_id, created_at)
+insert into crm.deals (title, amount, owner_id, responsible_id, department_id, territory_id, created_at, pipeline_id, stage_id)
 select 'bulk ' || g, (g % 1000) * 10, u.id, u.id, u.department_id,
        (array(select id from crm.territories order by id))[1 + g % 8],
-       now() - (g || ' seconds')::interval
+       now() - (g || ' seconds')::interval,
+       (select id from crm.pipelines where is_default), crm_private.default_stage('new')
 from generate_series(1, 200000) g
 cross join lateral (select id, department_id from crm.users where login <> 'admin' order by id offset (g % 10) limit 1) u;
 set session_replication_role = origin;

@@ -138,7 +138,10 @@ public struct HTTPTestResponse: Sendable {
         let client = try SocketClient(host: host, port: port)
         var request = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
-        if let body { request += "Content-Length: \(body.utf8.count)\r\nContent-Type: application/json\r\n" }
+        if let body {
+            request += "Content-Length: \(body.utf8.count)\r\n"
+            if !headers.keys.contains(where: { $0.lowercased() == "content-type" }) { request += "Content-Type: application/json\r\n" }
+        }
         request += "\r\n" + (body ?? "")
         try client.write(request)
         let raw = String(decoding: try client.readToEnd(), as: UTF8.self)

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+/// Counterparties over HTTP: ИНН/КПП/ОГРН checksums (both ИНН lengths), 409 with the existing
+/// one on a duplicate ИНН+КПП (without revealing one the caller may not see), similar client
+/// names as warnings.
+@Suite("Counterparties and clients", .serialized)
+struct CounterpartyAPITests {
+    @Test("ИНН, КПП, ОГРН and ОГРНИП are checked by their checksums; every wrong field in one 422")
+    func identifiers() async throws {
+        let server = try await RunningServer.start(demo: true)
+        let manager = try await APIClient.signIn(server, "manager.msk")
+        let client = try await manager.create("/api/v1/clients", #"{"name": "ООО «Проверка реквизитов»"}"#)
+
+        // A company: 10-digit ИНН, КПП, 13-digit ОГРН (Сбербанк's real identifiers).
+        var response = try await manager.post("/api/v1/counterparties", """
+            {"client_id": \(client), "legal_name": "ПАО Сбербанк", "inn": "7707083893", "kpp": "773601001",
+             "ogrn": "1027700132195", "bik": "044525225", "account": "40702810938000000001"}
+            """)
+        #expect(response.status == 201, "\(response.text)")
+        #expect(response.string("inn") == "7707083893")
+        // An entrepreneur: 12-digit ИНН, 15-digit ОГРНИП, no КПП.
+        response = try await manager.post("/api/v1/counterparties", """
+            {"client_id": \(client), "legal_name": "ИП Иванов Иван Иванович", "inn": "500100732259", "ogrn": "304500116000157"}
+            """)
+        #expect(response.status == 201, "\(response.text)")
+
+        // Wrong check digits of each, wrong lengths, letters: all named at once.
+        response = try await manager.post("/api/v1/counterparties", """
+            {"client_id": \(client), "legal_name": "", "inn": "7707083894", "kpp": "77360100", "ogrn": "1027700132196",
+             "bik": "12345", "valid_from": "2026-02-30"}
+            """)
+        #expect(response.status == 422)
+        let fields = response.fieldErrors
+        #expect(Set(fields.keys) == ["legal_name", "inn", "kpp", "ogrn", "bik", "valid_from"], "\(response.text)")
+        #expect(fields["inn"]?.contains("check digit") == true)
+        #expect(fields["ogrn"]?.contains("check digit") == true)
+        for (inn, why) in [("500100732258", "check digit"), ("77070838931", "digits"), ("77O7083893", "digits")] {
+            response = try await manager.post("/api/v1/counterparties", #"{"client_id": \#(client), "legal_name": "X", "inn": "\#(inn)"}"#)
+            #expect(response.status == 422)
+            #expect(response.fieldErrors["inn"]?.contains(why) == true, "\(inn): \(response.text)")
+        }
+        // ОГРНИП with a company ИНН, КПП with an entrepreneur's ИНН, valid_to before valid_from.
+        response = try await manager.post("/api/v1/counterparties", """
+            {"client_id": \(client), "legal_name": "X", "inn": "500100732259", "kpp": "773601001",
+             "valid_from": "2026-05-01", "valid_to": "2026-04-30"}
+            """)
+        #expect(response.status == 422)
+        #expect(Set(response.fieldErrors.keys) == ["kpp", "valid_to"], "\(response.text)")
+        response = try await manager.post("/api/v1/counterparties", """
+            {"client_id": \(client), "legal_name": "X", "inn": "7707083893", "kpp": "773601002", "ogrn": "304500116000157"}
+            """)
+        #expect(response.fieldErrors["ogrn"]?.contains("13-digit") == true, "\(response.text)")
+        let count = try await ownerQuery(server, "select count(*) from crm.counterparties where client_id = \(client)")[0]
+            .decode(Int64.self, at: 0)
+        #expect(count == 2, "nothing half-written by the refused requests")
+        try await server.stop()
+    }
+
+    @Test("a duplicate ИНН+КПП is a 409 with the existing counterparty, or only its existence when not visible")
+    func duplicates() async throws {
+        let server = try await RunningServer.start(demo: true)
+        let moscow = try await APIClient.signIn(server, "manager.msk")
+        let spb = try await APIClient.signIn(server, "manager.spb")
+        let client = try await moscow.create("/api/v1/clients", #"{"name": "ООО «Дубль»"}"#)
+        let first = try await moscow.create(
+            "/api/v1/counterparties", #"{"client_id": \#(client), "legal_name": "ООО Дубль", "inn": "7707083893", "kpp": "773601001"}"#)
+        var response = try await moscow.post(
+            "/api/v1/counterparties", #"{"client_id": \#(client), "legal_name": "Другое", "inn": "7707083893", "kpp": "773601001"}"#)
+        #expect(response.status == 409)
+        #expect(response.errorCode == "duplicate")
+        let existing = response.error["existing"] as? [String: Any]
+        #expect((existing?["id"] as? NSNumber)?.int64Value == first)
+        #expect(existing?["legal_name"] as? String == "ООО Дубль")
+        // Another КПП of the same ИНН is another branch: allowed.
+        response = try await moscow.post(
+            "/api/v1/counterparties", #"{"client_id": \#(client), "legal_name": "Филиал", "inn": "7707083893", "kpp": "773601002"}"#)
+        #expect(response.status == 201, "\(response.text)")
+        // The St Petersburg manager may not see the Moscow one: 409, but nothing about it.
+        let spbClient = try await spb.create("/api/v1/clients", #"{"name": "ООО «Питерский дубль»"}"#)
+        response = try await spb.post(
+            "/api/v1/counterparties", #"{"client_id": \#(spbClient), "legal_name": "Копия", "inn": "7707083893", "kpp": "773601001"}"#)
+        #expect(response.status == 409)
+        #expect(response.error["existing"] == nil)
+        #expect(!response.text.contains("ООО Дубль") && !response.text.contains("\(first)"), "\(response.text)")
+        // An update that would make a duplicate is refused the same way.
+        let branch = try #require(try await moscow.get("/api/v1/counterparties?inn=7707083893&kpp=773601002").ids.first)
+        response = try await moscow.patch("/api/v1/counterparties/\(branch)", #"{"kpp": "773601001"}"#)
+        #expect(response.status == 409)
+        try await server.stop()
+    }
+
+    @Test("similar client names come back as warnings on create; similar= and q= search the list")
+    func similarNames() async throws {
+        let server = try await RunningServer.start(demo: true)
+        let manager = try await APIClient.signIn(server, "manager.msk")
+        var response = try await manager.post("/api/v1/clients", #"{"name": "ООО «Ромашкa»", "notes": "поставки хлеба"}"#)
+        #expect(response.status == 201)
+        let warnings = response["warnings"] as? [[String: Any]] ?? []
+        #expect(warnings.contains { ($0["name"] as? String) == "ООО «Ромашка»" }, "\(response.text)")
+        response = try await manager.post("/api/v1/clients", #"{"name": "Совсем другое название 12345"}"#)
+        #expect(response.status == 201)
+        #expect(response["warnings"] == nil)
+        response = try await manager.get("/api/v1/clients?similar=\(urlQuery("Ромашка"))")
+        #expect(response.status == 200)
+        #expect(response.items.contains { $0["name"] as? String == "ООО «Ромашка»" }, "\(response.text)")
+        #expect(!response.items.contains { $0["name"] as? String == "Совсем другое название 12345" })
+        // Russian stemming: «поставка» finds «поставки».
+        response = try await manager.get("/api/v1/clients?q=\(urlQuery("поставка"))")
+        #expect(response.items.map { $0["name"] as? String } == ["ООО «Ромашкa»"], "\(response.text)")
+        try await server.stop()
+    }
+}
