@@ -222,9 +222,14 @@ begin
         msg := 'must be a non-negative amount with at most 2 decimals';
       end if;
     elsif f.type = 'date' then
-      if jsonb_typeof(v) <> 'string' or (v #>> '{}') !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
-         or pg_catalog.to_char(pg_catalog.to_date(v #>> '{}', 'YYYY-MM-DD'), 'YYYY-MM-DD') <> (v #>> '{}') then
+      if jsonb_typeof(v) <> 'string' or (v #>> '{}') !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' then
         msg := 'must be a date YYYY-MM-DD';
+      else
+        begin
+          perform (v #>> '{}')::date;
+        exception when others then
+          msg := 'must be a date YYYY-MM-DD';
+        end;
       end if;
     elsif f.type = 'boolean' then
       if jsonb_typeof(v) <> 'boolean' then msg := 'must be true or false'; end if;

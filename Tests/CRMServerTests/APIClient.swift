@@ -34,18 +34,18 @@ struct APIClient {
 }
 
 /// A response with its JSON parsed.
-struct APIResponse {
+struct APIResponse: Sendable {
     let status: Int
     let text: String
     let headers: [String: String]
-    let json: [String: Any]
 
     init(_ response: HTTPTestResponse) {
         status = response.status
         text = response.body
         headers = response.headers
-        json = JSON.object(response.body)
     }
+
+    var json: [String: Any] { JSON.object(text) }
 
     var id: Int64? { (json["id"] as? NSNumber)?.int64Value }
     var items: [[String: Any]] { json["items"] as? [[String: Any]] ?? [] }

@@ -98,7 +98,7 @@ struct DealRulesAPITests {
         #expect(history.map { ($0["stage_id"] as? NSNumber)?.int64Value } == [stage["new"], stage["proposal"], stage["won"]])
         #expect(history.dropLast().allSatisfy { $0["left_at"] is String })
         #expect(history.last?["left_at"] is NSNull)
-        let me = try await manager.get("/api/v1/auth/me")
+        let me = try await manager.get("/api/v1/me")
         let uid = me.json["id"] as? NSNumber
         #expect(history.dropFirst().allSatisfy { ($0["moved_by"] as? NSNumber) == uid }, "\(history) \(me.text)")
         // The history is written by the database only.
