@@ -10,6 +10,7 @@
 --   CR422  a value is wrong (HTTP 422); COLUMN names the field, or DETAIL carries a JSON array
 --          of {"field", "message"} when several fields are wrong at once
 --   CR412  a stale version (HTTP 412)
+--   CR403  not the caller's to do (HTTP 403), CR404 nothing the caller may see (HTTP 404)
 
 create table crm.sources (
   id bigint generated always as identity primary key,

@@ -1,6 +1,7 @@
 -- 140 The demo company on the CRM core: the same departments, territories, roles, users and
 -- first rows as 090, written for the new columns (contacts' phones/emails arrays, deals'
--- stage_id). crm_private.install_demo_data() (later) adds the living data.
+-- stage_id), and the accountant may approve deals (the last step of the purchase approval
+-- chain). crm_private.install_demo_data() (later) adds the living data.
 
 -- The id of the stage with this code in the default pipeline.
 create function crm_private.default_stage(p_code text) returns bigint
@@ -90,6 +91,10 @@ begin
   foreach e in array array['client', 'counterparty', 'contact', 'deal', 'product', 'report'] loop
     insert into crm.role_permissions values (r_accountant, e, 'read', 'all');
   end loop;
+  -- The accountant is the last step of the purchase approval chain (procurement head → CEO → accountant).
+  insert into crm.role_permissions values (r_accountant, 'deal', 'approve', 'all');
+  -- ...and works on the tasks the processes give it (schedule a payment).
+  insert into crm.role_permissions values (r_accountant, 'task', 'read', 'own'), (r_accountant, 'task', 'update', 'own');
 
   for m in select * from (values
       ('director', 'Иван Петрович Сидоров', d_mgmt, r_director, array[t_ru]),

@@ -54,10 +54,13 @@ extension APIError {
     }
 
     /// The business rules' own SQLSTATEs (see sql/120_catalogs.sql): CR409 a rule refuses,
-    /// CR422 a wrong value (COLUMN names the field, or DETAIL lists several), CR412 stale.
+    /// CR422 a wrong value (COLUMN names the field, or DETAIL lists several), CR412 stale,
+    /// CR403 not yours to do, CR404 nothing the caller may see.
     private static func fromRule(_ error: PostgresError) -> APIError? {
         switch error.sqlState {
         case "CR409": return .conflict(error.message)
+        case "CR403": return .forbidden(error.message)
+        case "CR404": return .notFound(error.message)
         case "CR412": return .preconditionFailed(error.message)
         case "CR422":
             if let detail = error.detail, case .array(let items)? = try? JSONValue.parse(Array(detail.utf8)) {

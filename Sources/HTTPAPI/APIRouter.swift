@@ -21,6 +21,7 @@ public enum APIRouter {
         ClientCardController(database: database).register(on: router)
         FunnelController(database: database).register(on: router)
         FilesController(database: database, storage: files).register(on: router)
+        ApprovalsController(database: database).register(on: router)
         for resource in Resource.all {
             ResourceController(resource: resource, database: database).register(on: router)
         }

@@ -122,7 +122,9 @@ insert into sectest.role_spec
   select 'accountant', e, a, 'all' from unnest(array['invoice','document']) e,
          unnest(array['read','create','update','approve']) a
   union all
-  select 'accountant', e, 'read', 'all' from unnest(array['client','counterparty','contact','deal','product','report']) e;
+  select 'accountant', e, 'read', 'all' from unnest(array['client','counterparty','contact','deal','product','report']) e
+  union all values ('accountant', 'deal', 'approve', 'all'), ('accountant', 'task', 'read', 'own'),
+                   ('accountant', 'task', 'update', 'own');
 
 create table sectest.user_spec (login text, role text);
 insert into sectest.user_spec values

@@ -46,6 +46,8 @@ public enum FieldType: Sendable {
     case timeZone
     /// A machine name: lower-case letters, digits and underscores, starting with a letter.
     case code
+    /// A duration: `2 days`, `4 hours`, `30 minutes`, `1 week` or ISO 8601 (`P2D`, `PT4H`).
+    case duration
 
     /// The SQL type a filter value is cast to.
     var sqlType: String {
@@ -55,6 +57,7 @@ public enum FieldType: Sendable {
         case .date: return "date"
         case .timestamp: return "timestamptz"
         case .boolean: return "boolean"
+        case .duration: return "interval"
         case .object, .anyJSON: return "jsonb"
         case .list: return "text[]"
         default: return "text"
@@ -184,6 +187,11 @@ public enum FieldType: Sendable {
         case .code:
             return raw.wholeMatch(of: #/[a-z][a-z0-9_]{0,39}/#) != nil
                 ? .success(raw) : .failure("must be lower-case latin letters, digits and _, starting with a letter (at most 40)")
+        case .duration:
+            let plain = #/[0-9]{1,4} (minute|minutes|hour|hours|day|days|week|weeks)/#
+            let iso = #/P(?:[0-9]{1,4}[WD])?(?:T(?:[0-9]{1,4}H)?(?:[0-9]{1,4}M)?)?/#
+            return raw.wholeMatch(of: plain) != nil || (raw.count > 1 && raw != "PT" && raw.wholeMatch(of: iso) != nil)
+                ? .success(raw) : .failure("must be a duration such as \"2 days\", \"4 hours\" or P2D")
         case .object, .anyJSON, .list:
             return .failure("cannot be given as text")
         }

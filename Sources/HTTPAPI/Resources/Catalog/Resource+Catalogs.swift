@@ -43,6 +43,9 @@ extension Resource {
         ResourceField("kind", .choice(["open", "won", "lost"]), nullable: false, filter: .equality),
         ResourceField("skippable", .boolean, nullable: false),
         ResourceField("probability", .integer(0...100)),
+        ResourceField("auto_advance", .boolean, nullable: false,
+                      summary: "move on by itself when the exit conditions are met"),
+        ResourceField("remind_after", .duration, summary: "remind the responsible after this long in the stage"),
     ], sort: "position", summary: "Stages of a pipeline, in order of position")
 
     static let dealKinds = catalog("deal-kinds", "crm.deal_kinds", "deal kind", [
@@ -98,10 +101,54 @@ extension Resource {
         operations: [.list, .read, .update, .delete],
         summary: "Files attached to clients and deals (upload: POST /api/v1/files with the raw content)")
 
+    static let stageTaskTemplates = catalog("stage-task-templates", "crm.stage_task_templates", "task template", [
+        ResourceField("stage_id", .reference(table: "crm.stages"), access: .createOnly, required: true, nullable: false,
+                      filter: .equality),
+        ResourceField("title", .text(maxLength: 300), required: true, nullable: false),
+        ResourceField("description", .text(maxLength: 10_000), nullable: false),
+        ResourceField("assignee_rule", .choice(["responsible", "owner", "user", "role", "role_in_department"]), nullable: false),
+        ResourceField("assignee_user_id", .reference(table: "crm.users")),
+        ResourceField("assignee_role_id", .reference(table: "crm.roles")),
+        ResourceField("due_after", .duration, nullable: false),
+        ResourceField("remind_after", .duration),
+        ResourceField("required", .boolean, nullable: false),
+        ResourceField("proof", .choice(["none", "interaction"]), nullable: false,
+                      summary: "interaction: done only after an interaction with the client since the task was set"),
+        ResourceField("position", .integer(1...1000), nullable: false, sortable: true),
+    ], sort: "position", summary: "Tasks created when a deal enters a stage")
+
+    static let stageExitConditions = catalog("stage-exit-conditions", "crm.stage_exit_conditions", "exit condition", [
+        ResourceField("stage_id", .reference(table: "crm.stages"), access: .createOnly, required: true, nullable: false,
+                      filter: .equality),
+        ResourceField("kind", .choice(["required_tasks_done", "interaction", "fields_filled", "invoice_paid", "approvals_done"]),
+                      required: true, nullable: false),
+        ResourceField("fields", .list(.text(maxLength: 60), maxItems: 50), nullable: false,
+                      summary: "fields_filled: deal fields or custom field keys"),
+    ], summary: "What must hold before a deal leaves a stage forward")
+
+    static let stageTransitions = catalog("stage-transitions", "crm.stage_transitions", "stage transition", [
+        ResourceField("from_stage_id", .reference(table: "crm.stages"), access: .createOnly, required: true, nullable: false,
+                      filter: .equality),
+        ResourceField("to_stage_id", .reference(table: "crm.stages"), access: .createOnly, required: true, nullable: false),
+        ResourceField("label", .text(maxLength: 200), nullable: false),
+    ], summary: "Branches: the stages a deal may go on to from a stage (a choice)")
+
+    static let approvalSteps = catalog("approval-steps", "crm.approval_steps", "approval step", [
+        ResourceField("stage_id", .reference(table: "crm.stages"), access: .createOnly, required: true, nullable: false,
+                      filter: .equality),
+        ResourceField("position", .integer(1...1000), nullable: false, sortable: true),
+        ResourceField("title", .text(maxLength: 300), required: true, nullable: false),
+        ResourceField("approver_rule", .choice(["user", "role", "role_in_department"]), required: true, nullable: false),
+        ResourceField("approver_user_id", .reference(table: "crm.users")),
+        ResourceField("approver_role_id", .reference(table: "crm.roles")),
+        ResourceField("reject_stage_id", .reference(table: "crm.stages"), summary: "where a reject sends the deal back"),
+        ResourceField("due_after", .duration, nullable: false),
+    ], sort: "position", summary: "The approval chain of a stage, step by step")
+
     /// Every resource served by `ResourceController`.
     public static let all: [Resource] = [
         .clients, .contacts, .counterparties, .products, .deals, .dealLines, .dealStageHistory, .interactions, .tasks,
         .invoices, .payments, .sources, .lossReasons, .productCategories, .pipelines, .stages, .dealKinds, .customFields,
-        .savedFilters, .files,
+        .savedFilters, .files, .stageTaskTemplates, .stageExitConditions, .stageTransitions, .approvalSteps, .approvals,
     ]
 }

@@ -46,6 +46,27 @@ extension Resource {
         defaultSort: "id",
         summary: "Deal lines: products of interest with quantity and price")
 
+    /// Approval steps of deals (answer: POST /api/v1/approvals/{id}/answer).
+    static let approvals = Resource(
+        path: "approvals", table: "crm.approvals", singular: "approval",
+        fields: [
+            .id,
+            ResourceField("deal_id", .reference(table: "crm.deals"), access: .readOnly, nullable: false, filter: .equality),
+            ResourceField("stage_id", .reference(table: "crm.stages"), access: .readOnly, nullable: false, filter: .equality),
+            ResourceField("position", .integer(1...1000), access: .readOnly, nullable: false),
+            ResourceField("title", .text(maxLength: 300), access: .readOnly, nullable: false),
+            ResourceField("approver_id", .reference(table: "crm.users"), access: .readOnly, filter: .equality),
+            ResourceField("status", .choice(["waiting", "pending", "approved", "rejected", "cancelled"]), access: .readOnly,
+                          nullable: false, filter: .equality),
+            ResourceField("comment", .text(maxLength: 4000), access: .readOnly, nullable: false),
+            ResourceField("task_id", .reference(table: "crm.tasks"), access: .readOnly),
+            ResourceField("answered_at", .timestamp, access: .readOnly),
+            ResourceField("answered_by", .reference(table: "crm.users"), access: .readOnly),
+            ResourceField("reject_stage_id", .reference(table: "crm.stages"), access: .readOnly),
+        ] + ResourceField.trailer,
+        defaultSort: "id", operations: [.list, .read],
+        summary: "Approvals of deals: one per step of a stage's chain, answered approve or reject with a comment")
+
     /// The stage history of deals, written by the database.
     static let dealStageHistory = Resource(
         path: "deal-stage-history", table: "crm.deal_stage_history", singular: "stage history entry",
@@ -56,6 +77,8 @@ extension Resource {
             ResourceField("entered_at", .timestamp, access: .readOnly, nullable: false, filter: .range, sortable: true),
             ResourceField("left_at", .timestamp, access: .readOnly, filter: .range),
             ResourceField("moved_by", .reference(table: "crm.users"), access: .readOnly, filter: .equality),
+            ResourceField("by_automation", .boolean, access: .readOnly, nullable: false, filter: .equality,
+                          summary: "moved by the stage rules on behalf of moved_by"),
         ],
         defaultSort: "entered_at", operations: [.list, .read],
         summary: "Stage history: when a deal entered and left each stage, and who moved it")

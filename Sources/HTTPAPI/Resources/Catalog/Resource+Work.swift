@@ -41,6 +41,12 @@ extension Resource {
             ResourceField("client_id", .reference(table: "crm.clients"), filter: .equality),
             ResourceField("owner_id", .reference(table: "crm.users"), access: .readOnly, nullable: false, filter: .equality),
             .ruleColumn("department_id", "crm.departments"), .ruleColumn("territory_id", "crm.territories"),
+            ResourceField("stage_id", .reference(table: "crm.stages"), access: .readOnly, filter: .equality,
+                          summary: "the deal stage whose rules set the task"),
+            ResourceField("template_id", .reference(table: "crm.stage_task_templates"), access: .readOnly),
+            ResourceField("required", .boolean, access: .readOnly, nullable: false, summary: "the stage waits for it"),
+            ResourceField("proof", .choice(["none", "interaction", "approval"]), access: .readOnly, nullable: false,
+                          summary: "what completing it needs: an interaction since it was set, or an approval answer"),
         ] + ResourceField.trailer,
         searchText: "t.title || ' ' || t.description",
         summary: "Tasks: work for a person with a due time in their time zone and a reminder")
