@@ -5,8 +5,9 @@ import NIOPosix
 import PostgresClient
 
 /// The demo company (departments, territories, roles, ten users, a few clients and deals),
-/// installed once by `crm serve --demo`. Users get `--demo-password`, or each a one-time
-/// password printed once.
+/// installed once by `crm serve --demo`, and with it the living demo data (pipelines with every
+/// stage populated, counterparties, invoices and payments, tasks, interactions — sql/160).
+/// Users get `--demo-password`, or each a one-time password printed once.
 public struct DemoCompany: Sendable {
     /// A demo user and the password set for it.
     public struct Credential: Sendable, Equatable {
@@ -16,10 +17,13 @@ public struct DemoCompany: Sendable {
 
     let authenticator: Authenticator
     let logger: Logger
+    /// Whether the first install also fills the company with the living demo data.
+    let withData: Bool
 
-    public init(authenticator: Authenticator, logger: Logger) {
+    public init(authenticator: Authenticator, logger: Logger, withData: Bool = true) {
         self.authenticator = authenticator
         self.logger = logger
+        self.withData = withData
     }
 
     /// Installs the company unless it is there. Returns the users' passwords when they were set
@@ -40,9 +44,19 @@ public struct DemoCompany: Sendable {
                 "select login, id from crm.users where login = any(\(Self.logins)) order by id"
             ).map { try $0.decode((String, Int64).self) }
         } else {
-            users = try await connection.query("select login, user_id from crm_private.install_demo_company()")
-                .map { try $0.decode((String, Int64).self) }
-            logger.notice("demo company installed", metadata: ["users": "\(users.count)"])
+            // The company and its data in one transaction: a failed data install leaves nothing
+            // behind, so the next start tries again.
+            let (installedUsers, counts) = try await connection.withTransaction { connection in
+                let users = try await connection.query("select login, user_id from crm_private.install_demo_company()")
+                    .map { try $0.decode((String, Int64).self) }
+                let counts =
+                    withData
+                    ? try await connection.query("select crm_private.install_demo_data()::text")[0].decode(String.self, at: 0)
+                    : "{}"
+                return (users, counts)
+            }
+            users = installedUsers
+            logger.notice("demo company installed", metadata: ["users": "\(users.count)", "rows": "\(counts)"])
         }
         var credentials: [Credential] = []
         for (login, userID) in users {

@@ -26,10 +26,13 @@ struct RunningServer {
 
     /// Starts a server; with `migrate` the project's migrations are applied first. With `demo`
     /// (or an explicit `demoPassword`) the demo company is installed and every demo user gets that
-    /// password, hashed with `passwordIterations` (cheap, for speed). `trustedProxies` and
-    /// `httpHost` go to the configuration as in `crm.conf`.
+    /// password, hashed with `passwordIterations` (cheap, for speed); `demoData` also installs the
+    /// living demo data (sql/160) as `crm serve --demo` does — off by default, since the access
+    /// matrix tests enumerate the demo company's few rows. `trustedProxies` and `httpHost` go to
+    /// the configuration as in `crm.conf`.
     static func start(
         conninfo: String? = nil, migrate: Bool = true, poolSize: Int = 4, demo: Bool = false, demoPassword: String? = nil,
+        demoData: Bool = false,
         passwordIterations: Int = 1000, trustedProxies: [String] = [], httpHost: String = "127.0.0.1",
         consoleSocket: String? = nil, poolAcquireTimeout: Duration = .seconds(10), filesDirectory: String? = nil,
         filesMaxBytes: Int = 25 << 20
@@ -61,7 +64,7 @@ struct RunningServer {
                 .migrate(conninfo: database, threadPool: application.pool.threadPool)
         }
         if let password = demoPassword ?? (demo ? Self.demoPassword : nil) {
-            _ = try await DemoCompany(authenticator: application.authenticator, logger: logger)
+            _ = try await DemoCompany(authenticator: application.authenticator, logger: logger, withData: demoData)
                 .install(ownerConninfo: database, password: password, threadPool: application.pool.threadPool)
         }
         let group = application.makeServiceGroup()
