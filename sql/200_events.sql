@@ -33,8 +33,6 @@ create policy crm_self_update on crm.notifications for update to crm_user
 revoke insert, delete on crm.notifications from crm_user;
 revoke update on crm.notifications from crm_user;
 grant update (read_at) on crm.notifications to crm_user;
--- Notifications are not business data: no audit row per notification.
-drop trigger audit_row_change on crm.notifications;
 
 create function crm_private.notify_user(p_user_id bigint, p_kind text, p_payload jsonb default '{}')
   returns bigint

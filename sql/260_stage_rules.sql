@@ -452,7 +452,7 @@ declare
   a crm.approvals;
   d crm.deals;
   step crm.approval_steps;
-  task_id bigint;
+  new_task bigint;
 begin
   if exists (select 1 from crm.approvals where deal_id = p_deal_id and stage_id = p_stage_id and status = 'pending') then
     return false;
@@ -467,10 +467,10 @@ begin
   values (a.title || ': ' || d.title, coalesce(a.approver_id, d.responsible_id, d.owner_id), d.owner_id,
           now() + coalesce(step.due_after, interval '1 day'), d.id, d.client_id, d.department_id, d.territory_id,
           p_stage_id, true, 'approval')
-  returning id into task_id;
-  update crm.approvals set status = 'pending', task_id = ask_next_approval.task_id where id = a.id;
+  returning id into new_task;
+  update crm.approvals set status = 'pending', task_id = new_task where id = a.id;
   perform crm_private.notify_user(a.approver_id, 'approval_requested',
-    jsonb_build_object('approval_id', a.id, 'deal_id', d.id, 'title', d.title, 'step', a.title, 'task_id', task_id));
+    jsonb_build_object('approval_id', a.id, 'deal_id', d.id, 'title', d.title, 'step', a.title, 'task_id', new_task));
   perform crm_private.emit_event('approval_requested', jsonb_build_object('approval_id', a.id, 'deal_id', d.id));
   return true;
 end

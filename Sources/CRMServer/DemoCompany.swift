@@ -53,6 +53,11 @@ public struct DemoCompany: Sendable {
                     withData
                     ? try await connection.query("select crm_private.install_demo_data()::text")[0].decode(String.self, at: 0)
                     : "{}"
+                // The shipped processes get their rules after the data (the demo deals were
+                // placed in their stages by hand, as history).
+                for preset in Presets.names {
+                    _ = try await connection.query("select crm_private.install_preset(\(preset))")
+                }
                 return (users, counts)
             }
             users = installedUsers
