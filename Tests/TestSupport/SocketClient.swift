@@ -130,7 +130,8 @@ public struct HTTPTestResponse: Sendable {
     public var headers: [String: String]
     public var body: String
 
-    /// Sends `method path` with optional headers and body; reads the whole response.
+    /// Sends `method path` with optional headers and body (JSON unless a Content-Type header is
+    /// given); reads the whole response.
     public static func fetch(
         host: String = "127.0.0.1", port: Int, method: String = "GET", path: String,
         headers: [String: String] = [:], body: String? = nil
@@ -138,7 +139,10 @@ public struct HTTPTestResponse: Sendable {
         let client = try SocketClient(host: host, port: port)
         var request = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
-        if let body { request += "Content-Length: \(body.utf8.count)\r\nContent-Type: application/json\r\n" }
+        if let body {
+            request += "Content-Length: \(body.utf8.count)\r\n"
+            if !headers.keys.contains(where: { $0.lowercased() == "content-type" }) { request += "Content-Type: application/json\r\n" }
+        }
         request += "\r\n" + (body ?? "")
         try client.write(request)
         let raw = String(decoding: try client.readToEnd(), as: UTF8.self)

@@ -19,13 +19,13 @@ extension JSONValue {
     }
 
     /// The members of an object (empty for anything else).
-    var members: [String: JSONValue] {
+    public var members: [String: JSONValue] {
         if case .object(let members) = self { return members }
         return [:]
     }
 
     /// This object with `other`'s members added (theirs win).
-    func merging(_ other: JSONValue) -> JSONValue {
+    public func merging(_ other: JSONValue) -> JSONValue {
         .object(members.merging(other.members) { _, new in new })
     }
 }
