@@ -168,6 +168,7 @@ let package = Package(
                 "CRMServer", "TestSupport", "PostgresClient", "EmbeddedPostgres", "SchemaMigrations", "HTTPAPI", "Credentials", "AccessControl",
                 // The tests launch the built `crm` binary, so it must be built with them.
                 "crm",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

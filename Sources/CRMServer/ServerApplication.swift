@@ -111,13 +111,18 @@ public final class ServerApplication: Sendable {
                 logger: logger))
     }
 
-    private func makeHTTPApplication() -> some Service {
-        let router = APIRouter.build(
+    /// The HTTP routes and middleware, as served (the contract test lists its routes).
+    public func makeRouter() -> Router<CRMRequestContext> {
+        APIRouter.build(
             health: HealthController(checker: DatabaseHealthChecker(pool: pool), version: BuildInfo.version),
             auth: AuthController(authenticator: authenticator, database: database),
             database: database,
             clientAddresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies.compactMap(IPNetwork.init)),
             files: FileStorage(folder: configuration.filesDirectory, maximumBytes: configuration.filesMaxBytes))
+    }
+
+    private func makeHTTPApplication() -> some Service {
+        let router = makeRouter()
         let httpAddress = self.httpAddress
         let logger = self.logger
         let host = configuration.httpHost

@@ -25,7 +25,7 @@ public enum APIRouter {
         for resource in Resource.all {
             ResourceController(resource: resource, database: database).register(on: router)
         }
-        OpenAPIController(document: OpenAPIDocument.make(resources: Resource.all)).register(on: router)
+        OpenAPIController(document: OpenAPIDocument.make(resources: Resource.all, version: health.version)).register(on: router)
         return router
     }
 }

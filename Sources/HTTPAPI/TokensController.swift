@@ -46,6 +46,7 @@ public struct TokensController: Sendable {
     }
 
     func create(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
+        let session = try RequestInput.token(request, context)  // no token: 401, whatever the body
         let body = try await request.decode(as: CreateRequest.self, context: context)
         var problems: [APIError.FieldError] = []
         let name = body.name?.trimmingCharacters(in: .whitespaces) ?? ""
@@ -54,7 +55,7 @@ public struct TokensController: Sendable {
         if let expiresAt = body.expiresAt, expiresAt <= Date() { problems.append(.init(field: "expires_at", message: "must be in the future")) }
         guard problems.isEmpty else { throw APIError.validation(problems) }
         let token = try BearerToken.generate(prefix: "crm_a_")
-        let id = try await database.withRequest(token: context.bearerToken(from: request), clientIP: context.clientIP) { connection, _ in
+        let id = try await database.withRequest(token: session, clientIP: context.clientIP) { connection, _ in
             try await connection.query(
                 "select crm_api.create_api_token(\(name), \(token.hash)::bytea, \(body.expiresAt), \(body.userID))"
             )[0].decode(Int64.self, at: 0)

@@ -130,7 +130,8 @@ public struct HTTPTestResponse: Sendable {
     public var headers: [String: String]
     public var body: String
 
-    /// Sends `method path` with optional headers and body; reads the whole response.
+    /// Sends `method path` with optional headers and body (JSON unless a Content-Type header is
+    /// given); reads the whole response.
     public static func fetch(
         host: String = "127.0.0.1", port: Int, method: String = "GET", path: String,
         headers: [String: String] = [:], body: String? = nil

@@ -69,6 +69,12 @@ public struct Resource: Sendable {
 /// only the database can judge). Runs in the request's transaction after the field checks.
 public protocol ResourceRule: Sendable {
     func check(_ write: ResourceWrite, on connection: PostgresConnection) async throws -> RuleOutcome
+    /// The codes of the warnings it may return with a successful create (for the OpenAPI document).
+    var warningCodes: [String] { get }
+}
+
+extension ResourceRule {
+    public var warningCodes: [String] { [] }
 }
 
 /// A write being checked: the validated values and, for an update, the row's id.

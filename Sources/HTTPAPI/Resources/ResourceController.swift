@@ -83,10 +83,11 @@ struct ResourceController: Sendable {
         return RowResponse.make(row)
     }
 
-    /// The row's JSON and version, or 404.
+    /// The row's JSON and version (nil for a table without versions, e.g. the stage history), or 404.
     func fetch(_ id: Int64, on connection: PostgresConnection) async throws -> RowResponse {
+        let version = resource.field("version") == nil ? "null" : "t.version"
         let rows = try await connection.query(
-            PostgresQuery(sql: "select \(resource.rowJSON), t.version from \(resource.table) t where t.id = $1", bindings: [.init(id)]),
+            PostgresQuery(sql: "select \(resource.rowJSON), \(version) from \(resource.table) t where t.id = $1", bindings: [.init(id)]),
             prepared: true)
         guard let row = rows.first, let json = row[0] else { throw RequestInput.notFound(resource, id) }
         return RowResponse(json: json, version: row[1], location: "/api/v1/\(resource.path)/\(id)")

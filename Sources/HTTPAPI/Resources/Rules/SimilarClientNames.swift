@@ -3,6 +3,8 @@ import PostgresClient
 /// On creating a client: clients with similar names (trigram similarity, among those the
 /// caller may see) come back as warnings — a possible duplicate, not an error.
 struct SimilarClientNames: ResourceRule {
+    var warningCodes: [String] { ["similar_client"] }
+
     func check(_ write: ResourceWrite, on connection: PostgresConnection) async throws -> RuleOutcome {
         guard write.id == nil, let name = write.values["name"]?.stringValue else { return RuleOutcome() }
         let rows = try await connection.query(
