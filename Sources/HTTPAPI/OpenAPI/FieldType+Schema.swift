@@ -7,6 +7,8 @@ extension FieldType {
         case .money: return Self.decimalText(Self.moneyPattern)
         case .quantity: return Self.decimalText(#"^[0-9]{1,15}(\.[0-9]{1,3})?$"#)
         case .decimal: return Self.decimalText(#"^-?[0-9]{1,15}(\.[0-9]{1,3})?$"#)
+        case .duration:
+            return .object(["type": .string("string"), "description": .string("as PostgreSQL prints an interval: 2 days, 04:00:00")])
         default: return requestSchema(required: false)
         }
     }
@@ -78,6 +80,10 @@ extension FieldType {
             return .object(["type": .string("string"), "description": .string("an IANA time zone such as Europe/Moscow")])
         case .code:
             return Self.pattern("^[a-z][a-z0-9_]{0,39}$", example: "example_code")
+        case .duration:
+            return Self.pattern(
+                #"^([0-9]{1,4} (minute|minutes|hour|hours|day|days|week|weeks)|P([0-9]{1,4}[WD])?(T([0-9]{1,4}H)?([0-9]{1,4}M)?)?)$"#,
+                example: "2 days")
         }
     }
 
@@ -125,6 +131,7 @@ extension FieldType {
         case .digits(let count): return .string(String(repeating: "0", count: count))
         case .timeZone: return .string("Europe/Moscow")
         case .code: return .string("example_code")
+        case .duration: return .string("2 days")
         }
     }
 }

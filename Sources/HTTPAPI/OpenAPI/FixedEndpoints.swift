@@ -5,7 +5,7 @@
 enum FixedEndpoints {
     static var operations: [OpenAPIOperation] {
         [health, login, logout, me, createToken, listTokens, revokeToken, audit, pipelines, clientCard, funnel, upload, download,
-         document]
+         answerApproval, document]
     }
 
     static var schemas: [String: JSONValue] {
@@ -13,6 +13,7 @@ enum FixedEndpoints {
             "Health": health_, "LoginRequest": loginRequest, "LoginResponse": loginResponse, "Me": me_,
             "TokenCreate": tokenCreate, "TokenCreated": tokenCreated, "ApiToken": apiToken, "AuditEntry": auditEntry,
             "PipelineWithStages": pipelineWithStages, "ClientCard": clientCard_, "FunnelStage": funnelStage,
+            "ApprovalAnswer": approvalAnswer,
         ]
     }
 
@@ -249,6 +250,27 @@ enum FixedEndpoints {
             parameters: [OpenAPIOperation.query("pipeline_id", .obj(["type": .string("integer")]), "the default pipeline when left out")],
             responses: [200: OpenAPIOperation.json("The stages in order", object([("stages", array(.ref("FunnelStage")))]))],
             errors: [422, 503])
+    }
+
+    // MARK: approvals
+
+    static var approvalAnswer: JSONValue {
+        var schema = object([
+            ("decision", enumeration(["approve", "reject"])),
+            ("comment", .obj(["type": .string("string"), "maxLength": .integer(4000)])),
+        ], optional: ["comment"])
+        schema = schema.merging(.obj(["examples": .array([.obj(["decision": .string("approve"), "comment": .string("Согласовано")])])]))
+        return schema
+    }
+
+    static var answerApproval: OpenAPIOperation {
+        OpenAPIOperation(
+            method: "post", path: "/api/v1/approvals/{id}/answer", id: "answerApproval",
+            summary: "Answer an approval step: approve, or reject with a comment (sends the deal back)", tag: "approvals",
+            parameters: [.ref("Id", in: "parameters")],
+            requestBody: OpenAPIOperation.body(.ref("ApprovalAnswer")),
+            responses: [200: OpenAPIOperation.json("The approval as answered", .ref("Approval"))],
+            errors: [400, 403, 404, 409, 413, 422, 503])
     }
 
     // MARK: files and this document

@@ -13,6 +13,9 @@ enum ResourceExamples {
         "payments": ["amount": .string("2500.00"), "paid_on": .string("2026-11-24")],
         "saved-filters": ["resource": .string("deals"), "name": .string("Крупные сделки"), "query": .string("amount.gte=100000")],
         "custom-fields": ["type": .string("text"), "key": .string("region")],
+        "approval-steps": ["approver_rule": .string("user"), "approver_user_id": .integer(1)],
+        "stage-task-templates": ["assignee_rule": .string("responsible"), "due_after": .string("2 days")],
+        "stages": ["auto_advance": .bool(false)],
     ]
 
     /// The required members (examples by type) and the extras.

@@ -1,8 +1,8 @@
 extension Resource {
     private static func catalog(_ path: String, _ table: String, _ singular: String, _ fields: [ResourceField], sort: String = "id",
-                                summary: String) -> Resource {
+                                rules: [any ResourceRule] = [], summary: String) -> Resource {
         Resource(path: path, table: table, singular: singular, fields: [.id] + fields + ResourceField.trailer, defaultSort: sort,
-                 summary: summary + " (read by everyone, written by administrators)")
+                 rules: rules, summary: summary + " (read by everyone, written by administrators)")
     }
 
     static let sources = catalog("sources", "crm.sources", "source", [
@@ -115,7 +115,10 @@ extension Resource {
         ResourceField("proof", .choice(["none", "interaction"]), nullable: false,
                       summary: "interaction: done only after an interaction with the client since the task was set"),
         ResourceField("position", .integer(1...1000), nullable: false, sortable: true),
-    ], sort: "position", summary: "Tasks created when a deal enters a stage")
+    ], sort: "position", rules: [
+        RequiredWhen(field: "assignee_user_id", condition: "assignee_rule", values: ["user"]),
+        RequiredWhen(field: "assignee_role_id", condition: "assignee_rule", values: ["role", "role_in_department"]),
+    ], summary: "Tasks created when a deal enters a stage")
 
     static let stageExitConditions = catalog("stage-exit-conditions", "crm.stage_exit_conditions", "exit condition", [
         ResourceField("stage_id", .reference(table: "crm.stages"), access: .createOnly, required: true, nullable: false,
@@ -131,7 +134,8 @@ extension Resource {
                       filter: .equality),
         ResourceField("to_stage_id", .reference(table: "crm.stages"), access: .createOnly, required: true, nullable: false),
         ResourceField("label", .text(maxLength: 200), nullable: false),
-    ], summary: "Branches: the stages a deal may go on to from a stage (a choice)")
+    ], rules: [DifferentFields(first: "from_stage_id", second: "to_stage_id")],
+    summary: "Branches: the stages a deal may go on to from a stage (a choice)")
 
     static let approvalSteps = catalog("approval-steps", "crm.approval_steps", "approval step", [
         ResourceField("stage_id", .reference(table: "crm.stages"), access: .createOnly, required: true, nullable: false,
@@ -143,7 +147,10 @@ extension Resource {
         ResourceField("approver_role_id", .reference(table: "crm.roles")),
         ResourceField("reject_stage_id", .reference(table: "crm.stages"), summary: "where a reject sends the deal back"),
         ResourceField("due_after", .duration, nullable: false),
-    ], sort: "position", summary: "The approval chain of a stage, step by step")
+    ], sort: "position", rules: [
+        RequiredWhen(field: "approver_user_id", condition: "approver_rule", values: ["user"]),
+        RequiredWhen(field: "approver_role_id", condition: "approver_rule", values: ["role", "role_in_department"]),
+    ], summary: "The approval chain of a stage, step by step")
 
     /// Every resource served by `ResourceController`.
     public static let all: [Resource] = [
