@@ -35,6 +35,71 @@ create function crm_private.preset_task(p_stage bigint, p_position int, p_title 
           crm_private.preset_role(p_role), p_due, p_proof, p_required)
 $$;
 
+-- The full B2B sale pipeline (distributor case) without its rules; once, by name.
+create function crm_private.install_b2b_pipeline() returns bigint
+  language plpgsql volatile security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  pid bigint;
+begin
+  select id into pid from crm.pipelines where lower(name) = lower('Продажа B2B (дистрибуция)');
+  if pid is not null then
+    return pid;
+  end if;
+  insert into crm.pipelines (name, kind) values ('Продажа B2B (дистрибуция)', 'sales') returning id into pid;
+  insert into crm.stages (pipeline_id, code, name, position, kind, skippable, probability)
+  select pid, v.code, v.name, v.position, v.kind, v.skippable, v.probability
+    from (values
+      ('qualification', 'Квалификация', 1, 'open', false, 10),
+      ('preliminary_proposal', 'Предварительное предложение', 2, 'open', false, 20),
+      ('recipe', 'Выбор рецептуры', 3, 'open', true, 30),
+      ('samples', 'Образцы', 4, 'open', true, 35),
+      ('pilot_visit', 'Визит на пилотную линию', 5, 'open', true, 40),
+      ('industrial_trial', 'Промышленные испытания', 6, 'open', true, 50),
+      ('proposal', 'Коммерческое предложение', 7, 'open', false, 60),
+      ('contract', 'Договор и спецификация', 8, 'open', false, 75),
+      ('waiting_order', 'Ожидание заказа', 9, 'open', false, 90),
+      ('won', 'Успешно', 10, 'won', false, 100),
+      ('lost', 'Проиграна', 11, 'lost', false, 0)) v(code, name, position, kind, skippable, probability);
+  insert into crm.deal_kinds (name, pipeline_id) values ('Продажа B2B', pid) on conflict (lower(name)) do nothing;
+  return pid;
+end
+$$;
+
+-- Demo deals in every stage of the B2B pipeline, placed before its rules are installed (as the
+-- other demo deals: history, not a process run). Once; needs the demo data.
+create function crm_private.install_demo_b2b_deals() returns int
+  language plpgsql volatile security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  pid bigint := crm_private.install_b2b_pipeline();
+  st crm.stages;
+  n int := 0;
+  owner_login text;
+  owner bigint;
+  client bigint;
+  deal bigint;
+  titles text[] := array['Улучшители для сети пекарен', 'Смеси для кондитерского цеха', 'Закваски для хлебозавода',
+                         'Начинки для пирогов', 'Глазурь для пряников', 'Дрожжи для мини-пекарен', 'Шоколадные капли',
+                         'Пищевые красители', 'Маргарин для слоёного теста', 'Мука для пиццы', 'Какао для глазури'];
+begin
+  if exists (select 1 from crm.deals where pipeline_id = pid) then
+    return 0;
+  end if;
+  for st in select * from crm.stages where pipeline_id = pid order by position loop
+    n := n + 1;
+    owner_login := case when n % 2 = 1 then 'manager.msk' else 'manager.spb' end;
+    select id into owner from crm.users where login = owner_login;
+    select c.id into client from crm.clients c where c.owner_id = owner and c.kind <> 'supplier'
+     order by c.id offset (n / 2) % greatest(1, (select count(*) from crm.clients x where x.owner_id = owner and x.kind <> 'supplier'))
+     limit 1;
+    insert into crm.deals (title, pipeline_id, client_id, amount, owner_id, created_at)
+    values (titles[1 + (n - 1) % cardinality(titles)], pid, client, 100000 * n + 50000, owner, now() - (n || ' days')::interval)
+    returning id into deal;
+    perform crm_private.demo_move_deal(deal, st.id, (select id from crm.loss_reasons order by id limit 1));
+  end loop;
+  return n;
+end
+$$;
+
 create function crm_private.install_preset(p_name text) returns bigint
   language plpgsql volatile security definer set search_path = pg_catalog, pg_temp as $$
 declare
@@ -49,25 +114,7 @@ begin
     when 'purchase', 'typical_sale' then
       pid := crm_private.install_pipeline(p_name);
     when 'b2b_sale' then
-      select id into pid from crm.pipelines where lower(name) = lower('Продажа B2B (дистрибуция)');
-      if pid is null then
-        insert into crm.pipelines (name, kind) values ('Продажа B2B (дистрибуция)', 'sales') returning id into pid;
-        insert into crm.stages (pipeline_id, code, name, position, kind, skippable, probability)
-        select pid, v.code, v.name, v.position, v.kind, v.skippable, v.probability
-          from (values
-            ('qualification', 'Квалификация', 1, 'open', false, 10),
-            ('preliminary_proposal', 'Предварительное предложение', 2, 'open', false, 20),
-            ('recipe', 'Выбор рецептуры', 3, 'open', true, 30),
-            ('samples', 'Образцы', 4, 'open', true, 35),
-            ('pilot_visit', 'Визит на пилотную линию', 5, 'open', true, 40),
-            ('industrial_trial', 'Промышленные испытания', 6, 'open', true, 50),
-            ('proposal', 'Коммерческое предложение', 7, 'open', false, 60),
-            ('contract', 'Договор и спецификация', 8, 'open', false, 75),
-            ('waiting_order', 'Ожидание заказа', 9, 'open', false, 90),
-            ('won', 'Успешно', 10, 'won', false, 100),
-            ('lost', 'Проиграна', 11, 'lost', false, 0)) v(code, name, position, kind, skippable, probability);
-        insert into crm.deal_kinds (name, pipeline_id) values ('Продажа B2B', pid) on conflict (lower(name)) do nothing;
-      end if;
+      pid := crm_private.install_b2b_pipeline();
     else
       raise exception 'unknown preset «%» (known: purchase, b2b_sale, typical_sale)', p_name
         using errcode = 'CR422', column = 'preset';

@@ -55,6 +55,9 @@ public struct DemoCompany: Sendable {
                     : "{}"
                 // The shipped processes get their rules after the data (the demo deals were
                 // placed in their stages by hand, as history).
+                if withData {
+                    _ = try await connection.query("select crm_private.install_demo_b2b_deals()")
+                }
                 for preset in Presets.names {
                     _ = try await connection.query("select crm_private.install_preset(\(preset))")
                 }

@@ -34,11 +34,11 @@ struct DemoDataTests {
         let managerSpb = try await server.token("manager.spb")
         let accountant = try await server.token("accountant")
 
-        // Pipelines: the default one and both presets, stages in order, the purchase fields.
+        // Pipelines: the default one and the three presets, stages in order, the purchase fields.
         let pipelinesResponse = try await server.call("GET", "/api/v1/pipelines", token: managerMsk)
         #expect(pipelinesResponse.status == 200)
         let pipelines = Self.items(pipelinesResponse.body)
-        #expect(pipelines.count == 3, "\(pipelines.map { $0["name"] ?? "" })")
+        #expect(pipelines.count == 4, "\(pipelines.map { $0["name"] ?? "" })")
         for pipeline in pipelines {
             let stages = pipeline["stages"] as? [[String: Any]] ?? []
             let positions = stages.compactMap { Self.int($0["position"]) }
