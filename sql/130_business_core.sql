@@ -259,6 +259,12 @@ create function crm_private.custom_field_defaults(p_pipeline_id bigint, p_values
      and (p_values -> c.key is null or p_values -> c.key = 'null')
 $$;
 
+-- Whether a forward move is one of the stage's offered branches (then it may jump stages);
+-- the stage rules (260) fill it in.
+create function crm_private.is_branch(p_from bigint, p_to bigint) returns boolean
+  language sql stable security definer set search_path = pg_catalog, pg_temp
+  return false;
+
 -- The deal rules, before every insert and update (any path: API, console, SQL).
 create function crm_private.deal_rules() returns trigger
   language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
@@ -289,7 +295,8 @@ begin
       raise exception 'the deal is closed (%): a closed deal does not move', from_stage.name
         using errcode = 'CR409';
     end if;
-    if old.pipeline_id = new.pipeline_id and to_stage.kind <> 'lost' and to_stage.position > from_stage.position then
+    if old.pipeline_id = new.pipeline_id and to_stage.kind <> 'lost' and to_stage.position > from_stage.position
+       and not crm_private.is_branch(old.stage_id, new.stage_id) then
       select string_agg(format('«%s»', s.name), ', ' order by s.position) into blocking
         from crm.stages s
        where s.pipeline_id = new.pipeline_id and s.kind = 'open' and not s.skippable
@@ -475,7 +482,7 @@ begin
   if new.time_zone is null or (tg_op = 'UPDATE' and old.assignee_id <> new.assignee_id and old.time_zone = new.time_zone) then
     select time_zone into new.time_zone from crm.users where id = new.assignee_id;
   end if;
-  if not exists (select 1 from pg_timezone_names where name = new.time_zone) then
+  if not crm_private.is_valid_time_zone(new.time_zone) then
     raise exception 'unknown time zone %', new.time_zone using errcode = 'CR422', column = 'time_zone';
   end if;
   if new.status = 'done' and (tg_op = 'INSERT' or old.status <> 'done') then

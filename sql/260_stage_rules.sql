@@ -303,85 +303,10 @@ $$;
 create trigger deals_stage_guard before update of stage_id on crm.deals
   for each row execute function crm_private.deal_stage_guard();
 
--- The stage skip rule of deal_rules: a branch target is reachable even when it is not next.
-create or replace function crm_private.deal_rules() returns trigger
-  language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
-declare
-  from_stage crm.stages;
-  to_stage crm.stages;
-  blocking text;
-  unpaid text;
-  counterparty_client bigint;
-begin
-  if new.pipeline_id is null then
-    select id into new.pipeline_id from crm.pipelines where is_default;
-  end if;
-  if new.stage_id is null then
-    select id into new.stage_id from crm.stages where pipeline_id = new.pipeline_id and kind = 'open'
-     order by position limit 1;
-  end if;
-  select * into to_stage from crm.stages where id = new.stage_id;
-  if not found or to_stage.pipeline_id <> new.pipeline_id then
-    raise exception 'stage % is not a stage of pipeline %', new.stage_id, new.pipeline_id
-      using errcode = 'CR422', column = 'stage_id';
-  end if;
-
-  if tg_op = 'UPDATE' and old.stage_id <> new.stage_id then
-    select * into from_stage from crm.stages where id = old.stage_id;
-    if from_stage.kind <> 'open' then
-      raise exception 'the deal is closed (%): a closed deal does not move', from_stage.name
-        using errcode = 'CR409';
-    end if;
-    if old.pipeline_id = new.pipeline_id and to_stage.kind <> 'lost' and to_stage.position > from_stage.position
-       and not exists (select 1 from crm.stage_transitions t where t.from_stage_id = old.stage_id and t.to_stage_id = new.stage_id) then
-      select string_agg(format('«%s»', s.name), ', ' order by s.position) into blocking
-        from crm.stages s
-       where s.pipeline_id = new.pipeline_id and s.kind = 'open' and not s.skippable
-         and s.position > from_stage.position and s.position < to_stage.position;
-      if blocking is not null then
-        raise exception 'the deal cannot jump from «%» to «%»: stage(s) % may not be skipped',
-          from_stage.name, to_stage.name, blocking using errcode = 'CR409';
-      end if;
-    end if;
-  end if;
-
-  if to_stage.kind = 'lost' and new.loss_reason_id is null then
-    raise exception 'a lost deal needs a loss reason' using errcode = 'CR422', column = 'loss_reason_id';
-  end if;
-  if to_stage.kind = 'won' and (tg_op = 'INSERT' or old.stage_id <> new.stage_id) then
-    select string_agg(format('%s (%s of %s %s paid)', i.number, i.paid_amount, i.amount, i.currency), ', ' order by i.id)
-      into unpaid
-      from crm.invoices i where i.deal_id = new.id and not i.cancelled and i.paid_amount < i.amount;
-    if unpaid is not null then
-      raise exception 'the deal cannot be won while invoice(s) are unpaid: %', unpaid using errcode = 'CR409';
-    end if;
-  end if;
-
-  if new.counterparty_id is not null then
-    select client_id into counterparty_client from crm.counterparties where id = new.counterparty_id;
-    if new.client_id is null or counterparty_client is distinct from new.client_id then
-      raise exception 'counterparty % is not a legal entity of the deal''s client', new.counterparty_id
-        using errcode = 'CR422', column = 'counterparty_id';
-    end if;
-  end if;
-
-  if tg_op = 'INSERT' or old.custom_fields is distinct from new.custom_fields or old.pipeline_id <> new.pipeline_id then
-    new.custom_fields := crm_private.custom_field_defaults(new.pipeline_id, new.custom_fields);
-  end if;
-
-  if tg_op = 'INSERT' or old.stage_id <> new.stage_id then
-    new.stage_entered_at := now();
-    new.closed_at := case when to_stage.kind = 'open' then null else now() end;
-    if new.probability is null or tg_op = 'UPDATE' then
-      new.probability := coalesce(to_stage.probability, new.probability);
-    end if;
-  end if;
-  if to_stage.kind <> 'lost' then
-    new.loss_reason_id := null;
-  end if;
-  return new;
-end
-$$;
+-- The skip rule of deal_rules: a branch target is reachable even when it is not next.
+create or replace function crm_private.is_branch(p_from bigint, p_to bigint) returns boolean
+  language sql stable security definer set search_path = pg_catalog, pg_temp
+  return exists (select 1 from crm.stage_transitions t where t.from_stage_id = p_from and t.to_stage_id = p_to);
 
 create or replace function crm_private.deal_stage_history() returns trigger
   language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
