@@ -7,7 +7,7 @@
 set -euo pipefail
 DATA=${1:?data dir}; DB=${2:?database}; KIND=${3:?rls|br|norls}; HASH=${4:-}
 BIN=$(ls -d /usr/lib/postgresql/*/bin | tail -1)
-TMP=$(mktemp -d); chmod 755 "$TMP"
+TMP=$(mktemp -d); chown postgres "$TMP"
 run() {
   local n=$1 f="$TMP/$1.sql"
   {
