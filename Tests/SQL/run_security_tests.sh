@@ -7,6 +7,9 @@ set -eu
 cd "$(dirname "$0")/../.."
 db="${1:-crm_security_test_$$}"
 psql -X -q -d postgres -v ON_ERROR_STOP=1 -c "drop database if exists \"$db\"" -c "create database \"$db\""
+# the runner's bookkeeping table (crm_api.schema_version() in 100 reads it)
+psql -X -q -d "$db" -v ON_ERROR_STOP=1 -c "create table public.schema_migrations (version integer primary key,
+  name text not null, checksum text not null, applied_at timestamptz not null default now(), duration_ms integer not null)"
 for f in sql/*.sql; do
   psql -X -q -d "$db" -v ON_ERROR_STOP=1 -1 -f "$f" > /dev/null
 done

@@ -478,6 +478,162 @@ begin
   delete from crm.user_permission_overrides where user_id in (sectest.uid('director'), sectest.uid('manager.spb'), sectest.uid('junior.msk'));
 end $$;
 
+\echo '== context cache: the very next request sees every permission change'
+do $$
+declare
+  n_before int; n int; g bigint; r_manager bigint; d_msk bigint; d_spb bigint; t_ryazan bigint; d bigint;
+  key_deal bigint;
+begin
+  select id into r_manager from crm.roles where name = 'manager';
+  select id into d_msk from crm.departments where name = 'Moscow sales';
+  select id into d_spb from crm.departments where name = 'St Petersburg sales';
+  select id into key_deal from crm.deals where title = 'Казань: поставка';
+  assert d_msk is not null and d_spb is not null and key_deal is not null, 'demo data';
+
+  -- the cache is used: a second request of the same user reads the stored row
+  perform sectest.act('manager.msk');
+  select count(*) into n_before from crm.deals;
+  perform sectest.back();
+  select gen into g from crm_private.context_generation;
+  assert exists (select 1 from crm_private.user_context_cache
+                  where user_id = sectest.uid('manager.msk') and gen = g), 'a request stores the user''s context';
+
+  -- a role's scope narrows: territory -> own
+  update crm.role_permissions set scope = 'own' where role_id = r_manager and entity = 'deal' and action = 'read';
+  assert (select gen from crm_private.context_generation) > g, 'a permission change bumps the generation';
+  perform sectest.act('manager.msk');
+  select count(*) into n from crm.deals;
+  assert n < n_before and n = (select count(*) from crm.deals where sectest.uid('manager.msk') in (owner_id, responsible_id)),
+    format('role scope own: %s deals (territory: %s)', n, n_before);
+  assert crm_api.can('deal', 'read') = 'own';
+  perform sectest.back();
+  update crm.role_permissions set scope = 'territory' where role_id = r_manager and entity = 'deal' and action = 'read';
+  perform sectest.act('manager.msk');
+  assert (select count(*) from crm.deals) = n_before, 'role scope restored';
+
+  -- a user moves to another department: head.spb (department scope) sees Moscow rows
+  perform sectest.act('head.spb');
+  assert not exists (select 1 from crm.deals where id = key_deal);
+  perform sectest.back();
+  update crm.users set department_id = d_msk where login = 'head.spb';
+  perform sectest.act('head.spb');
+  assert exists (select 1 from crm.deals where id = key_deal), 'moved into Moscow sales: sees its sub-department''s deal';
+  perform sectest.back();
+  update crm.users set department_id = d_spb where login = 'head.spb';
+  perform sectest.act('head.spb');
+  assert not exists (select 1 from crm.deals where id = key_deal), 'moved back: the deal is gone';
+
+  -- a territory is given and taken: manager.spb gets Kazan
+  perform sectest.back();
+  insert into crm.user_territories select sectest.uid('manager.spb'), id from crm.territories where name = 'Kazan';
+  perform sectest.act('manager.spb');
+  assert exists (select 1 from crm.deals where id = key_deal), 'a new territory opens its rows';
+  perform sectest.back();
+  delete from crm.user_territories where user_id = sectest.uid('manager.spb')
+     and territory_id = (select id from crm.territories where name = 'Kazan');
+  perform sectest.act('manager.spb');
+  assert not exists (select 1 from crm.deals where id = key_deal), 'a removed territory closes its rows';
+
+  -- a new sub-territory (and sub-department) below one's own is in the subtree at once
+  perform sectest.back();
+  insert into crm.territories (parent_id, name) select id, 'Ryazan' from crm.territories where name = 'Central'
+    returning id into t_ryazan;
+  insert into crm.departments (parent_id, name) values (d_spb, 'SPb key accounts') returning id into d;
+  insert into crm.deals (title, amount, owner_id, department_id, territory_id)
+    select 'Рязань', 1, u.id, d, t_ryazan from crm.users u where u.login = 'director';
+  perform sectest.act('manager.msk');
+  assert exists (select 1 from crm.deals where title = 'Рязань'), 'new sub-territory of Central';
+  perform sectest.act('head.spb');
+  assert exists (select 1 from crm.deals where title = 'Рязань'), 'new sub-department of SPb sales';
+  perform sectest.back();
+  delete from crm.deals where title = 'Рязань';
+  delete from crm.departments where id = d;
+  delete from crm.territories where id = t_ryazan;
+
+  -- a personal grant is revoked: the rows it opened are gone at the next request
+  insert into crm.user_permission_overrides values (sectest.uid('junior.msk'), 'deal', 'read', 'grant', 'all');
+  perform sectest.act('junior.msk');
+  select count(*) into n from crm.deals;
+  perform sectest.back();
+  assert n = (select count(*) from crm.deals), 'grant all: every deal';
+  delete from crm.user_permission_overrides where user_id = sectest.uid('junior.msk');
+  perform sectest.act('junior.msk');
+  select count(*) into n from crm.deals;
+  assert n = (select count(*) from crm.deals where sectest.uid('junior.msk') in (owner_id, responsible_id)),
+    'grant revoked: own deals only, saw ' || n;
+
+  -- disabling a user refuses the next request
+  perform sectest.back();
+  update crm.users set active = false where login = 'keyacc.msk';
+  begin
+    perform sectest.act('keyacc.msk');
+    raise exception 'a disabled user must be refused';
+  exception when raise_exception then
+    assert sqlerrm like '%refused: user_disabled%', sqlerrm;
+  end;
+  perform sectest.back();
+  update crm.users set active = true where login = 'keyacc.msk';
+
+  -- admin networks come from the cache too
+  insert into crm.networks (network, user_id, purpose) values ('10.201.0.0/16', sectest.uid('admin'), 'admin');
+  perform sectest.act('admin', '10.5.5.5');
+  begin
+    insert into crm.roles (name) values ('cache role');
+    raise exception 'admin outside the new admin network must be refused';
+  exception when insufficient_privilege then null;
+  end;
+  perform sectest.back();
+  delete from crm.networks where network = '10.201.0.0/16';
+  perform sectest.act('admin', '10.5.5.5');
+  insert into crm.roles (name) values ('cache role');
+  delete from crm.roles where name = 'cache role';
+  perform sectest.back();
+end $$;
+
+\echo '== forged and stale contexts see nothing'
+do $$
+declare
+  ctx text;
+begin
+  perform sectest.act('junior.msk');
+  ctx := current_setting('crm.context');
+  assert ctx like '{"rls": "%', 'the compact part leads the context';
+  assert (select count(*) from crm.deals) > 0;
+  -- widen the compact part the policies read
+  perform set_config('crm.context', replace(ctx, ',deal.read=1,', ',deal.read=4,'), true);
+  assert current_setting('crm.context') <> ctx;
+  assert (select count(*) from crm.deals) = 0, 'a forged compact part must see nothing';
+  assert crm_api.can('deal', 'read') = 'none';
+  -- change only the jsonb members (the compact part untouched): the signature covers all of it
+  perform set_config('crm.context', replace(ctx, '"admin": false', '"admin": true'), true);
+  assert current_setting('crm.context') <> ctx;
+  assert (select count(*) from crm.deals) = 0, 'a forged context must see nothing';
+  -- the untouched context works again
+  perform set_config('crm.context', ctx, true);
+  assert (select count(*) from crm.deals) > 0;
+  perform sectest.back();
+end $$;
+-- A context (and its signature) from an earlier transaction on the same connection, as a
+-- pooled connection would carry it: void in the next transaction.
+begin;
+select sectest.act('junior.msk');
+select current_setting('crm.context') as old_ctx, current_setting('crm.context_sig') as old_sig \gset
+select count(*) > 0 as saw_rows from crm.deals \gset
+commit;
+select pg_sleep(0.01);
+begin;
+set local session authorization crm_authenticator;
+set local role crm_user;
+select set_config('crm.context', :'old_ctx', true), set_config('crm.context_sig', :'old_sig', true) \g /dev/null
+select count(*) as stale_rows from crm.deals \gset
+rollback;
+select set_config('sectest.saw_rows', :'saw_rows', false), set_config('sectest.stale_rows', :'stale_rows', false) \g /dev/null
+do $$ begin
+  assert current_setting('sectest.saw_rows')::boolean, 'the context worked in its own transaction';
+  assert current_setting('sectest.stale_rows')::int = 0, 'a context from an earlier transaction must see nothing, saw '
+    || current_setting('sectest.stale_rows');
+end $$;
+
 \echo '== identity tables: readable as configured, written by admins only (from admin networks)'
 do $$
 declare
