@@ -22,26 +22,34 @@ struct TimerService: Service {
     }
 
     func run() async throws {
+        var failures = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            var fired = 0
+            var fired: Int?
             repeat {
-                fired = await fireOnce()
+                fired = await fireOnce(failures: &failures)
             } while fired == batch && !Task.isShuttingDownGracefully
             let interval = self.interval
             _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 
-    /// One call; the number of timers fired (0 after an error, which is logged and retried).
-    private func fireOnce() async -> Int {
+    /// One call; the number of timers fired, nil after an error. Errors are retried every
+    /// interval and logged at the first and then every 60th (a database that is down for a
+    /// while does not fill the log), and the recovery once.
+    private func fireOnce(failures: inout Int) async -> Int? {
         do {
             let rows = try await pool.query("select crm_api.fire_due_timers(\(Int32(batch)))", prepared: true)
             let fired = Int(try rows[0].decode(Int32.self, at: 0))
+            if failures > 0 { logger.notice("firing timers works again", metadata: ["failed_calls": "\(failures)"]) }
+            failures = 0
             if fired > 0 { logger.debug("timers fired", metadata: ["count": "\(fired)"]) }
             return fired
         } catch {
-            logger.warning("firing timers failed; will retry", metadata: ["error": "\(error)"])
-            return 0
+            if failures % 60 == 0 {
+                logger.warning("firing timers failed; retrying every interval", metadata: ["error": "\(error)", "failed_calls": "\(failures + 1)"])
+            }
+            failures += 1
+            return nil
         }
     }
 }
