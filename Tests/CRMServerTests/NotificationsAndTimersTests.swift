@@ -137,6 +137,19 @@ struct NotificationsAndTimersTests {
         let events = try await ownerQuery(
             server, "select count(*) from crm_private.events where kind = 'deal_moved' and (payload ->> 'deal_id')::bigint = \(deal)")
         #expect(try events[0].decode(Int64.self, at: 0) == 2, "both moves are in the outbound event log")
+        // A stage reminder (scheduled by the stage rules): only while the deal is in that stage.
+        try await ownerQuery(server, "select crm_private.schedule_stage_reminder(\(deal), \(stages["proposal"]!), interval '0 seconds')")
+        try await ownerQuery(server, "select crm_private.schedule_stage_reminder(\(deal), \(stages["qualification"]!), interval '0 seconds')")
+        let stageReminders: @Sendable () async throws -> [Int64] = {
+            try await ownerQuery(server, """
+                select (payload ->> 'stage_id')::bigint from crm.notifications
+                 where kind = 'reminder_due' and (payload ->> 'deal_id')::bigint = \(deal) and user_id = \(ids["manager.msk"]!)
+                """).map { try $0.decode(Int64.self, at: 0) }
+        }
+        #expect(try await eventually(timeout: .seconds(20)) { try await stageReminders() == [stages["proposal"]!] })
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await stageReminders() == [stages["proposal"]!], "none for a stage the deal is not in")
+
         // Nobody else sees them.
         #expect(try await junior.get("/api/v1/notifications?kind=deal_moved").items.isEmpty)
         #expect(try await junior.get("/api/v1/notifications/\(try #require(told.first?["id"] as? NSNumber))").status == 404)

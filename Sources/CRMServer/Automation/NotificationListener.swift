@@ -7,8 +7,10 @@ import ServiceLifecycle
 /// The process's one LISTEN on `crm_notifications` (its own connection and thread, from the
 /// libpq layer): each NOTIFY `{"id", "user_id"}` wakes that user's event streams connected to
 /// this process through the `NotificationHub`. The payload is only a wake-up: the streams read
-/// the notification itself under their user's rules. Every (re)connect wakes all streams to
-/// catch up on what was sent while not listening. Closes the hub when it stops.
+/// the notification itself under their user's rules. When LISTEN starts (and restarts after
+/// a failure) it wakes every stream to catch up; what is missed while the libpq layer
+/// reconnects by itself is read by each stream at its next heartbeat. Closes the hub when it
+/// stops.
 struct NotificationListener: Service {
     static let channel = "crm_notifications"
 
