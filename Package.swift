@@ -98,6 +98,7 @@ let package = Package(
                 "PostgresClient", "AccessControl", "CompanyIdentifiers", "Credentials",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -14,8 +14,12 @@ public struct UserDatabase: Sendable {
 
     /// Runs `body` as the holder of `token`, from `clientIP`. Throws `AccessError.unauthenticated`
     /// when the token is missing, unknown, expired or used from another network.
+    ///
+    /// `passive`: the server's own re-check of a long-lived connection (the event stream) —
+    /// the same checks, but not counted as the session's activity (`crm_api.begin_passive_request`),
+    /// so it does not keep an idle session alive.
     public func withRequest<T: Sendable>(
-        token: String?, clientIP: String,
+        token: String?, clientIP: String, passive: Bool = false,
         _ body: @Sendable (PostgresConnection, Identity) async throws -> T
     ) async throws -> T {
         guard let token, !token.isEmpty else { throw AccessError.unauthenticated(reason: "missing_token") }
@@ -23,7 +27,7 @@ public struct UserDatabase: Sendable {
         return try await pool.withConnection { connection in
             do {
                 let outcome: Result<T, AccessError> = try await connection.withTransaction { connection in
-                    let rows = try await Self.beginRequest(hash, clientIP, on: connection)
+                    let rows = try await Self.beginRequest(hash, clientIP, passive: passive, on: connection)
                     let (ok, reason, userID, sessionID, tokenID) = try rows[0].decode((Bool, String?, Int64?, Int64?, Int64?).self)
                     // A refused request still commits: an expired session is ended in this transaction.
                     guard ok, let userID else { return .failure(.unauthenticated(reason: reason ?? "invalid_token")) }
@@ -37,14 +41,21 @@ public struct UserDatabase: Sendable {
                 // The request failed and rolled back, and with it the session's bookkeeping (last
                 // seen, an expiry). Check the session again on its own so that failing requests
                 // still count as activity. Only failures pay for this.
-                _ = try? await connection.withTransaction { try await Self.beginRequest(hash, clientIP, on: $0) }
+                _ = try? await connection.withTransaction { try await Self.beginRequest(hash, clientIP, passive: passive, on: $0) }
                 throw error
             }
         }
     }
 
-    private static func beginRequest(_ hash: [UInt8], _ clientIP: String, on connection: PostgresConnection) async throws -> PostgresRows {
-        try await connection.query(
+    private static func beginRequest(_ hash: [UInt8], _ clientIP: String, passive: Bool, on connection: PostgresConnection)
+        async throws -> PostgresRows
+    {
+        if passive {
+            return try await connection.query(
+                "select ok, reason, user_id, session_id, api_token_id from crm_api.begin_passive_request(\(hash)::bytea, \(clientIP)::inet)",
+                prepared: true)
+        }
+        return try await connection.query(
             "select ok, reason, user_id, session_id, api_token_id from crm_api.begin_request(\(hash)::bytea, \(clientIP)::inet)",
             prepared: true)
     }

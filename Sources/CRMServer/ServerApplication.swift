@@ -10,10 +10,11 @@ import PostgresClient
 import ServiceLifecycle
 import UnixSignals
 
-/// The server process's services: the database pool, the audit sealer, the admin console (TCP,
-/// and a local Unix socket when configured) and HTTP, run in one `ServiceGroup`. They start in
-/// that order and stop in reverse: HTTP finishes its in-flight requests, the consoles close their
-/// clients, the sealer seals once more, then the pool closes.
+/// The server process's services: the database pool, the audit sealer, the timer service, the
+/// notification listener, the admin console (TCP, and a local Unix socket when configured) and
+/// HTTP, run in one `ServiceGroup`. They start in that order and stop in reverse: HTTP finishes
+/// its in-flight requests (event streams end), the consoles close their clients, the listener
+/// stops, the timer service finishes its call, the sealer seals once more, then the pool closes.
 public final class ServerApplication: Sendable {
     public let configuration: ServerConfiguration
     public let pool: PostgresPool
@@ -26,6 +27,9 @@ public final class ServerApplication: Sendable {
     public let authenticator: Authenticator
     /// Runs work as a CRM user under the database's rules.
     public let database: UserDatabase
+
+    /// The event streams connected to this process, woken by the notification listener.
+    public let notificationHub = NotificationHub()
 
     let console: AdminConsoleServer
     /// The console on a local Unix socket, when configured.
@@ -102,6 +106,8 @@ public final class ServerApplication: Sendable {
                 services: [
                     .init(service: pool),
                     .init(service: auditSealer),
+                    .init(service: TimerService(pool: pool, interval: configuration.timerInterval, logger: logger)),
+                    .init(service: NotificationListener(pool: pool, hub: notificationHub, logger: logger)),
                     .init(service: console),
                 ] + (localConsole.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [
                     .init(service: consoleWatcher, successTerminationBehavior: .ignore),
@@ -118,7 +124,8 @@ public final class ServerApplication: Sendable {
             auth: AuthController(authenticator: authenticator, database: database),
             database: database,
             clientAddresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies.compactMap(IPNetwork.init)),
-            files: FileStorage(folder: configuration.filesDirectory, maximumBytes: configuration.filesMaxBytes))
+            files: FileStorage(folder: configuration.filesDirectory, maximumBytes: configuration.filesMaxBytes),
+            notifications: notificationHub, eventHeartbeat: configuration.eventHeartbeat)
     }
 
     private func makeHTTPApplication() -> some Service {

@@ -31,6 +31,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var filesDirectory: String?
     /// The largest file accepted, in bytes.
     public var filesMaxBytes: Int = 25 << 20
+    /// How often each instance fires due timers (`crm_api.fire_due_timers`).
+    public var timerInterval: Duration = .seconds(1)
+    /// The event stream's heartbeat, which also re-checks the session.
+    public var eventHeartbeat: Duration = .seconds(15)
 
     public init() {}
 }

@@ -2,11 +2,13 @@ import AccessControl
 import Hummingbird
 
 /// Builds the router: middleware in order (request id, client address, access log, errors), then
-/// the routes: health, auth, API tokens, the audit log, the resources and the special views.
+/// the routes: health, auth, API tokens, the audit log, notifications and the event stream, the
+/// resources and the special views.
 public enum APIRouter {
     public static func build(
         health: HealthController, auth: AuthController, database: UserDatabase, clientAddresses: ClientAddressResolver,
-        files: FileStorage = FileStorage(folder: nil, maximumBytes: 25 << 20)
+        files: FileStorage = FileStorage(folder: nil, maximumBytes: 25 << 20),
+        notifications: NotificationHub = NotificationHub(), eventHeartbeat: Duration = .seconds(15)
     ) -> Router<CRMRequestContext> {
         let router = Router(context: CRMRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
@@ -22,6 +24,8 @@ public enum APIRouter {
         FunnelController(database: database).register(on: router)
         FilesController(database: database, storage: files).register(on: router)
         ApprovalsController(database: database).register(on: router)
+        NotificationsController(database: database).register(on: router)
+        EventStreamController(database: database, hub: notifications, heartbeat: eventHeartbeat).register(on: router)
         for resource in Resource.all {
             ResourceController(resource: resource, database: database).register(on: router)
         }

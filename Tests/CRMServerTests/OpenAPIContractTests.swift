@@ -162,8 +162,22 @@ struct OpenAPIContractTests {
         _ = try await calls.call("POST", "/api/v1/files", "/api/v1/files", token: director, body: "x",
                                  headers: ["Content-Type": "text/plain"], expect: 422)
 
+        // A notification of the director (the database writes them, the API cannot).
+        calls.ids["notifications"] = try await ownerQuery(server, """
+            select crm_private.notify_user((select id from crm.users where login = 'director'), 'task_assigned', '{"task_id": 1}')
+            """)[0].decode(Int64.self, at: 0)
+        calls.owner["notifications"] = director
+
+        // The event stream never ends by itself: its head is read, and a bad Last-Event-ID refused.
+        let stream = try await EventStreamClient.connect(server, token: director, lastEventID: 0)
+        #expect(stream.status == 200 && stream.headers["content-type"]?.hasPrefix("text/event-stream") == true)
+        #expect(try await stream.nextEvent()?.id == calls.ids["notifications"])
+        stream.socket.disconnect()
+        calls.answered["GET /api/v1/events", default: []].insert(stream.status)
+        _ = try await calls.call("GET", "/api/v1/events", "/api/v1/events?last_event_id=x", token: director, expect: 400)
+
         // Every GET: lists first (a list gives the id of rows this test cannot create).
-        let gets = contract.operationKeys.filter { $0.hasPrefix("GET ") }.sorted { ($0.contains("{") ? 1 : 0, $0) < ($1.contains("{") ? 1 : 0, $1) }
+        let gets = contract.operationKeys.filter { $0.hasPrefix("GET ") && $0 != "GET /api/v1/events" }.sorted { ($0.contains("{") ? 1 : 0, $0) < ($1.contains("{") ? 1 : 0, $1) }
         for key in gets {
             let path = Self.split(key).1
             let segment = Self.segment(path)
@@ -214,6 +228,12 @@ struct OpenAPIContractTests {
             try await calls.refused("POST", path, path, token: calls.owner[String(path.dropFirst("/api/v1/".count))] ?? director,
                                     schema: schema, valid: calls.fill(example, schema))
         }
+        // Marking notifications read.
+        let readPath = "/api/v1/notifications/{id}/read"
+        _ = try await calls.call("POST", readPath, "/api/v1/notifications/\(calls.ids["notifications"]!)/read", token: director, expect: 204)
+        _ = try await calls.call("POST", readPath, "/api/v1/notifications/999999999/read", token: director, expect: 404)
+        _ = try await calls.call("POST", "/api/v1/notifications/read-all", "/api/v1/notifications/read-all", token: director, expect: 200)
+
         var login = contract.example("POST", "/api/v1/auth/login")!.members
         login["password"] = .string(RunningServer.demoPassword)
         _ = try await calls.call("POST", "/api/v1/auth/login", "/api/v1/auth/login", token: nil, body: JSONValue.object(login).jsonText, expect: 200)

@@ -69,6 +69,11 @@ public final class SocketClient: @unchecked Sendable {
 
     deinit { close(fd) }
 
+    /// Ends the connection in both directions now (the descriptor is closed at deinit).
+    public func disconnect() {
+        shutdown(fd, Int32(SHUT_RDWR))
+    }
+
     public func write(_ text: String) throws { try write(Array(text.utf8)) }
 
     public func write(_ bytes: [UInt8]) throws {

@@ -5,7 +5,7 @@
 enum FixedEndpoints {
     static var operations: [OpenAPIOperation] {
         [health, login, logout, me, createToken, listTokens, revokeToken, audit, pipelines, clientCard, funnel, upload, download,
-         answerApproval, document]
+         answerApproval, readNotification, readAllNotifications, events, document]
     }
 
     static var schemas: [String: JSONValue] {
@@ -271,6 +271,46 @@ enum FixedEndpoints {
             requestBody: OpenAPIOperation.body(.ref("ApprovalAnswer")),
             responses: [200: OpenAPIOperation.json("The approval as answered", .ref("Approval"))],
             errors: [400, 403, 404, 409, 413, 422, 503])
+    }
+
+    // MARK: notifications and the event stream
+
+    static var readNotification: OpenAPIOperation {
+        OpenAPIOperation(
+            method: "post", path: "/api/v1/notifications/{id}/read", id: "readNotification",
+            summary: "Mark one of the caller's notifications read (again: no change)", tag: "notifications",
+            parameters: [.ref("Id", in: "parameters")],
+            responses: [204: OpenAPIOperation.empty("Marked read")], errors: [404, 503])
+    }
+
+    static var readAllNotifications: OpenAPIOperation {
+        OpenAPIOperation(
+            method: "post", path: "/api/v1/notifications/read-all", id: "readAllNotifications",
+            summary: "Mark every unread notification of the caller read", tag: "notifications",
+            responses: [200: OpenAPIOperation.json("How many were unread", object([
+                ("updated", .obj(["type": .string("integer"), "minimum": .integer(0)])),
+            ]))],
+            errors: [503])
+    }
+
+    static var events: OpenAPIOperation {
+        let id = JSONValue.obj(["type": .string("integer"), "minimum": .integer(0)])
+        return OpenAPIOperation(
+            method: "get", path: "/api/v1/events", id: "events",
+            summary: "The caller's notifications as Server-Sent Events: `id:` the notification id, `event:` its kind, "
+                + "`data:` the notification (as in GET /api/v1/notifications/{id}); a `: heartbeat` comment every 15 s. "
+                + "With Last-Event-ID, the stored ones after it first. Ends when the session ends or the server stops.",
+            tag: "notifications",
+            parameters: [
+                .obj(["name": .string("Last-Event-ID"), "in": .string("header"), "schema": id,
+                      "description": .string("replay the notifications after this id")]),
+                OpenAPIOperation.query("last_event_id", id, "like the Last-Event-ID header (for clients that cannot set it)"),
+            ],
+            responses: [200: .obj([
+                "description": .string("An endless text/event-stream"),
+                "content": .obj(["text/event-stream": .obj(["schema": .obj(["type": .string("string")])])]),
+            ])],
+            errors: [400, 503])
     }
 
     // MARK: files and this document
