@@ -677,5 +677,35 @@ select crm_private.secure_table('crm.files', entity => 'document', private_colum
 -- The history is written by the database only.
 revoke insert, update, delete on crm.deal_stage_history from crm_user;
 
+-- Several tables now share an entity's rules (deal lines and the stage history are 'deal'
+-- rows, payments 'invoice' rows): a share names a row of the entity's own table.
+create table crm_private.entity_tables (
+  entity crm.entity_name primary key,
+  table_name regclass not null unique
+);
+insert into crm_private.entity_tables values
+  ('client', 'crm.clients'), ('counterparty', 'crm.counterparties'), ('contact', 'crm.contacts'), ('deal', 'crm.deals'),
+  ('task', 'crm.tasks'), ('interaction', 'crm.interactions'), ('document', 'crm.files'), ('product', 'crm.products'),
+  ('invoice', 'crm.invoices');
+
+-- Whether the acting user owns row p_row_id of the entity's own table (who may share it).
+create or replace function crm_private.owns_row(p_entity text, p_row_id bigint) returns boolean
+  language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  t crm_private.secured_tables;
+  result boolean;
+begin
+  select s.* into t from crm_private.secured_tables s join crm_private.entity_tables e on e.table_name = s.table_name
+   where e.entity = p_entity and s.kind = 'business';
+  if not found or t.own_columns is null or cardinality(t.own_columns) = 0 then
+    return false;
+  end if;
+  execute format('select exists (select 1 from %s where id = $1 and %I = $2)', t.table_name, t.own_columns[1])
+    into result using p_row_id, crm_private.rls_uid();
+  return result;
+end
+$$;
+
 revoke execute on all functions in schema crm_private, crm_api, audit from public;
 grant execute on function crm_api.custom_field_problems(bigint, jsonb) to crm_user;
+grant execute on function crm_private.owns_row(text, bigint) to crm_user;
