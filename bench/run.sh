@@ -80,11 +80,13 @@ export BENCH_TOKEN="$TOKEN" BENCH_CLIENT_ID="$CLIENT" BENCH_THREADS="$THR"
 "${PSQL[@]}" -At -c "select c.id from crm.clients c join crm.territories t on t.id = c.territory_id
   where t.name in ('Central', 'Moscow', 'Tula') and (not c.is_private or c.owner_id = $UID_MSK) order by random() limit 5000" > "$OUT/w2_clients.txt"
 # W4: manager.msk's open deals at a non-last open stage with their next stage, shuffled; the first
-# 10,000 for the warm-up, the rest for the measured run (every request moves a different deal).
+# fifth (at most 10,000) for the warm-up, the rest for the measured run (every request moves a
+# different deal; the run's W4 line says how many requests found the file exhausted).
 "${PSQL[@]}" -At -F ' ' -c "select d.id, n.id from crm.deals d join crm.stages s on s.id = d.stage_id
   join crm.stages n on n.pipeline_id = s.pipeline_id and n.position = s.position + 1 and n.kind = 'open'
   where d.owner_id = $UID_MSK and s.kind = 'open' order by random() limit 60000" > "$OUT/w4_all.txt"
-head -n 10000 "$OUT/w4_all.txt" > "$OUT/w4_warmup.txt"; tail -n +10001 "$OUT/w4_all.txt" > "$OUT/w4_moves.txt"
+W4_WARM=$(( $(wc -l < "$OUT/w4_all.txt") / 5 )); (( W4_WARM > 10000 )) && W4_WARM=10000
+head -n "$W4_WARM" "$OUT/w4_all.txt" > "$OUT/w4_warmup.txt"; tail -n +$((W4_WARM + 1)) "$OUT/w4_all.txt" > "$OUT/w4_moves.txt"
 log "W2 client ids: $(wc -l < "$OUT/w2_clients.txt"); W4 moves: $(wc -l < "$OUT/w4_warmup.txt") warm-up + $(wc -l < "$OUT/w4_moves.txt")"
 
 # Sanity: W1 answers 50 items, W2 a card, W3 201, W4 200 (one move), W5 a funnel for both users.
@@ -166,7 +168,7 @@ stop_server
 
 echo; echo "== summary ($N deals, $CONN connections, $THR threads, ${DUR}s) — raw output in $OUT"
 log "uptime after: $(uptime)"
-wrk_line() { [[ -f $OUT/$2.txt ]] || return 0; awk -v n="$1" '/Requests\/sec/ {r=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {e=$4} END {printf "%-30s %10s req/s  p50 %8s  p99 %8s  non-2xx %s\n", n, r, p50, p99, (e==""?0:e)}' "$OUT/$2.txt"; }
+wrk_line() { [[ -f $OUT/$2.txt ]] || return 0; awk -v n="$1" '/Requests\/sec/ {r=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {e=$NF} END {printf "%-30s %10s req/s  p50 %8s  p99 %8s  non-2xx %s\n", n, r, p50, p99, (e==""?0:e)}' "$OUT/$2.txt"; }
 pg_line() { [[ -f $OUT/pgbench_$2.txt ]] || return 0; awk -v n="$1" '/^tps/ {t=$3} /p50/ {p50=$2; p99=$5} END {printf "%-30s %10.0f tps    p50 %6sms  p99 %6sms\n", n, t, p50, p99}' "$OUT/pgbench_$2.txt"; }
 {
   wrk_line "W1 list deals (HTTP)" w1

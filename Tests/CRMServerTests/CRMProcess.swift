@@ -28,7 +28,7 @@ struct CRMProcess: Sendable {
     var output: String { child.output }
 
     /// Waits for a line of output containing `text`, returning that line.
-    func waitForLine(containing text: String, timeout: Duration = .seconds(60)) async throws -> String {
+    func waitForLine(containing text: String, timeout: Duration = .seconds(180)) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let line = output.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
