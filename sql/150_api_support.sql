@@ -110,8 +110,10 @@ create function crm_api.client_card(p_client_id bigint) returns json
     'open_tasks', (select coalesce(json_agg(row_to_json(x) order by x.due_at nulls last, x.id), '[]')
         from (select t.id, t.title, t.assignee_id, t.due_at, t.time_zone, t.status, t.deal_id
                 from crm.tasks t
-               where t.status = 'open' and (t.client_id = c.id
-                      or t.deal_id in (select d.id from crm.deals d where d.client_id = c.id))) x),
+               where t.status = 'open'
+                 and t.id in (select k.id from crm.tasks k where k.client_id = c.id
+                              union
+                              select k.id from crm.tasks k join crm.deals d on d.id = k.deal_id where d.client_id = c.id)) x),
     'unpaid_invoices', (select coalesce(json_agg(row_to_json(x) order by x.due_on nulls last, x.id), '[]')
         from (select v.id, v.number, v.deal_id, v.counterparty_id, v.issued_on, v.due_on, v.amount::text as amount,
                      v.paid_amount::text as paid_amount, v.currency, v.status
