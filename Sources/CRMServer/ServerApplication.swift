@@ -10,8 +10,9 @@ import PostgresClient
 import ServiceLifecycle
 import UnixSignals
 
-/// The server process's services: the database pool, the audit sealer, the admin console (TCP,
-/// and a local Unix socket when configured) and HTTP, run in one `ServiceGroup`. They start in
+/// The server process's services: the database pool, the audit sealer, the inbound retry
+/// service, the admin console (TCP, and a local Unix socket when
+/// configured) and HTTP, run in one `ServiceGroup`. They start in
 /// that order and stop in reverse: HTTP finishes its in-flight requests, the consoles close their
 /// clients, the sealer seals once more, then the pool closes.
 public final class ServerApplication: Sendable {
@@ -32,6 +33,8 @@ public final class ServerApplication: Sendable {
     let localConsole: AdminConsoleServer?
     let hashingThreads: NIOThreadPool
     let logger: Logger
+    /// Turns stored inbound events (leads, calls) into CRM rows; used by HTTP and the retry service.
+    let inbound: InboundProcessor
 
     /// `conninfo` is the configured (owner) database; the pool logs in as `crm_authenticator`.
     public init(configuration: ServerConfiguration, conninfo: String, logger: Logger) {
@@ -50,6 +53,7 @@ public final class ServerApplication: Sendable {
         let database = UserDatabase(pool: pool)
         self.authenticator = authenticator
         self.database = database
+        self.inbound = InboundProcessor(pool: pool, logger: logger)
         let commands = ConsoleCommands.make(
             authenticator: authenticator, database: database,
             installDemo: { [authenticator, pool] in
@@ -102,6 +106,7 @@ public final class ServerApplication: Sendable {
                 services: [
                     .init(service: pool),
                     .init(service: auditSealer),
+                    .init(service: InboundRetryService(processor: inbound, interval: configuration.inboundRetryInterval, logger: logger)),
                     .init(service: console),
                 ] + (localConsole.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [
                     .init(service: consoleWatcher, successTerminationBehavior: .ignore),
@@ -117,7 +122,8 @@ public final class ServerApplication: Sendable {
             auth: AuthController(authenticator: authenticator, database: database),
             database: database,
             clientAddresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies.compactMap(IPNetwork.init)),
-            files: FileStorage(folder: configuration.filesDirectory, maximumBytes: configuration.filesMaxBytes))
+            files: FileStorage(folder: configuration.filesDirectory, maximumBytes: configuration.filesMaxBytes),
+            inbound: inbound)
         let httpAddress = self.httpAddress
         let logger = self.logger
         let host = configuration.httpHost

@@ -31,6 +31,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var filesDirectory: String?
     /// The largest file accepted, in bytes.
     public var filesMaxBytes: Int = 25 << 20
+    /// How often stored but unprocessed inbound events (a failure, a crash) are looked for.
+    public var inboundRetryInterval: Duration = .seconds(2)
 
     public init() {}
 }

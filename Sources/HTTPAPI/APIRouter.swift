@@ -1,12 +1,14 @@
 import AccessControl
 import Hummingbird
+import Logging
 
 /// Builds the router: middleware in order (request id, client address, access log, errors), then
-/// the routes: health, auth, API tokens, the audit log, the resources and the special views.
+/// the routes: health, auth, API tokens, the audit log, the resources, the special views and the
+/// inbound webhooks of integrations.
 public enum APIRouter {
     public static func build(
         health: HealthController, auth: AuthController, database: UserDatabase, clientAddresses: ClientAddressResolver,
-        files: FileStorage = FileStorage(folder: nil, maximumBytes: 25 << 20)
+        files: FileStorage = FileStorage(folder: nil, maximumBytes: 25 << 20), inbound: InboundProcessor? = nil
     ) -> Router<CRMRequestContext> {
         let router = Router(context: CRMRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
@@ -21,6 +23,10 @@ public enum APIRouter {
         ClientCardController(database: database).register(on: router)
         FunnelController(database: database).register(on: router)
         FilesController(database: database, storage: files).register(on: router)
+        InboundController(
+            pool: database.pool, processor: inbound ?? InboundProcessor(pool: database.pool, logger: Logger(label: "crm.inbound"))
+        ).register(on: router)
+        SecretRowCreator.integrations(database: database).register(on: router)
         for resource in Resource.all {
             ResourceController(resource: resource, database: database).register(on: router)
         }
