@@ -11,7 +11,7 @@ import ServiceLifecycle
 import UnixSignals
 
 /// The server process's services: the database pool, the audit sealer, the inbound retry
-/// service, the admin console (TCP, and a local Unix socket when
+/// service, the webhook dispatcher, the admin console (TCP, and a local Unix socket when
 /// configured) and HTTP, run in one `ServiceGroup`. They start in
 /// that order and stop in reverse: HTTP finishes its in-flight requests, the consoles close their
 /// clients, the sealer seals once more, then the pool closes.
@@ -107,6 +107,8 @@ public final class ServerApplication: Sendable {
                     .init(service: pool),
                     .init(service: auditSealer),
                     .init(service: InboundRetryService(processor: inbound, interval: configuration.inboundRetryInterval, logger: logger)),
+                    .init(service: WebhookDispatcher(
+                        pool: pool, settings: configuration.webhooks, userAgent: "crm/\(BuildInfo.version)", logger: logger)),
                     .init(service: console),
                 ] + (localConsole.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [
                     .init(service: consoleWatcher, successTerminationBehavior: .ignore),

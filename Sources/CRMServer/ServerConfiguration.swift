@@ -33,6 +33,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var filesMaxBytes: Int = 25 << 20
     /// How often stored but unprocessed inbound events (a failure, a crash) are looked for.
     public var inboundRetryInterval: Duration = .seconds(2)
+    /// Outbound webhooks: the dispatcher's timing (see `WebhookSettings`).
+    public var webhooks = WebhookSettings()
 
     public init() {}
 }

@@ -27,6 +27,7 @@ public enum APIRouter {
             pool: database.pool, processor: inbound ?? InboundProcessor(pool: database.pool, logger: Logger(label: "crm.inbound"))
         ).register(on: router)
         SecretRowCreator.integrations(database: database).register(on: router)
+        SecretRowCreator.webhookSubscriptions(database: database).register(on: router)
         for resource in Resource.all {
             ResourceController(resource: resource, database: database).register(on: router)
         }

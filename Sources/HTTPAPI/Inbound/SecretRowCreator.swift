@@ -25,6 +25,13 @@ struct SecretRowCreator: Sendable {
             columns: { token in ["token_hash": .string("\\x" + Self.hex(BearerToken(text: token).hash))] })
     }
 
+    static func webhookSubscriptions(database: UserDatabase) -> SecretRowCreator {
+        SecretRowCreator(
+            resource: .webhookSubscriptions, database: database, givenSecretField: "secret", answerField: "secret",
+            generate: { "whsec_" + Base64.encodeURL(try SecureRandom.bytes(32)) },
+            columns: { secret in ["secret": .string(secret)] })
+    }
+
     func register(on router: Router<CRMRequestContext>) {
         router.post(RouterPath("/api/v1/\(resource.path)")) { request, context in try await self.create(request, context) }
     }

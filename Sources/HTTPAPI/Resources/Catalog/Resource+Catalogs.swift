@@ -102,6 +102,6 @@ extension Resource {
     public static let all: [Resource] = [
         .clients, .contacts, .counterparties, .products, .deals, .dealLines, .dealStageHistory, .interactions, .tasks,
         .invoices, .payments, .sources, .lossReasons, .productCategories, .pipelines, .stages, .dealKinds, .customFields,
-        .savedFilters, .files, .integrations,
+        .savedFilters, .files, .integrations, .webhookSubscriptions,
     ]
 }
