@@ -203,6 +203,28 @@ struct InboundWebhookTests {
         try await server.stop()
     }
 
+    @Test("a lead from a known contact's e-mail (another spelling) opens a new deal on that client for its responsible")
+    func leadFromKnownContact() async throws {
+        let server = try await RunningServer.start(demo: true)
+        let (_, token) = try await Self.integration(server, name: "Сайт", kind: "web_form", responsible: "head.msk")
+        let manager = try await APIClient.signIn(server, "manager.msk")
+        let client = try await manager.create("/api/v1/clients", #"{"name": "ООО «Почтовый»"}"#)
+        let contact = try await manager.create("/api/v1/contacts", #"{"client_id": \#(client), "name": "Ольга Письмова", "emails": ["Olga@Pochta.example"]}"#)
+        let response = try await server.call("POST", "/api/v1/inbound/leads", token: token, body: """
+            {"event_id": "form-7", "name": "Ольга", "email": "  OLGA@pochta.EXAMPLE ", "comment": "Повторный заказ"}
+            """)
+        #expect(response.status == 200, "\(response.body)")
+        let managerID = try await Self.userID(server, "manager.msk")
+        let deals = try await ownerQuery(server, "select id, responsible_id from crm.deals where client_id = \(client)")
+        #expect(deals.count == 1)
+        let (deal, responsible) = try deals[0].decode((Int64, Int64?).self)
+        #expect(responsible == managerID, "the client's responsible")
+        #expect(try await Self.count(server, "select count(*) from crm.interactions where client_id = \(client) and deal_id = \(deal) and contact_id = \(contact)") == 1)
+        #expect(try await Self.count(server, "select count(*) from crm.tasks where deal_id = \(deal) and title = 'Обработать заявку' and assignee_id = \(managerID)") == 1)
+        #expect(try await manager.get("/api/v1/deals/\(deal)").status == 200)
+        try await server.stop()
+    }
+
     @Test("a call from an unknown number creates a lead deal without a client for the integration's responsible")
     func unknownNumber() async throws {
         let server = try await RunningServer.start(demo: true)
