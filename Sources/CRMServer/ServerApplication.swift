@@ -11,10 +11,12 @@ import ServiceLifecycle
 import UnixSignals
 
 /// The server process's services: the database pool, the audit sealer, the timer service, the
-/// notification listener, the admin console (TCP, and a local Unix socket when configured) and
-/// HTTP, run in one `ServiceGroup`. They start in that order and stop in reverse: HTTP finishes
-/// its in-flight requests (event streams end), the consoles close their clients, the listener
-/// stops, the timer service finishes its call, the sealer seals once more, then the pool closes.
+/// notification listener, the inbound retry service, the webhook dispatcher, the admin console
+/// (TCP, and a local Unix socket when configured) and HTTP, run in one `ServiceGroup`. They start
+/// in that order and stop in reverse: HTTP finishes its in-flight requests (event streams end),
+/// the consoles close their clients, the dispatcher and retry service finish their round, the
+/// listener stops, the timer service finishes its call, the sealer seals once more, then the
+/// pool closes.
 public final class ServerApplication: Sendable {
     public let configuration: ServerConfiguration
     public let pool: PostgresPool
@@ -36,6 +38,8 @@ public final class ServerApplication: Sendable {
     let localConsole: AdminConsoleServer?
     let hashingThreads: NIOThreadPool
     let logger: Logger
+    /// Turns stored inbound events (leads, calls) into CRM rows; used by HTTP and the retry service.
+    let inbound: InboundProcessor
 
     /// `conninfo` is the configured (owner) database; the pool logs in as `crm_authenticator`.
     public init(configuration: ServerConfiguration, conninfo: String, logger: Logger) {
@@ -54,6 +58,7 @@ public final class ServerApplication: Sendable {
         let database = UserDatabase(pool: pool)
         self.authenticator = authenticator
         self.database = database
+        self.inbound = InboundProcessor(pool: pool, logger: logger)
         let commands = ConsoleCommands.make(
             authenticator: authenticator, database: database,
             installDemo: { [authenticator, pool] in
@@ -108,6 +113,9 @@ public final class ServerApplication: Sendable {
                     .init(service: auditSealer),
                     .init(service: TimerService(pool: pool, interval: configuration.timerInterval, logger: logger)),
                     .init(service: NotificationListener(pool: pool, hub: notificationHub, logger: logger)),
+                    .init(service: InboundRetryService(processor: inbound, interval: configuration.inboundRetryInterval, logger: logger)),
+                    .init(service: WebhookDispatcher(
+                        pool: pool, settings: configuration.webhooks, userAgent: "crm/\(BuildInfo.version)", logger: logger)),
                     .init(service: console),
                 ] + (localConsole.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [
                     .init(service: consoleWatcher, successTerminationBehavior: .ignore),
@@ -125,7 +133,7 @@ public final class ServerApplication: Sendable {
             database: database,
             clientAddresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies.compactMap(IPNetwork.init)),
             files: FileStorage(folder: configuration.filesDirectory, maximumBytes: configuration.filesMaxBytes),
-            notifications: notificationHub, eventHeartbeat: configuration.eventHeartbeat)
+            notifications: notificationHub, eventHeartbeat: configuration.eventHeartbeat, inbound: inbound)
     }
 
     private func makeHTTPApplication() -> some Service {

@@ -35,6 +35,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var timerInterval: Duration = .seconds(1)
     /// The event stream's heartbeat, which also re-checks the session.
     public var eventHeartbeat: Duration = .seconds(15)
+    /// How often stored but unprocessed inbound events (a failure, a crash) are looked for.
+    public var inboundRetryInterval: Duration = .seconds(2)
+    /// Outbound webhooks: the dispatcher's timing (see `WebhookSettings`).
+    public var webhooks = WebhookSettings()
 
     public init() {}
 }

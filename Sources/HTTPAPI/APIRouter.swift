@@ -1,14 +1,16 @@
 import AccessControl
 import Hummingbird
+import Logging
 
 /// Builds the router: middleware in order (request id, client address, access log, errors), then
 /// the routes: health, auth, API tokens, the audit log, notifications and the event stream, the
-/// resources and the special views.
+/// resources, the special views and the inbound webhooks of integrations.
 public enum APIRouter {
     public static func build(
         health: HealthController, auth: AuthController, database: UserDatabase, clientAddresses: ClientAddressResolver,
         files: FileStorage = FileStorage(folder: nil, maximumBytes: 25 << 20),
-        notifications: NotificationHub = NotificationHub(), eventHeartbeat: Duration = .seconds(15)
+        notifications: NotificationHub = NotificationHub(), eventHeartbeat: Duration = .seconds(15),
+        inbound: InboundProcessor? = nil
     ) -> Router<CRMRequestContext> {
         let router = Router(context: CRMRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
@@ -26,6 +28,11 @@ public enum APIRouter {
         ApprovalsController(database: database).register(on: router)
         NotificationsController(database: database).register(on: router)
         EventStreamController(database: database, hub: notifications, heartbeat: eventHeartbeat).register(on: router)
+        InboundController(
+            pool: database.pool, processor: inbound ?? InboundProcessor(pool: database.pool, logger: Logger(label: "crm.inbound"))
+        ).register(on: router)
+        SecretRowCreator.integrations(database: database).register(on: router)
+        SecretRowCreator.webhookSubscriptions(database: database).register(on: router)
         for resource in Resource.all {
             ResourceController(resource: resource, database: database).register(on: router)
         }

@@ -1,0 +1,79 @@
+import AccessControl
+import Credentials
+import Hummingbird
+import PostgresClient
+
+/// `POST /api/v1/<rows>` for admin-managed rows that carry a secret shown once in the answer:
+/// integrations (a bearer token, of which only the SHA-256 is stored) and webhook subscriptions
+/// (the signing secret, given or generated). The other fields are validated by the resource's
+/// description; the insert runs as the signed-in user, so only administrators succeed.
+struct SecretRowCreator: Sendable {
+    let resource: Resource
+    let database: UserDatabase
+    /// A body member that may give the secret instead of a generated one (nil: always generated).
+    let givenSecretField: String?
+    /// The answer's member holding the secret.
+    let answerField: String
+    let generate: @Sendable () throws -> String
+    /// The stored columns for a secret.
+    let columns: @Sendable (String) -> [String: JSONValue]
+
+    static func integrations(database: UserDatabase) -> SecretRowCreator {
+        SecretRowCreator(
+            resource: .integrations, database: database, givenSecretField: nil, answerField: "token",
+            generate: { try BearerToken.generate(prefix: "crm_i_").text },
+            columns: { token in ["token_hash": .string("\\x" + Self.hex(BearerToken(text: token).hash))] })
+    }
+
+    static func webhookSubscriptions(database: UserDatabase) -> SecretRowCreator {
+        SecretRowCreator(
+            resource: .webhookSubscriptions, database: database, givenSecretField: "secret", answerField: "secret",
+            generate: { "whsec_" + Base64.encodeURL(try SecureRandom.bytes(32)) },
+            columns: { secret in ["secret": .string(secret)] })
+    }
+
+    func register(on router: Router<CRMRequestContext>) {
+        router.post(RouterPath("/api/v1/\(resource.path)")) { request, context in try await self.create(request, context) }
+    }
+
+    func create(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
+        let token = try RequestInput.token(request, context)
+        var body = try RequestInput.json(try await RequestInput.body(request, limit: 64 << 10))
+        var given: String?
+        var secretProblems: [APIError.FieldError] = []
+        if let givenSecretField, case .object(var fields) = body, let value = fields.removeValue(forKey: givenSecretField) {
+            body = .object(fields)
+            switch value {
+            case .null: break
+            case .string(let text) where (16...200).contains(text.count) && !text.unicodeScalars.contains("\0"): given = text
+            default: secretProblems.append(.init(field: givenSecretField, message: "must be a string of 16 to 200 characters"))
+            }
+        }
+        let (values, found) = ResourceBody(resource: resource, mode: .create).validate(body)
+        let problems = secretProblems + found
+        let secret = try given ?? generate()
+        let stored = values.merging(columns(secret)) { $1 }
+        let controller = ResourceController(resource: resource, database: database)
+        let table = resource.table
+        var row = try await database.withRequest(token: token, clientIP: context.clientIP) { connection, _ in
+            _ = try await controller.checkWrite(values, id: nil, problems: problems, on: connection)
+            let list = stored.keys.sorted().joined(separator: ", ")
+            let inserted = try await connection.query(
+                PostgresQuery(
+                    sql: "insert into \(table) (\(list)) select \(list) from jsonb_populate_record(null::\(table), $1::jsonb) returning id",
+                    bindings: [.init(text: JSONValue.object(stored).jsonText, type: .text)]))
+            guard let idText = inserted.first?[0], let id = Int64(idText) else { throw APIError.forbidden("not allowed by your role") }
+            return try await controller.fetch(id, on: connection)
+        }
+        row.status = .created
+        if row.json.hasSuffix("}") {
+            row.json = String(row.json.dropLast()) + ",\"\(answerField)\":" + JSONValue.quoted(secret) + "}"
+        }
+        return RowResponse.make(row)
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef")
+        return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0f)]] })
+    }
+}
