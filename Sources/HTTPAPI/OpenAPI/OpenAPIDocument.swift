@@ -8,7 +8,7 @@ enum OpenAPIDocument {
 
     /// Every operation of the document.
     static func operations(resources: [Resource]) -> [OpenAPIOperation] {
-        FixedEndpoints.operations + resources.flatMap { ResourcePaths(resource: $0).operations }
+        FixedEndpoints.operations + IntegrationEndpoints.operations + resources.flatMap { ResourcePaths(resource: $0).operations }
     }
 
     static func json(resources: [Resource], version: String) -> JSONValue {
@@ -17,7 +17,7 @@ enum OpenAPIDocument {
             precondition(paths[operation.path]?[operation.method] == nil, "\(operation.method) \(operation.path) described twice")
             paths[operation.path, default: [:]][operation.method] = operation.json
         }
-        var schemas = FixedEndpoints.schemas
+        var schemas = FixedEndpoints.schemas.merging(IntegrationEndpoints.schemas) { a, _ in a }
         schemas["Error"] = OpenAPIComponents.errorSchema
         schemas["FieldError"] = OpenAPIComponents.fieldErrorSchema
         let warningCodes = resources.flatMap { ResourceSchemas(resource: $0).warningCodes }

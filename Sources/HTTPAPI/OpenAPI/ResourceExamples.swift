@@ -16,6 +16,7 @@ enum ResourceExamples {
         "approval-steps": ["approver_rule": .string("user"), "approver_user_id": .integer(1)],
         "stage-task-templates": ["assignee_rule": .string("responsible"), "due_after": .string("2 days")],
         "stages": ["auto_advance": .bool(false)],
+        "webhook-subscriptions": ["url": .string("https://hooks.example.ru/crm"), "event_kinds": .array([.string("lead_arrived")])],
     ]
 
     /// The required members (examples by type) and the extras.
