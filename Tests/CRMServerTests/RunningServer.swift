@@ -103,6 +103,6 @@ struct RunningServer {
     }
 
     func console() throws -> SocketClient {
-        try SocketClient(host: "127.0.0.1", port: consolePort)
+        try SocketClient(host: "127.0.0.1", port: consolePort, timeout: 60)
     }
 }
