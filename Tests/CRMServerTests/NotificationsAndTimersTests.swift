@@ -238,7 +238,9 @@ struct NotificationsAndTimersTests {
         let manager = try await APIClient.signIn(server, "manager.msk")
         let stream = try await EventStreamClient.connect(server, token: manager.token)
         #expect(stream.status == 200)
-        // Heartbeats re-check the session without counting as activity.
+        // Heartbeats re-check the session without counting as activity. (First let the stream's
+        // opening request finish: it counts as activity and may run after the head is sent.)
+        try await Task.sleep(for: .seconds(2))
         try await ownerQuery(server, """
             update crm_private.sessions set last_seen_at = now() - interval '5 minutes'
              where user_id = (select id from crm.users where login = 'manager.msk') and ended_at is null
