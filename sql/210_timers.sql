@@ -38,6 +38,10 @@ create unique index timers_pending_key_uq on crm_private.timers (key)
   where fired_at is null and failed_at is null and key is not null;
 create index timers_pending_run_idx on crm_private.timers (run_at, id) where fired_at is null and failed_at is null;
 create index timers_fired_idx on crm_private.timers (fired_at) where fired_at is not null;
+-- Prefix look-ups (cancel_timers) as a range over the keys in byte order, so a deal move or a
+-- task change does not scan every pending timer.
+create index timers_pending_key_prefix_idx on crm_private.timers ((key collate "C"))
+  where fired_at is null and failed_at is null and key is not null;
 
 create function crm_private.schedule_timer(p_due_at timestamptz, p_kind text, p_payload jsonb default '{}',
     p_key text default null) returns bigint
@@ -78,7 +82,10 @@ begin
     return 0;
   end if;
   delete from crm_private.timers
-   where key is not null and starts_with(key, p_key_prefix) and fired_at is null and failed_at is null;
+   where key is not null and fired_at is null and failed_at is null
+     and (key collate "C") >= (p_key_prefix collate "C")
+     and (key collate "C") < ((p_key_prefix || chr(1114111)) collate "C")
+     and starts_with(key, p_key_prefix);
   get diagnostics n = row_count;
   return n;
 end
