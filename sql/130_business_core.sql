@@ -376,6 +376,8 @@ create table crm.deal_stage_history (
   entered_at timestamptz not null default now(),
   left_at timestamptz,
   moved_by bigint references crm.users,
+  -- moved by the stage rules (260) on behalf of moved_by
+  by_automation boolean not null default false,
   -- inherited from the deal
   owner_id bigint not null,
   responsible_id bigint,
@@ -391,8 +393,11 @@ begin
     if old.stage_id = new.stage_id then return null; end if;
     update crm.deal_stage_history set left_at = now() where deal_id = new.id and left_at is null;
   end if;
-  insert into crm.deal_stage_history (deal_id, stage_id, moved_by, owner_id, responsible_id, department_id, territory_id)
-  values (new.id, new.stage_id, crm_private.rls_uid(), new.owner_id, new.responsible_id, new.department_id, new.territory_id);
+  insert into crm.deal_stage_history (deal_id, stage_id, moved_by, by_automation, owner_id, responsible_id, department_id,
+                                      territory_id)
+  values (new.id, new.stage_id, crm_private.rls_uid(),
+          coalesce(pg_catalog.current_setting('crm.automation', true), 'off') = 'on',
+          new.owner_id, new.responsible_id, new.department_id, new.territory_id);
   return null;
 end
 $$;

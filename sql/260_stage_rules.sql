@@ -111,8 +111,6 @@ alter table crm.tasks
   add column required boolean not null default false,
   add column proof text not null default 'none' check (proof in ('none', 'interaction', 'approval'));
 
-alter table crm.deal_stage_history add column by_automation boolean not null default false;
-
 create table crm.approvals (
   id bigint generated always as identity primary key,
   deal_id bigint not null references crm.deals on delete cascade,
@@ -243,6 +241,17 @@ begin
 end
 $$;
 
+-- A move made by the rules on behalf of the acting user: the stage history marks it
+-- by_automation (crm_private.deal_stage_history reads crm.automation).
+create function crm_private.automated_move(p_deal_id bigint, p_stage_id bigint) returns void
+  language plpgsql volatile security definer set search_path = pg_catalog, pg_temp as $$
+begin
+  perform pg_catalog.set_config('crm.automation', 'on', true);
+  update crm.deals set stage_id = p_stage_id where id = p_deal_id;
+  perform pg_catalog.set_config('crm.automation', 'off', true);
+end
+$$;
+
 -- Moves the deal on when its stage advances by itself and nothing keeps it. The move is made
 -- on behalf of the acting user (the history's moved_by) and marked by_automation.
 create function crm_private.try_advance(p_deal_id bigint) returns boolean
@@ -261,9 +270,7 @@ begin
   end if;
   target := crm_private.next_stage(d.stage_id);
   if target is null then return false; end if;
-  perform pg_catalog.set_config('crm.automation', 'on', true);
-  update crm.deals set stage_id = target where id = d.id;
-  perform pg_catalog.set_config('crm.automation', 'off', true);
+  perform crm_private.automated_move(d.id, target);
   return true;
 end
 $$;
@@ -307,22 +314,6 @@ create trigger deals_stage_guard before update of stage_id on crm.deals
 create or replace function crm_private.is_branch(p_from bigint, p_to bigint) returns boolean
   language sql stable security definer set search_path = pg_catalog, pg_temp
   return exists (select 1 from crm.stage_transitions t where t.from_stage_id = p_from and t.to_stage_id = p_to);
-
-create or replace function crm_private.deal_stage_history() returns trigger
-  language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
-begin
-  if tg_op = 'UPDATE' then
-    if old.stage_id = new.stage_id then return null; end if;
-    update crm.deal_stage_history set left_at = now() where deal_id = new.id and left_at is null;
-  end if;
-  insert into crm.deal_stage_history (deal_id, stage_id, moved_by, by_automation, owner_id, responsible_id, department_id,
-                                      territory_id)
-  values (new.id, new.stage_id, crm_private.rls_uid(),
-          coalesce(pg_catalog.current_setting('crm.automation', true), 'off') = 'on',
-          new.owner_id, new.responsible_id, new.department_id, new.territory_id);
-  return null;
-end
-$$;
 
 -- After a deal enters a stage: cancel the open rule-made tasks and approvals of the stage it
 -- left, create the new stage's tasks, start its approval chain, schedule its reminder; then
@@ -548,9 +539,7 @@ begin
     update crm.approvals set status = 'cancelled' where deal_id = d.id and stage_id = a.stage_id and status = 'waiting';
     back_to := a.reject_stage_id;
     if back_to is not null and back_to <> d.stage_id then
-      perform pg_catalog.set_config('crm.automation', 'on', true);
-      update crm.deals set stage_id = back_to where id = d.id;
-      perform pg_catalog.set_config('crm.automation', 'off', true);
+      perform crm_private.automated_move(d.id, back_to);
     end if;
   end if;
   select * into a from crm.approvals where id = a.id;
