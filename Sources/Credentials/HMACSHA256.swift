@@ -19,9 +19,6 @@ public enum HMACSHA256 {
 
     /// The code as lower-case hex, e.g. for `X-CRM-Signature: sha256=<hex>`.
     public static func hex(for message: [UInt8], key: [UInt8]) -> String {
-        authenticationCode(for: message, key: key).map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
-        }.joined()
+        Hex.encode(authenticationCode(for: message, key: key))
     }
 }

@@ -51,7 +51,7 @@ struct FilesController: Sendable {
         }
         let digest = SHA256.digest(bytes)
         let owners = found
-        let path = try storage.folder.map { _ in try storage.store(bytes, name: digest.map { String(format: "%02x", $0) }.joined()) }
+        let path = try storage.folder.map { _ in try storage.store(bytes, name: Hex.encode(digest)) }
         let row = try await database.withRequest(token: token, clientIP: context.clientIP) { connection, _ in
             let references = try await ReferenceCheck.problems(owners.mapValues { .number($0) }, of: .files, on: connection)
             if !references.isEmpty { throw APIError.validation(references) }

@@ -22,7 +22,7 @@ struct SecretRowCreator: Sendable {
         SecretRowCreator(
             resource: .integrations, database: database, givenSecretField: nil, answerField: "token",
             generate: { try BearerToken.generate(prefix: "crm_i_").text },
-            columns: { token in ["token_hash": .string("\\x" + Self.hex(BearerToken(text: token).hash))] })
+            columns: { token in ["token_hash": .string("\\x" + Hex.encode(BearerToken(text: token).hash))] })
     }
 
     static func webhookSubscriptions(database: UserDatabase) -> SecretRowCreator {
@@ -54,26 +54,14 @@ struct SecretRowCreator: Sendable {
         let secret = try given ?? generate()
         let stored = values.merging(columns(secret)) { $1 }
         let controller = ResourceController(resource: resource, database: database)
-        let table = resource.table
         var row = try await database.withRequest(token: token, clientIP: context.clientIP) { connection, _ in
             _ = try await controller.checkWrite(values, id: nil, problems: problems, on: connection)
-            let list = stored.keys.sorted().joined(separator: ", ")
-            let inserted = try await connection.query(
-                PostgresQuery(
-                    sql: "insert into \(table) (\(list)) select \(list) from jsonb_populate_record(null::\(table), $1::jsonb) returning id",
-                    bindings: [.init(text: JSONValue.object(stored).jsonText, type: .text)]))
-            guard let idText = inserted.first?[0], let id = Int64(idText) else { throw APIError.forbidden("not allowed by your role") }
-            return try await controller.fetch(id, on: connection)
+            return try await controller.fetch(try await controller.insert(stored, on: connection), on: connection)
         }
         row.status = .created
         if row.json.hasSuffix("}") {
             row.json = String(row.json.dropLast()) + ",\"\(answerField)\":" + JSONValue.quoted(secret) + "}"
         }
         return RowResponse.make(row)
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef")
-        return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0f)]] })
     }
 }

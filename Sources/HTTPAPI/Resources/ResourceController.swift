@@ -103,29 +103,33 @@ struct ResourceController: Sendable {
         return try await database.withRequest(token: token, clientIP: context.clientIP) { connection, _ in
             if let idempotency, let replay = try await idempotency.begin(on: connection) { return replay }
             let warnings = try await checkWrite(values, id: nil, problems: problems, on: connection)
-            let columns = values.keys.sorted()
-            let insert: PostgresQuery
-            if columns.isEmpty {
-                insert = PostgresQuery(sql: "insert into \(resource.table) default values returning id", bindings: [])
-            } else {
-                let list = columns.joined(separator: ", ")
-                insert = PostgresQuery(
-                    sql: """
-                        insert into \(resource.table) (\(list)) \
-                        select \(list) from jsonb_populate_record(null::\(resource.table), $1::jsonb) returning id
-                        """,
-                    bindings: [.init(text: JSONValue.object(values).jsonText, type: .text)])
-            }
-            let inserted = try await connection.query(insert, prepared: true)
-            guard let idText = inserted.first?[0], let id = Int64(idText) else {
-                throw APIError.forbidden("not allowed by your role")
-            }
-            var row = try await fetch(id, on: connection)
+            var row = try await fetch(try await insert(values, on: connection), on: connection)
             row.status = .created
             if !warnings.isEmpty { row.json = RowResponse.adding(warnings: warnings, to: row.json) }
             try await idempotency?.finish(row, on: connection)
             return RowResponse.make(row)
         }
+    }
+
+    /// Inserts the validated columns (the rest take their defaults) and returns the new id;
+    /// 403 when the rules refuse (the row must also be readable: `returning id`).
+    func insert(_ values: [String: JSONValue], on connection: PostgresConnection) async throws -> Int64 {
+        let columns = values.keys.sorted()
+        let insert: PostgresQuery
+        if columns.isEmpty {
+            insert = PostgresQuery(sql: "insert into \(resource.table) default values returning id", bindings: [])
+        } else {
+            let list = columns.joined(separator: ", ")
+            insert = PostgresQuery(
+                sql: """
+                    insert into \(resource.table) (\(list)) \
+                    select \(list) from jsonb_populate_record(null::\(resource.table), $1::jsonb) returning id
+                    """,
+                bindings: [.init(text: JSONValue.object(values).jsonText, type: .text)])
+        }
+        let inserted = try await connection.query(insert, prepared: true)
+        guard let idText = inserted.first?[0], let id = Int64(idText) else { throw APIError.forbidden("not allowed by your role") }
+        return id
     }
 
     /// Reference visibility and the resource's rules; throws one 422 with every problem.
