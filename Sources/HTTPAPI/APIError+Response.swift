@@ -79,7 +79,9 @@ extension APIError {
     /// The field a check constraint guards, from its name (`files_name_check` → `name`); never
     /// the constraint's own name, which is SQL and means nothing to a user.
     private static func fieldOfConstraint(_ error: PostgresError) -> String {
-        guard var name = error.constraint, name.hasSuffix("_check") else { return "(row)" }
+        guard var name = error.constraint else { return "(row)" }
+        // A constraint named for its column (`constraint url check (...)`).
+        if !name.hasSuffix("_check") { return name.wholeMatch(of: #/[a-z][a-z0-9_]{0,62}/#) != nil ? name : "(row)" }
         name.removeLast("_check".count)
         if let table = error.table, name.hasPrefix(table + "_") { name.removeFirst(table.count + 1) }
         // An unnamed table-level check is "<table>_check" (or "<table>_checkN"): no one field.

@@ -52,7 +52,7 @@ struct RunningServer {
         configuration.sqlDirectory = sqlDirectory
         configuration.dataDirectory = FileManager.default.temporaryDirectory.path + "/crm-server-" + UUID().uuidString.prefix(8)
         var logger = Logger(label: "test.server")
-        logger.logLevel = .warning
+        logger.logLevel = ProcessInfo.processInfo.environment["CRM_TEST_LOG"] == "debug" ? .debug : .warning
         let database: String
         if let conninfo {
             database = conninfo
