@@ -92,14 +92,25 @@ struct FilesController: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    /// Types a browser would run or render as a document of this site (HTML, SVG, XML, scripts,
-    /// styles): served as `application/octet-stream`, so an uploaded page never runs here.
+    /// Whether a stored type is served as itself: only passive types a browser shows without
+    /// running anything (images but SVG, PDF, plain text and CSV, audio, video, archives, office
+    /// documents). Anything else (HTML, SVG, XML, scripts, unknown types) is served as
+    /// `application/octet-stream`, so an uploaded page never runs on this site.
     static func isActive(_ contentType: String) -> Bool {
         let type = (contentType.split(separator: ";").first ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        if type.hasSuffix("+xml") || type.hasSuffix("/xml") || type.contains("html") { return true }
-        return [
-            "image/svg", "text/javascript", "application/javascript", "application/ecmascript", "text/ecmascript",
-            "text/css", "application/x-shockwave-flash", "text/vtt", "multipart/x-mixed-replace",
-        ].contains(type)
+        let parts = type.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return true }
+        let (top, sub) = (parts[0], parts[1])
+        if top == "application" && (sub.hasPrefix("vnd.ms-") || sub.hasPrefix("vnd.openxmlformats-") || sub.hasPrefix("vnd.oasis.")) {
+            return false
+        }
+        if sub.contains("xml") || sub.contains("html") || sub.contains("script") || sub.contains("svg") { return true }
+        switch top {
+        case "image", "audio", "video": return false
+        case "text": return !["plain", "csv"].contains(sub)
+        case "application":
+            return !["pdf", "zip", "gzip", "x-7z-compressed", "x-rar-compressed", "msword", "rtf", "octet-stream"].contains(sub)
+        default: return true
+        }
     }
 }

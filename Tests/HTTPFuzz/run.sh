@@ -2,7 +2,8 @@
 # A bounded HTTP fuzz of every operation of the served OpenAPI document (schemathesis, from
 # PyPI), as a signed-in manager and as the director, against a real `crm serve --demo` on its
 # own embedded cluster. The bar: 0 answers of 500 or above, 0 answers that break the documented
-# schema, and a server that is still alive (no crash) at the end.
+# schema, and a server that is still alive (no crash) at the end. (The coverage phase is left
+# out: schemathesis 4.32 fails inside hypothesis on some of our schemas, a runtime error of its own.)
 #   Tests/HTTPFuzz/run.sh [seconds per user, default 60]
 set -eu
 cd "$(dirname "$0")/../.."
@@ -37,7 +38,7 @@ for login in manager.msk director; do
     if ! schemathesis run "$base/api/v1/openapi.json" --url "$base" \
         -H "Authorization: Bearer $token" \
         --checks not_a_server_error,response_schema_conformance,content_type_conformance \
-        --max-time "$budget" --seed 20261203 --workers 2 --no-color \
+        --max-time "$budget" --seed 20261203 --workers 2 --no-color --phases examples,fuzzing,stateful \
         --suppress-health-check all --request-timeout 30 \
         --exclude-path-regex '/api/v1/events$|/api/v1/auth/logout$' \
         --report junit --report-dir "$work/report-$login" >"$work/schemathesis-$login.log" 2>&1; then
@@ -45,6 +46,20 @@ for login in manager.msk director; do
         tail -n 120 "$work/schemathesis-$login.log"
     else
         tail -n 15 "$work/schemathesis-$login.log"
+    fi
+    # The exit status alone is not enough: count the failures the JUnit report records.
+    if ! python3 - "$work/report-$login" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+bad = 0
+for path in glob.glob(sys.argv[1] + "/*.xml"):
+    for case in ET.parse(path).iter("testcase"):
+        bad += len(case.findall("failure")) + len(case.findall("error"))
+print(f"fuzz: {bad} failing cases in the JUnit report")
+sys.exit(1 if bad else 0)
+PY
+    then
+        failed=1
+        grep -n "FAILURES" -A 60 "$work/schemathesis-$login.log" | head -n 80
     fi
 done
 if ! kill -0 "$server" 2>/dev/null; then
