@@ -97,7 +97,7 @@ public final class ServerApplication: Sendable {
         let consoleAddress = self.consoleAddress
         let console = self.console
         let auditSealer = AuditSealer(
-            pool: pool, headFile: auditHeadFile, interval: .seconds(2), headInterval: .seconds(60), logger: logger)
+            pool: pool, headFile: auditHeadFile, interval: .seconds(2), headInterval: configuration.auditHeadInterval, logger: logger)
         let consoleWatcher = ListeningWatcher {
             do {
                 let address = try await console.waitUntilListening()

@@ -33,6 +33,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var filesMaxBytes: Int = 25 << 20
     /// How often each instance fires due timers (`crm_api.fire_due_timers`).
     public var timerInterval: Duration = .seconds(1)
+    /// The shortest time between two writes of the audit chain head to `<data-dir>/audit-head.log`
+    /// (a head is written at each seal that moved the chain, at most this often).
+    public var auditHeadInterval: Duration = .seconds(10)
     /// The event stream's heartbeat, which also re-checks the session.
     public var eventHeartbeat: Duration = .seconds(15)
     /// How often stored but unprocessed inbound events (a failure, a crash) are looked for.

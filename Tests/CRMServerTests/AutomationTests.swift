@@ -130,7 +130,7 @@ struct AutomationTests {
         let approval = try #require(pending.first.flatMap { ($0["id"] as? NSNumber)?.int64Value })
         // The director is not this step's approver; a reject needs a comment; tasks of approvals
         // are answered, not marked done.
-        #expect(try await director.post("/api/v1/approvals/\(approval)/answer", #"{"decision": "approve"}"#).status == 404)
+        #expect(try await director.post("/api/v1/approvals/\(approval)/answer", #"{"decision": "approve"}"#).status == 403)
         response = try await head.post("/api/v1/approvals/\(approval)/answer", #"{"decision": "reject"}"#)
         #expect(response.status == 422)
         #expect(response.fieldErrors["comment"] != nil)

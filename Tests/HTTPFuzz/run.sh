@@ -35,13 +35,14 @@ for login in manager.msk director; do
     token="$(curl -sf "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
         -d "{\"login\":\"$login\",\"password\":\"$password\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
     echo "fuzz: every operation as $login for ${budget}s"
-    if ! schemathesis run "$base/api/v1/openapi.json" --url "$base" \
+    # Run in the work folder: schemathesis keeps its cache (.schemathesis/) in the current one.
+    if ! (cd "$work" && schemathesis run "$base/api/v1/openapi.json" --url "$base" \
         -H "Authorization: Bearer $token" \
         --checks not_a_server_error,response_schema_conformance,content_type_conformance \
         --max-time "$budget" --seed 20261203 --workers 2 --no-color --phases examples,fuzzing,stateful \
         --suppress-health-check all --request-timeout 30 \
         --exclude-path-regex '/api/v1/events$|/api/v1/auth/logout$' \
-        --report junit --report-dir "$work/report-$login" >"$work/schemathesis-$login.log" 2>&1; then
+        --report junit --report-dir "$work/report-$login") >"$work/schemathesis-$login.log" 2>&1; then
         failed=1
         tail -n 120 "$work/schemathesis-$login.log"
     else
