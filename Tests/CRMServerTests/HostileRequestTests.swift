@@ -241,3 +241,29 @@ import TestSupport
         try await server.stop()
     }
 }
+
+/// The users behind the people ids (issue 9): read only, names and departments, no secrets.
+@Suite("Users API") struct UsersAPITests {
+    @Test("colleagues' names, departments and territories; nothing written, no password hashes")
+    func users() async throws {
+        let server = try await RunningServer.start(demo: true)
+        let manager = try await APIClient.signIn(server, "manager.msk")
+        let list = try await manager.get("/api/v1/users?limit=100")
+        #expect(list.status == 200, "\(list.text)")
+        let head = try #require(list.items.first { $0["login"] as? String == "head.msk" })
+        #expect(head["name"] as? String == "Ольга Николаевна Кузнецова")
+        #expect(head["department"] as? String == "Moscow sales")
+        // Territories show as the row rules allow: one's own at least.
+        let me = try #require(list.items.first { $0["login"] as? String == "manager.msk" })
+        #expect((me["territory_ids"] as? [Any])?.count == 1, "\(me)")
+        #expect(!list.text.contains("password") && !list.text.contains("pbkdf2"))
+        let id = try #require((head["id"] as? NSNumber)?.int64Value)
+        #expect(try await manager.get("/api/v1/users/\(id)").string("name") == "Ольга Николаевна Кузнецова")
+        #expect(try await manager.get("/api/v1/users?q=\(urlQuery("Кузнецова"))").items.count == 1)
+        // No write routes: the console manages users.
+        #expect([404, 405].contains(try await manager.post("/api/v1/users", #"{"login": "x", "name": "X"}"#).status))
+        #expect([404, 405].contains(try await manager.patch("/api/v1/users/\(id)", #"{"name": "X"}"#).status))
+        #expect(try await manager.get("/api/v1/users/\(id)").string("name") == "Ольга Николаевна Кузнецова")
+        try await server.stop()
+    }
+}

@@ -157,6 +157,6 @@ extension Resource {
         .clients, .contacts, .counterparties, .products, .deals, .dealLines, .dealStageHistory, .interactions, .tasks,
         .invoices, .payments, .sources, .lossReasons, .productCategories, .pipelines, .stages, .dealKinds, .customFields,
         .savedFilters, .files, .stageTaskTemplates, .stageExitConditions, .stageTransitions, .approvalSteps, .approvals,
-        .notifications, .integrations, .webhookSubscriptions,
+        .notifications, .integrations, .webhookSubscriptions, .users,
     ]
 }
