@@ -147,3 +147,40 @@ struct CounterpartyAPITests {
         try await server.stop()
     }
 }
+
+/// Overpayments (issue 9): recorded as such, or refused when the company says so.
+@Suite("Invoice overpayment") struct OverpaymentTests {
+    @Test("1 000 000 paid 1 000 001: overpaid by 1,00; with SECURITY SET overpayment refuse the payment is refused")
+    func overpayment() async throws {
+        let server = try await RunningServer.start(demo: true)
+        let manager = try await APIClient.signIn(server, "manager.msk")
+        let accountant = try await APIClient.signIn(server, "accountant")
+        let client = try await manager.create("/api/v1/clients", #"{"name": "ООО «Переплата»"}"#)
+        let counterparty = try await manager.create(
+            "/api/v1/counterparties", #"{"client_id": \#(client), "legal_name": "ООО Переплата", "inn": "7707083893", "kpp": "773601001"}"#)
+        let deal = try await manager.create("/api/v1/deals", #"{"title": "Большая поставка", "client_id": \#(client), "amount": "1000000"}"#)
+        let invoice = try await accountant.create(
+            "/api/v1/invoices", #"{"deal_id": \#(deal), "counterparty_id": \#(counterparty), "number": "П-1", "amount": "1000000"}"#)
+        _ = try await accountant.create("/api/v1/payments", #"{"invoice_id": \#(invoice), "amount": "1000001"}"#)
+        var shown = try await accountant.get("/api/v1/invoices/\(invoice)")
+        #expect(shown.string("status") == "overpaid", "\(shown.text)")
+        #expect(shown.string("overpaid_amount") == "1.00")
+        #expect(try await accountant.get("/api/v1/invoices?status=overpaid").ids == [invoice])
+
+        let console = try AdminConsoleClient(server)
+        try await console.signIn()
+        #expect(try await console.send("SECURITY SET overpayment refuse").isOK)
+        #expect(try await console.send("SECURITY SET overpayment sometimes").isError)
+        let second = try await accountant.create(
+            "/api/v1/invoices", #"{"deal_id": \#(deal), "counterparty_id": \#(counterparty), "number": "П-2", "amount": "500"}"#)
+        _ = try await accountant.create("/api/v1/payments", #"{"invoice_id": \#(second), "amount": "300"}"#)
+        let refused = try await accountant.post("/api/v1/payments", #"{"invoice_id": \#(second), "amount": "300"}"#)
+        #expect(refused.status == 409, "\(refused.text)")
+        #expect(refused.errorMessage.contains("П-2") && refused.errorMessage.contains("100.00"), "\(refused.text)")
+        shown = try await accountant.get("/api/v1/invoices/\(second)")
+        #expect(shown.string("paid_amount") == "300.00" && shown.string("status") == "partially_paid", "nothing half-written: \(shown.text)")
+        _ = try await accountant.create("/api/v1/payments", #"{"invoice_id": \#(second), "amount": "200"}"#)
+        #expect(try await accountant.get("/api/v1/invoices/\(second)").string("status") == "paid")
+        try await server.stop()
+    }
+}

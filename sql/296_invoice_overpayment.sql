@@ -1,0 +1,78 @@
+-- 296 Overpayments are recorded, and refused when the company says so.
+--   * crm.invoices.status gains 'overpaid' (paid more than the amount); overpaid_amount says by
+--     how much. Reports take at most the invoice's amount as paid (the rest is the client's
+--     credit, not revenue).
+--   * The company's setting overpayment (SECURITY SET overpayment flag|refuse, default flag):
+--     'flag' keeps the payment and marks the invoice overpaid; 'refuse' refuses a payment that
+--     would overpay (409 naming the invoice, its amount, what is paid and the excess).
+
+alter table crm_private.config add column overpayment text not null default 'flag'
+  check (overpayment in ('flag', 'refuse'));
+
+drop index crm.invoices_unpaid_idx;
+alter table crm.invoices drop column status;
+alter table crm.invoices add column status text generated always as (
+  case when cancelled then 'cancelled'
+       when paid_amount > amount then 'overpaid'
+       when paid_amount = amount then 'paid'
+       when paid_amount > 0 then 'partially_paid'
+       else 'unpaid' end) stored;
+alter table crm.invoices add column overpaid_amount numeric(18,2) generated always as (greatest(paid_amount - amount, 0)) stored;
+create index invoices_unpaid_idx on crm.invoices (deal_id) where status in ('unpaid', 'partially_paid');
+
+-- After payments_sync (triggers fire in name order): refuse an overpayment when the company says so.
+create function crm_private.payments_too_much() returns trigger
+  language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  v crm.invoices;
+begin
+  if (select c.overpayment from crm_private.config c) <> 'refuse' then return null; end if;
+  select * into v from crm.invoices where id = new.invoice_id;
+  if v.paid_amount > v.amount then
+    raise exception 'payment overpays invoice % by % % (amount %, paid with this payment %)',
+      v.number, v.paid_amount - v.amount, v.currency, v.amount, v.paid_amount
+      using errcode = 'CR409';
+  end if;
+  return null;
+end
+$$;
+create trigger payments_too_much after insert or update on crm.payments
+  for each row execute function crm_private.payments_too_much();
+
+create or replace function crm_api.update_security_config(p_settings jsonb) returns jsonb
+  language plpgsql volatile security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  c crm_private.config;
+begin
+  if crm_private.context() is not null or session_user = 'crm_authenticator' then
+    perform crm_api.require_admin();
+  end if;
+  if exists (select 1 from jsonb_object_keys(p_settings) k
+              where k not in (select attname from pg_attribute
+                               where attrelid = 'crm_private.config'::regclass and attnum > 0 and not attisdropped
+                                 and attname <> 'id')) then
+    raise exception 'unknown setting in %', p_settings using errcode = 'invalid_parameter_value';
+  end if;
+  select * into c from crm_private.config;
+  c := jsonb_populate_record(c, p_settings);
+  if not crm_private.is_valid_time_zone(c.company_time_zone) then
+    raise exception 'unknown time zone %', c.company_time_zone using errcode = 'invalid_parameter_value';
+  end if;
+  if c.overpayment not in ('flag', 'refuse') then
+    raise exception 'overpayment is flag or refuse, not %', c.overpayment using errcode = 'invalid_parameter_value';
+  end if;
+  update crm_private.config set
+    idle_timeout = c.idle_timeout, absolute_timeout = c.absolute_timeout,
+    session_touch_interval = c.session_touch_interval, lockout_threshold = c.lockout_threshold,
+    lockout_window = c.lockout_window, lockout_base = c.lockout_base, lockout_max = c.lockout_max,
+    ip_failure_threshold = c.ip_failure_threshold, ip_failure_window = c.ip_failure_window,
+    ip_lockout = c.ip_lockout, company_time_zone = c.company_time_zone,
+    bind_prefix_v4 = c.bind_prefix_v4, bind_prefix_v6 = c.bind_prefix_v6, overpayment = c.overpayment;
+  perform audit.append('admin_command', null, null, null, null,
+                       jsonb_build_object('command', 'security_config', 'settings', p_settings));
+  return crm_api.security_config();
+end
+$$;
+
+revoke execute on all functions in schema crm_private, crm_api, audit from public;
+grant execute on function crm_api.update_security_config(jsonb) to crm_user;
