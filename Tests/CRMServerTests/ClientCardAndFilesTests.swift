@@ -40,8 +40,10 @@ struct ClientCardAndFilesTests {
         #expect((card["open_tasks"] as? [[String: Any]])?.count == 1)
         #expect((card["unpaid_invoices"] as? [[String: Any]] ?? []).compactMap { ($0["id"] as? NSNumber)?.int64Value } == [unpaid])
         let analytics = card["analytics"] as? [String: Any] ?? [:]
-        #expect(analytics["invoiced_amount"] as? String == "3000.00", "rolled up over both counterparties: \(analytics)")
-        #expect(analytics["paid_amount"] as? String == "1000.00")
+        let amounts = analytics["amounts"] as? [[String: Any]] ?? []
+        #expect(amounts.count == 1 && amounts.first?["currency"] as? String == "RUB", "one item per currency used: \(analytics)")
+        #expect(amounts.first?["invoiced_amount"] as? String == "3000.00", "rolled up over both counterparties: \(analytics)")
+        #expect(amounts.first?["paid_amount"] as? String == "1000.00")
         #expect((analytics["counterparties_ever"] as? NSNumber)?.intValue == 2)
         #expect(try await manager.get("/api/v1/clients/999999/card").status == 404)
         try await server.stop()

@@ -184,3 +184,40 @@ struct CounterpartyAPITests {
         try await server.stop()
     }
 }
+
+/// Currencies (issue 9): from a table; an invoice in its deal's currency; no sum across currencies.
+@Suite("Currencies") struct CurrencyTests {
+    @Test("unknown codes refused; invoices take the deal's currency; the card sums per currency")
+    func currencies() async throws {
+        let server = try await RunningServer.start(demo: true)
+        let manager = try await APIClient.signIn(server, "manager.msk")
+        let director = try await APIClient.signIn(server, "director")
+        let accountant = try await APIClient.signIn(server, "accountant")
+        var response = try await manager.post("/api/v1/deals", #"{"title": "Валюта", "currency": "XYZ"}"#)
+        #expect(response.status == 422, "\(response.text)")
+        #expect(response.fieldErrors["currency"]?.contains("XYZ") == true)
+        let client = try await manager.create("/api/v1/clients", #"{"name": "ООО «Две валюты»"}"#)
+        let counterparty = try await manager.create(
+            "/api/v1/counterparties", #"{"client_id": \#(client), "legal_name": "ООО Две валюты", "inn": "7707083893", "kpp": "773601001"}"#)
+        let rub = try await manager.create("/api/v1/deals", #"{"title": "В рублях", "client_id": \#(client), "amount": "1000"}"#)
+        let usd = try await manager.create("/api/v1/deals", #"{"title": "В долларах", "client_id": \#(client), "amount": "30", "currency": "USD"}"#)
+        response = try await accountant.post(
+            "/api/v1/invoices", #"{"deal_id": \#(usd), "counterparty_id": \#(counterparty), "number": "USD-1", "amount": "30", "currency": "RUB"}"#)
+        #expect(response.status == 422 && response.fieldErrors["currency"] != nil, "read-only: the deal's: \(response.text)")
+        let usdInvoice = try await accountant.create(
+            "/api/v1/invoices", #"{"deal_id": \#(usd), "counterparty_id": \#(counterparty), "number": "USD-1", "amount": "30"}"#)
+        #expect(try await accountant.get("/api/v1/invoices/\(usdInvoice)").string("currency") == "USD")
+        _ = try await accountant.create(
+            "/api/v1/invoices", #"{"deal_id": \#(rub), "counterparty_id": \#(counterparty), "number": "RUB-1", "amount": "1000"}"#)
+        _ = try await accountant.create("/api/v1/payments", #"{"invoice_id": \#(usdInvoice), "amount": "10"}"#)
+        response = try await director.patch("/api/v1/deals/\(usd)", #"{"currency": "EUR"}"#)
+        #expect(response.status == 409, "\(response.text)")
+        let card = try await manager.get("/api/v1/clients/\(client)/card")
+        let amounts = (card["analytics"] as? [String: Any])?["amounts"] as? [[String: Any]] ?? []
+        #expect(amounts.compactMap { $0["currency"] as? String } == ["RUB", "USD"], "\(card.text)")
+        #expect(amounts.first { $0["currency"] as? String == "USD" }?["invoiced_amount"] as? String == "30.00")
+        #expect(amounts.first { $0["currency"] as? String == "USD" }?["paid_amount"] as? String == "10.00")
+        #expect(amounts.first { $0["currency"] as? String == "RUB" }?["invoiced_amount"] as? String == "1000.00")
+        try await server.stop()
+    }
+}

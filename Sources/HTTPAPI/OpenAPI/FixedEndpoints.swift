@@ -221,8 +221,10 @@ enum FixedEndpoints {
                 fields(.invoices, ["id", "number", "deal_id", "counterparty_id", "issued_on", "due_on", "amount", "paid_amount",
                                    "currency", "status"])))),
             ("analytics", object([
-                ("deals_open", count), ("deals_won", count), ("deals_lost", count), ("won_amount", money),
-                ("invoiced_amount", money), ("paid_amount", money), ("counterparties_ever", count),
+                ("deals_open", count), ("deals_won", count), ("deals_lost", count), ("counterparties_ever", count),
+                ("amounts", array(object([
+                    ("currency", string), ("won_amount", money), ("invoiced_amount", money), ("paid_amount", money),
+                ]))),
             ])),
         ])
     }

@@ -12,7 +12,7 @@ extension Resource {
             ResourceField("issued_on", .date, nullable: false, filter: .range, sortable: true),
             ResourceField("due_on", .date, filter: .range),
             ResourceField("amount", .money, required: true, nullable: false, filter: .range),
-            ResourceField("currency", .currency, nullable: false),
+            ResourceField("currency", .currency, access: .readOnly, nullable: false, summary: "the deal's currency"),
             ResourceField("paid_amount", .money, access: .readOnly, nullable: false),
             ResourceField("overpaid_amount", .money, access: .readOnly, nullable: false,
                           summary: "paid beyond the amount (status overpaid); refused instead when the company's overpayment setting is refuse"),
