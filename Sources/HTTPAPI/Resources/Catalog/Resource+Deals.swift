@@ -11,7 +11,8 @@ extension Resource {
             ResourceField("kind_id", .reference(table: "crm.deal_kinds"), filter: .equality),
             ResourceField("client_id", .reference(table: "crm.clients"), filter: .equality),
             ResourceField("counterparty_id", .reference(table: "crm.counterparties"), filter: .equality),
-            ResourceField("amount", .money, nullable: false, filter: .range, sortable: true),
+            ResourceField("amount", .money, nullable: false, filter: .range, sortable: true,
+                          summary: "exact; the sum of the deal's product lines when it has lines"),
             ResourceField("currency", .currency, nullable: false, filter: .equality),
             ResourceField("probability", .integer(0...100), filter: .range),
             ResourceField("source_id", .reference(table: "crm.sources"), filter: .equality),
@@ -38,12 +39,12 @@ extension Resource {
                           filter: .equality),
             ResourceField("product_id", .reference(table: "crm.products"), required: true, nullable: false, filter: .equality),
             ResourceField("quantity", .quantity, required: true, nullable: false),
-            ResourceField("price", .money, required: true, nullable: false),
+            ResourceField("price", .money, nullable: false, summary: "the product's price when not given"),
             ResourceField("amount", .money, access: .readOnly, nullable: false, summary: "quantity × price, rounded to kopecks"),
             .ruleColumn("owner_id", "crm.users"), .ruleColumn("department_id", "crm.departments"),
             .ruleColumn("territory_id", "crm.territories"),
         ] + ResourceField.trailer,
-        defaultSort: "id", rules: [LineAmountInRange()],
+        defaultSort: "id", rules: [LineAmountInRange(), LineStock()],
         summary: "Deal lines: products of interest with quantity and price")
 
     /// Approval steps of deals (answer: POST /api/v1/approvals/{id}/answer).
