@@ -3,6 +3,8 @@
 --     how much. Reports take at most the invoice's amount as paid (the rest is the client's
 --     credit, not revenue).
 --   * The company's setting overpayment (SECURITY SET overpayment flag|refuse, default flag):
+--     (crm_api.update_security_config now writes the whole settings row, so later settings need
+--     only their column)
 --     'flag' keeps the payment and marks the invoice overpaid; 'refuse' refuses a payment that
 --     would overpay (409 naming the invoice, its amount, what is paid and the excess).
 
@@ -61,13 +63,10 @@ begin
   if c.overpayment not in ('flag', 'refuse') then
     raise exception 'overpayment is flag or refuse, not %', c.overpayment using errcode = 'invalid_parameter_value';
   end if;
-  update crm_private.config set
-    idle_timeout = c.idle_timeout, absolute_timeout = c.absolute_timeout,
-    session_touch_interval = c.session_touch_interval, lockout_threshold = c.lockout_threshold,
-    lockout_window = c.lockout_window, lockout_base = c.lockout_base, lockout_max = c.lockout_max,
-    ip_failure_threshold = c.ip_failure_threshold, ip_failure_window = c.ip_failure_window,
-    ip_lockout = c.ip_lockout, company_time_zone = c.company_time_zone,
-    bind_prefix_v4 = c.bind_prefix_v4, bind_prefix_v6 = c.bind_prefix_v6, overpayment = c.overpayment;
+  -- The whole row at once, so a setting added by a later migration needs no change here (its
+  -- column's own check constraint judges its value).
+  delete from crm_private.config;
+  insert into crm_private.config select c.*;
   perform audit.append('admin_command', null, null, null, null,
                        jsonb_build_object('command', 'security_config', 'settings', p_settings));
   return crm_api.security_config();
