@@ -35,6 +35,13 @@ struct CounterpartyAPITests {
              "bik": "044525225", "account": "40702810938000000001", "correspondent_account": "30101810400000000225"}
             """)
         #expect(response.status == 201, "\(response.text)")
+        // A second current legal entity of the same client: accepted, with a warning naming the first.
+        response = try await manager.post("/api/v1/counterparties", """
+            {"client_id": \(client), "legal_name": "ИП Иванов Иван Иванович", "inn": "500100732259"}
+            """)
+        #expect(response.status == 201, "\(response.text)")
+        let overlap = (response["warnings"] as? [[String: Any]] ?? []).first { $0["code"] as? String == "overlapping_counterparty" }
+        #expect((overlap?["message"] as? String)?.contains("ПАО Сбербанк") == true, "\(response.text)")
         // An update is judged as the row will be: a wrong account against the stored БИК.
         let id = try #require(response.id)
         response = try await manager.patch("/api/v1/counterparties/\(id)", #"{"account": "40702810938000000009"}"#)

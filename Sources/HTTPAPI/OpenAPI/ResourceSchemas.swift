@@ -61,6 +61,7 @@ struct ResourceSchemas {
                 "name": .obj(["type": .string("string")]),
                 "similarity": .obj(["type": .string("number"), "minimum": .integer(0), "maximum": .integer(1)]),
                 "product_id": .obj(["type": .string("integer"), "minimum": .integer(1)]),
+                "counterparty_id": .obj(["type": .string("integer"), "minimum": .integer(1)]),
                 "stock": .obj(["type": .string("string"), "description": .string("the product's stock (exact decimal)")]),
             ]),
             "required": .strings(["code", "message"]),

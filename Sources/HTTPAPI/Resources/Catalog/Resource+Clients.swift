@@ -59,6 +59,6 @@ extension Resource {
             ResourceField("is_private", .boolean, access: .readOnly, nullable: false),
         ] + ResourceField.trailer,
         similarName: "t.legal_name",
-        rules: [CounterpartyIdentifiers(), DuplicateCounterparty()],
+        rules: [CounterpartyIdentifiers(), DuplicateCounterparty(), OverlappingCounterparty()],
         summary: "Counterparties: legal entities (ИНН/КПП/ОГРН) of a client, valid from/to")
 }
