@@ -116,6 +116,8 @@ insert into sectest.role_spec
                ('purchaser', 'read', 'department'), ('purchaser', 'create', 'own'), ('purchaser', 'update', 'own')) v(r, a, s)
   union all values ('manager', 'product', 'read', 'all'), ('manager', 'report', 'read', 'own'),
                    ('junior_manager', 'product', 'read', 'all'),
+                   -- sql/295: he works his own tasks and moves his own deals
+                   ('junior_manager', 'deal', 'update', 'own'), ('junior_manager', 'task', 'update', 'own'),
                    ('purchaser', 'product', 'read', 'all'), ('purchaser', 'product', 'create', 'all'),
                    ('purchaser', 'product', 'update', 'all');
 insert into sectest.role_spec
@@ -431,20 +433,25 @@ do $$
 declare
   n int; n2 int; before_read int;
 begin
-  -- junior.msk: no update at all; a personal grant of deal.update own lets him update his deals
+  -- junior.msk: updates his own deals (sql/295) but no client; a personal grant of
+  -- client.update own lets him update his clients, and nothing else
+  select count(*) into n2 from crm.clients where owner_id = sectest.uid('junior.msk');
   perform sectest.act('junior.msk');
-  update crm.deals set amount = amount where owner_id = sectest.uid('junior.msk');
+  update crm.deals set title = title where owner_id = sectest.uid('junior.msk');
   get diagnostics n = row_count;
-  assert n = 0, 'junior cannot update';
-  perform sectest.back();
-  insert into crm.user_permission_overrides values (sectest.uid('junior.msk'), 'deal', 'update', 'grant', 'own');
-  perform sectest.act('junior.msk');
-  update crm.deals set amount = amount where owner_id = sectest.uid('junior.msk');
-  get diagnostics n = row_count;
-  assert n = 2, 'personal grant: junior updates his 2 deals, got ' || n;
+  assert n = 2, 'junior updates his 2 deals, got ' || n;
   update crm.clients set notes = notes;
   get diagnostics n = row_count;
-  assert n = 0, 'the grant is for deals only';
+  assert n = 0, 'junior cannot update clients';
+  perform sectest.back();
+  insert into crm.user_permission_overrides values (sectest.uid('junior.msk'), 'client', 'update', 'grant', 'own');
+  perform sectest.act('junior.msk');
+  update crm.clients set notes = notes;
+  get diagnostics n = row_count;
+  assert n = n2 and n > 0, 'personal grant: junior updates his ' || n2 || ' clients, got ' || n;
+  update crm.interactions set summary = summary;
+  get diagnostics n = row_count;
+  assert n = 0, 'the grant is for clients only';
   -- a grant widens: deal.read territory (Moscow)
   select count(*) into before_read from crm.deals;
   perform sectest.back();
