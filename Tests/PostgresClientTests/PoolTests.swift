@@ -21,7 +21,7 @@ import Testing
             #expect(error?.kind == .busy)
             #expect(error?.message == "database busy: no connection free within 0.3 s")
             #expect(waited >= .milliseconds(250))
-            #expect(waited < .seconds(2))
+            #expect(waited < .seconds(5), "a 0.3 s timeout is not a wait for the holder (5 s margin for a loaded machine)")
             try await holder.value
             // Once released, the connection serves again.
             let rows = try await pool.query("select 2")
