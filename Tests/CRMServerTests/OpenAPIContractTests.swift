@@ -197,7 +197,15 @@ struct OpenAPIContractTests {
         for key in gets {
             let path = Self.split(key).1
             let segment = Self.segment(path)
-            if path.contains("{id}") {
+            if path.contains("{name}") {
+                // Every report the document names, as the director (JSON), then refused calls.
+                for name in Self.pathEnum(contract, path, "name") {
+                    let concrete = path.replacingOccurrences(of: "{name}", with: name)
+                    _ = try await calls.call("GET", path, concrete, token: director, expect: 200)
+                }
+                _ = try await calls.call("GET", path, "/api/v1/reports/no_such_report", token: director, expect: 404)
+                _ = try await calls.call("GET", path, "/api/v1/reports/sales_funnel?from=2026-02-30", token: director, expect: 422)
+            } else if path.contains("{id}") {
                 guard let id = calls.ids[segment] else {
                     Issue.record("\(key): no row to read")
                     continue
@@ -328,6 +336,15 @@ struct OpenAPIContractTests {
     /// `/api/v1/clients/{id}/card` → `clients`.
     static func segment(_ path: String) -> String {
         String(path.dropFirst("/api/v1/".count).split(separator: "/").first ?? "")
+    }
+
+    /// The `enum` of a path parameter of an operation.
+    static func pathEnum(_ contract: OpenAPIContract, _ path: String, _ name: String) -> [String] {
+        guard case .array(let parameters)? = contract.operation("GET", path)?.members["parameters"] else { return [] }
+        for parameter in parameters where parameter.members["name"] == .string(name) && parameter.members["in"] == .string("path") {
+            if case .array(let values)? = parameter.members["schema"]?.members["enum"] { return values.compactMap(\.stringValue) }
+        }
+        return []
     }
 
     static func queryEnum(_ contract: OpenAPIContract, _ path: String, _ name: String) -> [String]? {
