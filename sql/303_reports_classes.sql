@@ -163,7 +163,7 @@ create function reports.manager_kpi_report(p_from date, p_to date, p_currency te
   ), s as (
     select m.*,
            case when w.won + w.revenue + w.conversion + w.average_deal + w.overdue + w.per_week = 0 then 0 else
-             100 * (w.won * coalesce(m.won / nullif(mx.won, 0), 0)
+             100 * (w.won * coalesce(m.won::numeric / nullif(mx.won, 0), 0)
                   + w.revenue * coalesce(m.revenue / nullif(mx.revenue, 0), 0)
                   + w.conversion * coalesce(m.conversion / nullif(mx.conversion, 0), 0)
                   + w.average_deal * coalesce(m.average_deal / nullif(mx.average_deal, 0), 0)
