@@ -103,6 +103,8 @@ struct OpenAPIContractTests {
         // Rows the API does not create: users and roles (for approvers), and a second stage.
         calls.ids["users"] = try await ownerQuery(server, "select id from crm.users where login = 'director'")[0].decode(Int64.self, at: 0)
         calls.ids["roles"] = try await ownerQuery(server, "select id from crm.roles where name = 'director'")[0].decode(Int64.self, at: 0)
+        // The KPI weights exist from the migration (one per metric); administrators change them.
+        calls.owner["kpi-weights"] = admin
         calls.alternates["stages"] = try await ownerQuery(server, "select max(id) from crm.stages")[0].decode(Int64.self, at: 0)
 
         // Creates, in an order where every reference an example makes names a row made before.

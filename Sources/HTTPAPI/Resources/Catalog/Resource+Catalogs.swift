@@ -26,12 +26,17 @@ extension Resource {
         ResourceField("active", .boolean, nullable: false, filter: .equality),
     ], summary: "Marketing events: name, period and budget (source effectiveness report)")
 
-    static let kpiWeights = catalog("kpi-weights", "crm.kpi_weights", "KPI weight", [
-        ResourceField("metric", .choice(["won_deals", "revenue", "conversion", "average_deal", "overdue_tasks",
-                                         "interactions_per_week"]), access: .createOnly, required: true, nullable: false,
-                      filter: .equality),
-        ResourceField("weight", .money, required: true, nullable: false),
-    ], summary: "Weights of the manager rating (reports/manager_kpi)")
+    /// The weights of the manager rating: one row per metric (fixed), administrators change the weights.
+    static let kpiWeights = Resource(
+        path: "kpi-weights", table: "crm.kpi_weights", singular: "KPI weight",
+        fields: [
+            .id,
+            ResourceField("metric", .choice(["won_deals", "revenue", "conversion", "average_deal", "overdue_tasks",
+                                             "interactions_per_week"]), access: .readOnly, nullable: false, filter: .equality),
+            ResourceField("weight", .money, required: true, nullable: false),
+        ] + ResourceField.trailer,
+        defaultSort: "id", operations: [.list, .read, .update],
+        summary: "Weights of the manager rating, reports/manager_kpi (read by everyone, written by administrators)")
 
     static let productCategories = catalog("product-categories", "crm.product_categories", "product category", [
         ResourceField("parent_id", .reference(table: "crm.product_categories"), filter: .equality),
