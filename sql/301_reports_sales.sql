@@ -36,10 +36,12 @@ select crm_private.secure_view('reports.payments_received');
 create view reports.funnel_deals as
 select d.id as deal_id, d.pipeline_id, d.client_id, d.created_at::date as entered_on, d.responsible_id,
        d.department_id, d.currency, d.amount, d.stage_id, s.position as stage_position, s.kind as stage_kind,
-       coalesce((select max(hs.position) from crm.deal_stage_history h join crm.stages hs on hs.id = h.stage_id
-                  where h.deal_id = d.id and hs.kind <> 'lost'), s.position) as reached_position
+       greatest(coalesce(r.position, s.position), case when s.kind <> 'lost' then s.position end) as reached_position
   from crm.deals d
-  join crm.stages s on s.id = d.stage_id;
+  join crm.stages s on s.id = d.stage_id
+  left join (select h.deal_id, max(hs.position) as position
+               from crm.deal_stage_history h join crm.stages hs on hs.id = h.stage_id
+              where hs.kind <> 'lost' group by h.deal_id) r on r.deal_id = d.id;
 select crm_private.secure_view('reports.funnel_deals');
 
 -- Per stage of a pipeline and currency, over the deals that entered the funnel (were created)
@@ -68,22 +70,29 @@ create function reports.sales_funnel_report(p_from date, p_to date, p_pipeline_i
                                              where n.pipeline_id = s.pipeline_id and n.kind <> 'lost' and n.position > s.position) end
              as next_position
       from crm.stages s where s.pipeline_id = p_pipeline_id
+  ), groups as (
+    select c.currency, c.stage_id, c.stage_kind, c.reached_position, count(*) as n, sum(c.amount) as amount
+      from cohort c group by 1, 2, 3, 4
   ), visits as (
     select h.stage_id, c.currency, h.deal_id,
            sum(extract(epoch from coalesce(h.left_at, now()) - h.entered_at)) / 86400 as days
       from crm.deal_stage_history h join cohort c on c.deal_id = h.deal_id
      group by h.stage_id, c.currency, h.deal_id
+  ), days as (
+    select v.stage_id, v.currency, round(avg(v.days), 2) as avg_days from visits v group by 1, 2
   ), cells as (
     select st.*, cu.currency,
-           (select count(*) from cohort c where c.currency = cu.currency and c.stage_id = st.id) as deals,
-           (select coalesce(sum(c.amount), 0) from cohort c where c.currency = cu.currency and c.stage_id = st.id) as amount,
-           (select count(*) from cohort c where c.currency = cu.currency
-                and case when st.kind = 'lost' then c.stage_id = st.id else c.reached_position >= st.position end) as reached,
-           (select count(*) from cohort c where c.currency = cu.currency and c.reached_position >= st.next_position) as reached_next,
-           (select count(*) from cohort c where c.currency = cu.currency and c.stage_kind = 'won'
-                and (st.kind <> 'lost' and c.reached_position >= st.position)) as won,
-           (select round(avg(v.days), 2) from visits v where v.stage_id = st.id and v.currency = cu.currency) as avg_days
+           coalesce(sum(g.n) filter (where g.stage_id = st.id), 0)::bigint as deals,
+           coalesce(sum(g.amount) filter (where g.stage_id = st.id), 0) as amount,
+           coalesce(sum(g.n) filter (where case when st.kind = 'lost' then g.stage_id = st.id
+                                                 else g.reached_position >= st.position end), 0)::bigint as reached,
+           coalesce(sum(g.n) filter (where g.reached_position >= st.next_position), 0)::bigint as reached_next,
+           coalesce(sum(g.n) filter (where g.stage_kind = 'won' and st.kind <> 'lost' and g.reached_position >= st.position), 0)::bigint
+             as won,
+           (select dd.avg_days from days dd where dd.stage_id = st.id and dd.currency = cu.currency) as avg_days
       from st cross join currencies cu
+      left join groups g on g.currency = cu.currency
+     group by st.id, st.code, st.name, st.position, st.kind, st.next_position, cu.currency
   )
   select id, code, name, position, kind, currency, deals, round(amount, 2), reached,
          case when next_position is not null then reached_next end,
@@ -137,11 +146,11 @@ select d.id as deal_id, d.title, d.pipeline_id, d.stage_id, s.name as stage, d.c
   join crm.stages s on s.id = d.stage_id and s.kind = 'open'
   left join crm.clients c on c.id = d.client_id
   left join crm.users u on u.id = d.responsible_id
-  cross join lateral (
-    select greatest(d.stage_entered_at,
-                    (select max(i.occurred_at) from crm.interactions i where i.deal_id = d.id),
-                    (select max(greatest(t.created_at, t.completed_at)) from crm.tasks t where t.deal_id = d.id))
-           as last_activity_at) a;
+  left join (select i.deal_id, max(i.occurred_at) as at from crm.interactions i where i.deal_id is not null
+              group by i.deal_id) li on li.deal_id = d.id
+  left join (select t.deal_id, max(greatest(t.created_at, t.completed_at)) as at from crm.tasks t where t.deal_id is not null
+              group by t.deal_id) lt on lt.deal_id = d.id
+  cross join lateral (select greatest(d.stage_entered_at, li.at, lt.at) as last_activity_at) a;
 select crm_private.secure_view('reports.stale_deals');
 
 create function reports.stale_deals_report(p_days int, p_responsible_id bigint default null)

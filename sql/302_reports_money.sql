@@ -11,25 +11,23 @@ with inv as (
   select i.deal_id, i.currency, sum(i.amount) as invoiced, sum(least(i.paid_amount, i.amount)) as paid
     from crm.invoices i where not i.cancelled group by i.deal_id, i.currency
 ), lines as (
-  select l.deal_id, sum(l.amount) as lines_amount, sum(l.cost_amount) as cost from crm.deal_lines l group by l.deal_id
+  select l.deal_id, d.currency, sum(l.amount) as lines_amount, sum(l.cost_amount) as cost
+    from crm.deal_lines l join crm.deals d on d.id = l.deal_id group by l.deal_id, d.currency
+), x as (
+  select coalesce(lines.deal_id, inv.deal_id) as deal_id, coalesce(lines.currency, inv.currency) as currency,
+         coalesce(lines.lines_amount, 0) as lines_amount, coalesce(inv.invoiced, 0) as invoiced,
+         coalesce(inv.paid, 0) as revenue, coalesce(lines.cost, 0) as cost
+    from lines full join inv on inv.deal_id = lines.deal_id and inv.currency = lines.currency
 )
 select d.id as deal_id, d.title, d.pipeline_id, d.client_id, c.name as client, d.responsible_id, u.name as responsible,
        d.department_id, k.kind as stage_kind, d.created_at::date as created_on, d.closed_at::date as closed_on,
-       cur.currency::text as currency,
-       case when cur.currency = d.currency then coalesce(lines.lines_amount, 0) else 0 end as lines_amount,
-       coalesce(inv.invoiced, 0) as invoiced,
-       coalesce(inv.paid, 0) as revenue,
-       case when cur.currency = d.currency then coalesce(lines.cost, 0) else 0 end as cost,
-       coalesce(inv.paid, 0) - case when cur.currency = d.currency then coalesce(lines.cost, 0) else 0 end as gross_profit
-  from crm.deals d
+       x.currency::text as currency, x.lines_amount, x.invoiced, x.revenue, x.cost, x.revenue - x.cost as gross_profit
+  from x
+  join crm.deals d on d.id = x.deal_id
   join crm.pipelines pl on pl.id = d.pipeline_id and pl.kind <> 'purchase'
   join crm.stages k on k.id = d.stage_id
   left join crm.clients c on c.id = d.client_id
-  left join crm.users u on u.id = d.responsible_id
-  left join lines on lines.deal_id = d.id
-  cross join lateral (select d.currency as currency where lines.deal_id is not null
-                      union select x.currency from inv x where x.deal_id = d.id) cur
-  left join inv on inv.deal_id = d.id and inv.currency = cur.currency;
+  left join crm.users u on u.id = d.responsible_id;
 select crm_private.secure_view('reports.gross_profit_deals');
 
 -- Deals won in [p_from, p_to] (closed_on), with their margin.
@@ -113,10 +111,11 @@ create function reports.debts_at(p_as_of date, p_purchase boolean)
   language sql stable as $$
   with open_invoices as (
     select cp.client_id, i.counterparty_id, cp.legal_name, cp.inn, i.currency::text as currency,
-           i.amount - coalesce((select sum(p.amount) from crm.payments p where p.invoice_id = i.id and p.paid_on <= p_as_of), 0)
-             as outstanding,
+           i.amount - coalesce(p.paid, 0) as outstanding,
            p_as_of - coalesce(i.due_on, i.issued_on) as days_overdue
       from crm.invoices i
+      left join (select x.invoice_id, sum(x.amount) as paid from crm.payments x where x.paid_on <= p_as_of
+                  group by x.invoice_id) p on p.invoice_id = i.id
       join crm.deals d on d.id = i.deal_id
       join crm.pipelines pl on pl.id = d.pipeline_id and (pl.kind = 'purchase') = p_purchase
       join crm.counterparties cp on cp.id = i.counterparty_id
