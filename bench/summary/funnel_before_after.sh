@@ -31,8 +31,8 @@ for mode in before after; do
   for login in manager.msk director; do
     uid=$("${PSQL[@]}" -At -c "select id from crm.users where login = '$login'")
     rm -f "$OUT"/pgbench_log.*
-    (cd "$OUT" && pgbench -n -h "$SOCK" -p "$PORT" -U crm_authenticator -d crm -c 8 -j 2 -T "$DURATION" -D uid="$uid" \
-        -f "$HERE/pgbench/w5_funnel_as.sql" -l > "$OUT/$mode-$login.txt" 2>&1)
+    (cd "$OUT" && pgbench -n -h "$SOCK" -p "$PORT" -U crm_authenticator -c 8 -j 2 -T "$DURATION" -D uid="$uid" \
+        -f "$HERE/pgbench/w5_funnel_as.sql" -l crm > "$OUT/$mode-$login.txt" 2>&1)
     tps=$(awk '/^tps/ {print $3; exit}' "$OUT/$mode-$login.txt")
     cat "$OUT"/pgbench_log.* | awk '{print $3}' | sort -n > "$OUT/lat.txt"
     n=$(wc -l < "$OUT/lat.txt")
