@@ -312,7 +312,9 @@ struct ReportsAPITests {
             let (insert, _) = try await psql("set default_transaction_read_only = off; insert into crm.marketing_events (name, starts_on, ends_on) values ('x', '2025-01-01', '2025-01-02')")
             #expect(insert != 0)
             let widened = try await psql("set crm.context = '{\"rls\": \"1;1;1;{};{};,deal.read=4,invoice.read=4,;,\"}'; select count(*) from reports.payments_received")
-            #expect(widened.1 == total.1 || widened.1.hasSuffix(total.1))
+            // A forged context never shows more (it may show nothing: a BI login that changes its settings).
+            let count = { (text: String) in Int(text.split(separator: "\n").last.map(String.init) ?? "") ?? -1 }
+            #expect(count(total.1) > 0 && count(widened.1) <= count(total.1), "\(widened.1) vs \(total.1)")
             let (role, _) = try await psql("set role crm_user; select count(*) from reports.payments_received")
             #expect(role != 0)
         }
