@@ -22,6 +22,8 @@ public struct ConfigurationLoader: Sendable {
         case trustedProxies = "trusted-proxies"
         case filesDir = "files-dir"
         case filesMaxMB = "files-max-mb"
+        case biHost = "bi-host"
+        case dbPort = "db-port"
 
         /// `CRM_DATABASE_URL` for `database-url`.
         public var environmentName: String { "CRM_" + rawValue.uppercased().replacingOccurrences(of: "-", with: "_") }
@@ -103,6 +105,12 @@ public struct ConfigurationLoader: Sendable {
                 throw ConfigurationError("\(origin) = '\(value)' is not a size in MiB between 1 and 1024")
             }
             configuration.filesMaxBytes = megabytes << 20
+        case .biHost:
+            configuration.biHost = value.isEmpty ? nil : try Self.host(value, origin: origin)
+        case .dbPort:
+            let port = try Self.port(value, origin: origin)
+            guard port > 0 else { throw ConfigurationError("\(origin) = 0: the private cluster needs a fixed port") }
+            configuration.databasePort = port
         case .logLevel:
             guard let level = Logger.Level(rawValue: value.lowercased()) else {
                 let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")

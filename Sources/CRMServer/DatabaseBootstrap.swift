@@ -35,7 +35,7 @@ public struct DatabaseBootstrap: Sendable {
     public func makeCluster() throws -> ManagedCluster {
         try ManagedCluster(
             baseDirectory: configuration.dataDirectory, binDirectory: configuration.postgresBinDirectory,
-            logger: logger)
+            port: configuration.databasePort, listenAddress: configuration.biHost, logger: logger)
     }
 
     /// Applies the migrations found in the configured (or discovered) `sql` folder.

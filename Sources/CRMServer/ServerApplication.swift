@@ -97,7 +97,7 @@ public final class ServerApplication: Sendable {
         let consoleAddress = self.consoleAddress
         let console = self.console
         let auditSealer = AuditSealer(
-            pool: pool, headFile: auditHeadFile, interval: .seconds(2), headInterval: .seconds(60), logger: logger)
+            pool: pool, headFile: auditHeadFile, interval: .seconds(2), headInterval: configuration.auditHeadInterval, logger: logger)
         let consoleWatcher = ListeningWatcher {
             do {
                 let address = try await console.waitUntilListening()
@@ -106,12 +106,11 @@ public final class ServerApplication: Sendable {
                 consoleAddress.resolve(.failure(error))
             }
         }
-        return ServiceGroup(
-            configuration: .init(
-                services: [
-                    .init(service: pool),
-                    .init(service: auditSealer),
-                    .init(service: TimerService(pool: pool, interval: configuration.timerInterval, logger: logger)),
+        var group = ServiceGroupConfiguration(
+            services: [
+                .init(service: pool),
+                .init(service: auditSealer),
+                .init(service: TimerService(pool: pool, interval: configuration.timerInterval, logger: logger)),
                     .init(service: NotificationListener(pool: pool, hub: notificationHub, logger: logger)),
                     .init(service: InboundRetryService(processor: inbound, interval: configuration.inboundRetryInterval, logger: logger)),
                     .init(service: WebhookDispatcher(
@@ -122,7 +121,12 @@ public final class ServerApplication: Sendable {
                     .init(service: http),
                 ],
                 gracefulShutdownSignals: signals,
-                logger: logger))
+                logger: logger)
+        // A service that does not end when asked (a stuck client, a LISTEN that never wakes)
+        // must not hold the process: past this, the rest is cancelled and the pool still closes.
+        group.maximumGracefulShutdownDuration = .seconds(30)
+        group.maximumCancellationDuration = .seconds(10)
+        return ServiceGroup(configuration: group)
     }
 
     /// The HTTP routes and middleware, as served (the contract test lists its routes).

@@ -29,10 +29,18 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Where uploaded files are kept: `nil` stores them in PostgreSQL, a folder stores them there
     /// (named by their SHA-256) with only the metadata in PostgreSQL.
     public var filesDirectory: String?
+    /// The private cluster's port (its socket is `.s.PGSQL.<port>`; TCP only with `biHost`).
+    public var databasePort: Int = 5432
+    /// An address the private cluster also listens on for BI tools (password logins only, never
+    /// the server's own logins); `nil`: the private socket only.
+    public var biHost: String?
     /// The largest file accepted, in bytes.
     public var filesMaxBytes: Int = 25 << 20
     /// How often each instance fires due timers (`crm_api.fire_due_timers`).
     public var timerInterval: Duration = .seconds(1)
+    /// The shortest time between two writes of the audit chain head to `<data-dir>/audit-head.log`
+    /// (a head is written at each seal that moved the chain, at most this often).
+    public var auditHeadInterval: Duration = .seconds(10)
     /// The event stream's heartbeat, which also re-checks the session.
     public var eventHeartbeat: Duration = .seconds(15)
     /// How often stored but unprocessed inbound events (a failure, a crash) are looked for.

@@ -30,6 +30,12 @@ public final class ManagedCluster: Sendable {
     public let superuser = "crm"
     /// Extra `postgresql.conf` settings passed at start (e.g. `max_connections`).
     public let settings: [String: String]
+    /// The port (also the socket's name, `.s.PGSQL.<port>`).
+    public let port: Int
+    /// A TCP address to listen on as well, for BI tools (password logins only); none by default.
+    public let listenAddress: String?
+    /// The server's own logins, trusted over the private socket (0700) and refused over TCP.
+    public static let serverLogins = ["crm_authenticator"]
 
     let installation: PostgresInstallation
     let owner: ClusterOwner
@@ -40,8 +46,12 @@ public final class ManagedCluster: Sendable {
         databaseName: String = "crm",
         settings: [String: String] = [:],
         binDirectory: String? = nil,
+        port: Int = 5432,
+        listenAddress: String? = nil,
         logger: Logger = Logger(label: "crm.cluster")
     ) throws {
+        self.port = port
+        self.listenAddress = listenAddress
         let base = URL(fileURLWithPath: baseDirectory).standardizedFileURL.path
         self.baseDirectory = base
         self.dataDirectory = base + "/pgdata"
@@ -62,7 +72,7 @@ public final class ManagedCluster: Sendable {
 
     /// The libpq connection string for another database of this cluster.
     public func conninfo(database: String) -> String {
-        "host=\(socketDirectory) port=5432 user=\(superuser) dbname=\(database)"
+        "host=\(socketDirectory) port=\(port) user=\(superuser) dbname=\(database)"
     }
 
     /// Reads the cluster's state with `pg_ctl status`.
@@ -86,7 +96,8 @@ public final class ManagedCluster: Sendable {
             try createDatabaseIfNeeded(databaseName)
             return false
         }
-        var options = "-c listen_addresses='' -k \(socketDirectory) -c unix_socket_permissions=0700"
+        try writeAccessRules()
+        var options = "-c listen_addresses='\(listenAddress ?? "")' -p \(port) -k \(socketDirectory) -c unix_socket_permissions=0700"
         for (key, value) in settings.sorted(by: { $0.key < $1.key }) { options += " -c \(key)=\(value)" }
         try CommandRunner.check(
             installation.pgCtl,
@@ -113,7 +124,8 @@ public final class ManagedCluster: Sendable {
     /// Creates `name` in the cluster unless it exists.
     public func createDatabaseIfNeeded(_ name: String) throws {
         let result = try CommandRunner.run(
-            installation.createdb, ["-h", socketDirectory, "-U", superuser, name], asUser: owner.userName, in: baseDirectory)
+            installation.createdb, ["-h", socketDirectory, "-p", String(port), "-U", superuser, name], asUser: owner.userName,
+            in: baseDirectory)
         if result.status != 0 && !result.output.contains("already exists") {
             throw ClusterError.commandFailed(command: "createdb", status: result.status, output: result.output)
         }
@@ -142,6 +154,29 @@ public final class ManagedCluster: Sendable {
         if owner.userName != nil { chown(logFile, owner.uid, owner.gid) }
     }
 
+    /// Writes `pg_hba.conf` at every start: over the private socket the superuser and the
+    /// server's own logins are trusted (only this machine's server user reaches the 0700
+    /// folder); every other role — a BI login — gives its password (scram-sha-256), so a wrong
+    /// password never connects. Over TCP (when `listenAddress` is set) passwords always, and
+    /// never the superuser or the server's logins.
+    private func writeAccessRules() throws {
+        let trusted = ([superuser] + Self.serverLogins).joined(separator: ",")
+        let rules = """
+            # Written by crm at every start of the private cluster; edits here are replaced.
+            # TYPE  DATABASE  USER  ADDRESS  METHOD
+            local   all       \(trusted)     trust
+            local   all       all           scram-sha-256
+            host    all       \(trusted)     all  reject
+            host    all       all           all  scram-sha-256
+
+            """
+        let path = dataDirectory + "/pg_hba.conf"
+        guard FileManager.default.createFile(atPath: path, contents: Data(rules.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw ClusterError.dataDirectoryUnusable(path: dataDirectory, reason: "cannot write pg_hba.conf")
+        }
+        if owner.userName != nil { chown(path, owner.uid, owner.gid) }
+    }
+
     private func initialize() throws {
         logger.info("creating PostgreSQL cluster", metadata: ["data": "\(dataDirectory)"])
         try CommandRunner.check(
@@ -157,7 +192,7 @@ public final class ManagedCluster: Sendable {
     /// folder under /tmp named after the base path.
     static func socketDirectory(for base: String) -> String {
         let preferred = base + "/run"
-        if (preferred + "/.s.PGSQL.5432").utf8.count < 100 { return preferred }
+        if (preferred + "/.s.PGSQL.65535").utf8.count < 100 { return preferred }
         var hash: UInt64 = 1_469_598_103_934_665_603
         for byte in base.utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
         return "/tmp/crm-pg-" + String(hash, radix: 16)

@@ -38,10 +38,11 @@ extension APIError {
             // Handlers validate references first; these remain for races (a row deleted meanwhile).
             case .foreignKeyViolation: return .conflict("a referenced row does not exist (any more)")
             case .uniqueViolation: return .conflict("such a row exists already")
-            case .checkViolation, .notNullViolation:
-                let field = postgresError.column ?? postgresError.constraint ?? "(row)"
-                return .validation([.init(field: field, message: postgresError.message)])
-            default: return fromRule(postgresError)
+            case .checkViolation:
+                return .validation([.init(field: postgresError.column ?? fieldOfConstraint(postgresError), message: "has a value that is not allowed here")])
+            case .notNullViolation:
+                return .validation([.init(field: postgresError.column ?? "(row)", message: "required")])
+            default: return fromRule(postgresError) ?? fromDataException(postgresError)
             }
         case is DecodingError:
             return .badRequest("the request body is not valid JSON for this endpoint")
@@ -73,6 +74,37 @@ extension APIError {
             return .validation([.init(field: error.column ?? "(row)", message: error.message)])
         default: return nil
         }
+    }
+
+    /// The field a check constraint guards, from its name (`files_name_check` → `name`); never
+    /// the constraint's own name, which is SQL and means nothing to a user.
+    private static func fieldOfConstraint(_ error: PostgresError) -> String {
+        guard var name = error.constraint else { return "(row)" }
+        // A constraint named for its column (`constraint url check (...)`).
+        if !name.hasSuffix("_check") { return name.wholeMatch(of: #/[a-z][a-z0-9_]{0,62}/#) != nil ? name : "(row)" }
+        name.removeLast("_check".count)
+        if let table = error.table, name.hasPrefix(table + "_") { name.removeFirst(table.count + 1) }
+        // An unnamed table-level check is "<table>_check" (or "<table>_checkN"): no one field.
+        return name.isEmpty || name == error.table || name.wholeMatch(of: #/[a-z_]+_check[0-9]*/#) != nil ? "(row)" : name
+    }
+
+    /// A value PostgreSQL could not take (SQLSTATE class 22: out of range, wrong form, a NUL):
+    /// the request's fault, so a 422 naming the column when PostgreSQL names it. Handlers check
+    /// values before SQL; this catches what they miss, so that a 500 always means a bug.
+    private static func fromDataException(_ error: PostgresError) -> APIError? {
+        guard let state = error.sqlState, state.hasPrefix("22") else { return nil }
+        let message: String
+        switch state {
+        case "22003": message = "a number is out of range (at most 16 digits before the decimal point)"
+        case "22001": message = "a value is too long"
+        case "22007", "22008": message = "a date or time is not valid or out of range"
+        case "22009": message = "a time zone offset is out of range (at most ±15:59)"
+        case "22P02": message = "a value has the wrong form for its type"
+        case "22P05", "22021": message = "text contains a character that cannot be stored (NUL)"
+        case "22012": message = "a division by zero"
+        default: message = "a value is not valid"
+        }
+        return .validation([.init(field: error.column ?? "(request)", message: message)])
     }
 
     var status: HTTPResponse.Status {

@@ -14,6 +14,7 @@ public enum APIRouter {
     ) -> Router<CRMRequestContext> {
         let router = Router(context: CRMRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ClientAddressMiddleware(resolver: clientAddresses))
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: ErrorMiddleware())

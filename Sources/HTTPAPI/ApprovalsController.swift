@@ -3,7 +3,8 @@ import Hummingbird
 import PostgresClient
 
 /// `POST /api/v1/approvals/{id}/answer` with `{"decision": "approve"|"reject", "comment": "..."}`:
-/// only the step's approver, with the approve action on deals; a reject needs a comment and
+/// only the step's approver, with the approve action on deals (404 for an approval the caller
+/// cannot see, 403 for one that is someone else's); a reject needs a comment and
 /// sends the deal back to the step's reject stage. Answers the approval as it is afterwards.
 struct ApprovalsController: Sendable {
     let database: UserDatabase
@@ -32,6 +33,11 @@ struct ApprovalsController: Sendable {
         }
         if !problems.isEmpty { throw APIError.validation(problems) }
         let json = try await database.withRequest(token: token, clientIP: context.clientIP) { connection, _ in
+            // Not visible to the caller under the row rules: 404. Visible but not theirs: the
+            // database answers 403.
+            if try await connection.query("select 1 from crm.approvals where id = \(id)").isEmpty {
+                throw APIError.notFound("no approval \(id)")
+            }
             _ = try await connection.query("select crm_api.answer_approval(\(id), \(decision!), \(comment))")
             let rows = try await connection.query(
                 PostgresQuery(sql: "select \(Resource.approvals.rowJSON) from crm.approvals t where t.id = $1", bindings: [.init(id)]))

@@ -47,6 +47,10 @@ public struct AuthController: Sendable {
         let login = body.login?.trimmingCharacters(in: .whitespaces) ?? ""
         if login.isEmpty { problems.append(.init(field: "login", message: "required")) }
         if login.count > 200 { problems.append(.init(field: "login", message: "longer than 200 characters")) }
+        if login.unicodeScalars.contains("\0") { problems.append(.init(field: "login", message: "contains a NUL character")) }
+        if (body.password ?? "").unicodeScalars.contains("\0") {
+            problems.append(.init(field: "password", message: "contains a NUL character"))
+        }
         if (body.password ?? "").isEmpty { problems.append(.init(field: "password", message: "required")) }
         if (body.password ?? "").utf8.count > 1024 { problems.append(.init(field: "password", message: "longer than 1024 bytes")) }
         guard problems.isEmpty, let password = body.password else { throw APIError.validation(problems) }

@@ -27,6 +27,8 @@ struct FilesController: Sendable {
         case .failure(let p)?: problems.append(.init(field: "name", message: p.message))
         case .success(let clean)? where clean.contains("/") || clean.contains("\\"):
             problems.append(.init(field: "name", message: "must not contain / or \\"))
+        case .success(let clean)? where clean.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }):
+            problems.append(.init(field: "name", message: "must not contain control characters (tabs, line breaks)"))
         default: break
         }
         var found: [String: String] = [:]
@@ -37,7 +39,7 @@ struct FilesController: Sendable {
             case .failure(let p): problems.append(.init(field: key, message: p.message))
             }
         }
-        let contentType = (request.headers[.contentType] ?? "application/octet-stream").split(separator: ";")[0]
+        let contentType = ((request.headers[.contentType] ?? "application/octet-stream").split(separator: ";").first ?? "")
             .trimmingCharacters(in: .whitespaces).lowercased()
         if contentType.wholeMatch(of: #/[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+/#) == nil {
             problems.append(.init(field: "Content-Type", message: "must be a media type such as application/pdf"))
@@ -49,6 +51,7 @@ struct FilesController: Sendable {
         } catch is NIOTooManyBytesError {
             throw APIError.payloadTooLarge("the file is larger than \(storage.maximumBytes >> 20) MiB")
         }
+        if bytes.isEmpty { throw APIError.validation([.init(field: "(body)", message: "the file is empty; send its content as the body")]) }
         let digest = SHA256.digest(bytes)
         let owners = found
         let path = try storage.folder.map { _ in try storage.store(bytes, name: Hex.encode(digest)) }
@@ -82,9 +85,32 @@ struct FilesController: Sendable {
         }
         let bytes = try content ?? storage.read(path ?? "")
         var headers = HTTPFields()
-        headers[.contentType] = type
+        headers[.contentType] = Self.isActive(type) ? "application/octet-stream" : type
+        headers[.contentSecurityPolicy] = "sandbox; default-src 'none'"
         headers[.contentDisposition] = "attachment; filename*=UTF-8''" + (name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file")
         headers[.cacheControl] = "no-store"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// Whether a stored type is served as itself: only passive types a browser shows without
+    /// running anything (images but SVG, PDF, plain text and CSV, audio, video, archives, office
+    /// documents). Anything else (HTML, SVG, XML, scripts, unknown types) is served as
+    /// `application/octet-stream`, so an uploaded page never runs on this site.
+    static func isActive(_ contentType: String) -> Bool {
+        let type = (contentType.split(separator: ";").first ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let parts = type.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return true }
+        let (top, sub) = (parts[0], parts[1])
+        if top == "application" && (sub.hasPrefix("vnd.ms-") || sub.hasPrefix("vnd.openxmlformats-") || sub.hasPrefix("vnd.oasis.")) {
+            return false
+        }
+        if sub.contains("xml") || sub.contains("html") || sub.contains("script") || sub.contains("svg") { return true }
+        switch top {
+        case "image", "audio", "video": return false
+        case "text": return !["plain", "csv"].contains(sub)
+        case "application":
+            return !["pdf", "zip", "gzip", "x-7z-compressed", "x-rar-compressed", "msword", "rtf", "octet-stream"].contains(sub)
+        default: return true
+        }
     }
 }

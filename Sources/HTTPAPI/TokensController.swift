@@ -52,6 +52,9 @@ public struct TokensController: Sendable {
         let name = body.name?.trimmingCharacters(in: .whitespaces) ?? ""
         if name.isEmpty { problems.append(.init(field: "name", message: "required")) }
         if name.count > 100 { problems.append(.init(field: "name", message: "longer than 100 characters")) }
+        if name.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+            problems.append(.init(field: "name", message: "contains a control character"))
+        }
         if let expiresAt = body.expiresAt, expiresAt <= Date() { problems.append(.init(field: "expires_at", message: "must be in the future")) }
         guard problems.isEmpty else { throw APIError.validation(problems) }
         let token = try BearerToken.generate(prefix: "crm_a_")

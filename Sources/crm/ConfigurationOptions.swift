@@ -52,6 +52,12 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(help: "The largest uploaded file in MiB (env CRM_FILES_MAX_MB; default 25).")
     var filesMaxMb: String?
 
+    @Option(help: "The private cluster also listens on this address for BI tools, password logins only (env CRM_BI_HOST; default: the private socket only).")
+    var biHost: String?
+
+    @Option(help: "The private cluster's port (env CRM_DB_PORT; default 5432).")
+    var dbPort: String?
+
     /// Loads the merged configuration.
     func load() throws -> ServerConfiguration {
         var flags: [ConfigurationLoader.Key: String] = [:]
@@ -70,6 +76,8 @@ struct ConfigurationOptions: ParsableArguments {
         flags[.trustedProxies] = trustedProxies
         flags[.filesDir] = filesDir
         flags[.filesMaxMB] = filesMaxMb
+        flags[.biHost] = biHost
+        flags[.dbPort] = dbPort
         return try ConfigurationLoader(flags: flags, configFile: config).load()
     }
 }

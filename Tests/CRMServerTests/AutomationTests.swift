@@ -130,7 +130,7 @@ struct AutomationTests {
         let approval = try #require(pending.first.flatMap { ($0["id"] as? NSNumber)?.int64Value })
         // The director is not this step's approver; a reject needs a comment; tasks of approvals
         // are answered, not marked done.
-        #expect(try await director.post("/api/v1/approvals/\(approval)/answer", #"{"decision": "approve"}"#).status == 404)
+        #expect(try await director.post("/api/v1/approvals/\(approval)/answer", #"{"decision": "approve"}"#).status == 403)
         response = try await head.post("/api/v1/approvals/\(approval)/answer", #"{"decision": "reject"}"#)
         #expect(response.status == 422)
         #expect(response.fieldErrors["comment"] != nil)
@@ -139,6 +139,15 @@ struct AutomationTests {
         let task = try #require(pending.first.flatMap { ($0["task_id"] as? NSNumber)?.int64Value })
         response = try await head.patch("/api/v1/tasks/\(task)", #"{"status": "done"}"#)
         #expect(response.status == 409, "\(response.text)")
+        // The deal's owner can neither take the approval's task from its approver nor cancel it.
+        let ownerID = try #require(try await purchaser.get("/api/v1/me").int("id"))
+        response = try await purchaser.patch("/api/v1/tasks/\(task)", #"{"assignee_id": \#(ownerID)}"#)
+        #expect(response.status == 409, "\(response.text)")
+        #expect(response.errorMessage.contains("belongs to an approval"), "\(response.text)")
+        response = try await purchaser.patch("/api/v1/tasks/\(task)", #"{"status": "cancelled"}"#)
+        #expect(response.status == 409, "\(response.text)")
+        let stillPending = try await ownerQuery(server, "select t.status || ' ' || a.status from crm.tasks t join crm.approvals a on a.task_id = t.id where t.id = \(task)")
+        #expect(try stillPending[0].decode(String.self, at: 0) == "open pending")
         response = try await head.post("/api/v1/approvals/\(approval)/answer", #"{"decision": "reject", "comment": "Дорого, ищите другого поставщика"}"#)
         #expect(response.status == 200, "\(response.text)")
         #expect(response.string("status") == "rejected")

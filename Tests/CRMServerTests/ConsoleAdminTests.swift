@@ -225,7 +225,7 @@ extension RunningServer {
         #expect(fields["department"] == "Moscow sales")
         #expect(fields["time_zone"] == "Asia/Novosibirsk")
         #expect(fields["email"] == "petr@example.ru")
-        #expect(fields["open_sessions"] == "2")
+        #expect(fields["open_sessions"] == "1", "the password change ended the one-time password's session")
 
         // Roles: a new role with one permission, given to the user (ending their sessions).
         #expect(try await console.send("ROLE ADD auditor \"Аудитор: читает сделки\"").isOK)
@@ -265,7 +265,7 @@ extension RunningServer {
         // Disabling ends the sessions; enabling lets them log in again.
         let fourth = try #require(try await server.httpLogin("petr.novikov", "new-secret-123").token)
         #expect(try await server.me(fourth).status == 200)
-        #expect(try await console.send("USER DISABLE petr.novikov").first == "+OK user petr.novikov disabled")
+        #expect(try await console.send("USER DISABLE petr.novikov").first == "+OK user petr.novikov disabled; their sessions ended and API tokens revoked")
         #expect(try await server.me(fourth).status == 401)
         #expect(try await server.httpLogin("petr.novikov", "new-secret-123").token == nil)
         #expect(try await console.send("USER LIST").rows.contains { $0[1] == "petr.novikov" && $0[6] == "no" })

@@ -72,7 +72,9 @@ struct NotificationsAndTimersTests {
         let failing = try await owner.query(
             "select attempts, last_error, fired_at is null, run_at > now() from crm_private.timers where key = 'test:fail'")[0]
         let (attempts, error, unfired, later) = try failing.decode((Int32, String?, Bool, Bool).self)
-        #expect(attempts >= 1 && unfired && later)
+        #expect(attempts >= 1 && unfired)
+        // Put off after each failure: due later, or (on a slow machine) due again and retried already.
+        #expect(later || attempts >= 2, "attempts \(attempts), due later: \(later)")
         #expect(error?.contains("failing on purpose") == true)
         try await b.stop()
         try await a.stop()

@@ -35,9 +35,10 @@ struct RunningServer {
         demoData: Bool = false,
         passwordIterations: Int = 1000, trustedProxies: [String] = [], httpHost: String = "127.0.0.1",
         consoleSocket: String? = nil, poolAcquireTimeout: Duration = .seconds(10), filesDirectory: String? = nil,
-        filesMaxBytes: Int = 25 << 20, eventHeartbeat: Duration = .seconds(15)
+        filesMaxBytes: Int = 25 << 20, eventHeartbeat: Duration = .seconds(15), auditHeadInterval: Duration = .seconds(10)
     ) async throws -> RunningServer {
         var configuration = ServerConfiguration()
+        configuration.auditHeadInterval = auditHeadInterval
         configuration.eventHeartbeat = eventHeartbeat
         configuration.filesDirectory = filesDirectory
         configuration.filesMaxBytes = filesMaxBytes
@@ -52,7 +53,7 @@ struct RunningServer {
         configuration.sqlDirectory = sqlDirectory
         configuration.dataDirectory = FileManager.default.temporaryDirectory.path + "/crm-server-" + UUID().uuidString.prefix(8)
         var logger = Logger(label: "test.server")
-        logger.logLevel = .warning
+        logger.logLevel = ProcessInfo.processInfo.environment["CRM_TEST_LOG"] == "debug" ? .debug : .warning
         let database: String
         if let conninfo {
             database = conninfo

@@ -104,7 +104,7 @@ import TestSupport
         #expect(try client.readLine() == "+PONG")
         let start = ContinuousClock.now
         try await server.stop()
-        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(ContinuousClock.now - start < .seconds(20), "an idle console client does not hold the shutdown")
         let rest = try await TestPostgres.runBlocking { String(decoding: try client.readToEnd(), as: UTF8.self) }
         #expect(rest.contains("SHUTDOWN"))
         // HTTP no longer answers.

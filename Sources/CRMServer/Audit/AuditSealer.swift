@@ -3,8 +3,9 @@ import PostgresClient
 import ServiceLifecycle
 
 /// Seals the audit chain every few seconds (entries are tamper-evident once sealed) and writes
-/// the chain head outside the database — to the log and to a file — when it has moved, at most
-/// once a minute. Seals once more when the server stops.
+/// the chain head outside the database — to the log and to a file — whenever a seal moved it,
+/// at most once per `headInterval`. Seals once more when the server stops. A chain rewritten
+/// while the server runs no longer matches the heads written before the rewrite.
 struct AuditSealer: Service {
     let pool: PostgresPool
     let headFile: AuditHeadFile
@@ -16,8 +17,10 @@ struct AuditSealer: Service {
         var lastWritten: AuditChain.Head?
         var lastHeadTime = ContinuousClock.now - headInterval
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            lastWritten = await sealAndRecord(lastWritten, writeHead: ContinuousClock.now - lastHeadTime >= headInterval)
-            if lastWritten != nil { lastHeadTime = .now }
+            let written = await sealAndRecord(lastWritten, writeHead: ContinuousClock.now - lastHeadTime >= headInterval)
+            // Only a head actually written restarts the interval (not every wake-up).
+            if written != lastWritten { lastHeadTime = .now }
+            lastWritten = written
             let interval = self.interval
             _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }

@@ -111,7 +111,7 @@ enum UserCommands {
 
     static func setActive(_ context: AdminContext, active: Bool) -> ConsoleCommand {
         let word = active ? "ENABLE" : "DISABLE"
-        let summary = active ? "Enable a user" : "Disable a user (ends their sessions)"
+        let summary = active ? "Enable a user (old sessions and API tokens stay ended)" : "Disable a user (ends their sessions, revokes their API tokens)"
         return context.command("USER \(word)", summary: summary, usage: "USER \(word) <login>") { call, connection, identity in
             try call.expect(1)
             let id = try await Lookup.userID(call[0], on: connection)
@@ -124,13 +124,13 @@ enum UserCommands {
                 }
                 throw ConsoleFailure.denied("the user could not be changed")
             }
-            return .ok("user \(call[0]) \(active ? "enabled" : "disabled")")
+            return .ok("user \(call[0]) \(active ? "enabled" : "disabled; their sessions ended and API tokens revoked")")
         }
     }
 
     static func passwd(_ context: AdminContext) -> ConsoleCommand {
         context.command(
-            "USER PASSWD", summary: "Set a user's password", usage: "USER PASSWD <login> <new password>", secret: [1]
+            "USER PASSWD", summary: "Set a user's password (ends their sessions, revokes their API tokens)", usage: "USER PASSWD <login> <new password>", secret: [1]
         ) { call, connection, _ in
             try call.expect(2)
             let id = try await Lookup.userID(call[0], on: connection)
@@ -138,7 +138,7 @@ enum UserCommands {
                 throw ConsoleFailure.invalid("a password needs at least \(minimumPasswordLength) characters")
             }
             try await context.authenticator.setPassword(call[1], forUser: id, on: connection)
-            return .ok("password of \(call[0]) set")
+            return .ok("password of \(call[0]) set; every session of \(call[0]) ended and every API token revoked")
         }
     }
 

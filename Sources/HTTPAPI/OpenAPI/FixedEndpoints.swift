@@ -142,7 +142,7 @@ enum FixedEndpoints {
             method: "post", path: "/api/v1/tokens", id: "createToken", summary: "Create an API token (shown once)", tag: "tokens",
             requestBody: OpenAPIOperation.body(.ref("TokenCreate")),
             responses: [201: OpenAPIOperation.json("Created; the token is never shown again", .ref("TokenCreated"))],
-            errors: [400, 403, 413, 422, 503])
+            errors: [400, 403, 409, 413, 422, 503])
     }
 
     static var listTokens: OpenAPIOperation {
@@ -155,7 +155,7 @@ enum FixedEndpoints {
         OpenAPIOperation(
             method: "delete", path: "/api/v1/tokens/{id}", id: "revokeToken", summary: "Revoke an API token", tag: "tokens",
             parameters: [.ref("Id", in: "parameters")],
-            responses: [204: OpenAPIOperation.empty("Revoked")], errors: [403, 404, 503])
+            responses: [204: OpenAPIOperation.empty("Revoked")], errors: [404, 503])
     }
 
     // MARK: audit

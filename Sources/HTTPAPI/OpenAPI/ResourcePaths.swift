@@ -120,6 +120,6 @@ struct ResourcePaths {
             method: "delete", path: item, id: "delete\(idStem)", summary: "Delete a \(resource.singular)", tag: tag,
             parameters: [.ref("Id", in: "parameters"), .ref("IfMatch", in: "parameters")],
             responses: [204: OpenAPIOperation.empty("Deleted")],
-            errors: [400, 403, 404, 409, 412, 503])
+            errors: [400, 403, 404, 409, 412, 422, 503])
     }
 }

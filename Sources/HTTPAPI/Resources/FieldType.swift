@@ -207,7 +207,8 @@ public enum FieldType: Sendable {
         if whole.count > integerDigits || fraction.count > fractionDigits { return nil }
         let isZero = whole.isEmpty && fraction.allSatisfy { $0 == "0" }
         if isZero && !allowZero { return nil }
-        return raw
+        // Normalised: no leading zeros ("007.50" → "7.50"), so the text is what PostgreSQL stores.
+        return (negative && !isZero ? "-" : "") + (whole.isEmpty ? "0" : String(whole)) + (fraction.isEmpty ? "" : "." + fraction)
     }
 
     static func isDate(_ raw: String) -> Bool {
@@ -220,11 +221,17 @@ public enum FieldType: Sendable {
         return days.contains(day) && year >= 1
     }
 
+    /// An ISO 8601 time with a zone. The zone offset may be at most 15:59:59 either way (what
+    /// PostgreSQL accepts; real zones lie within −12:00…+14:00), seconds included for the local
+    /// mean times PostgreSQL prints for old dates (`+02:30:17`).
     static func isTimestamp(_ raw: String) -> Bool {
-        guard let m = raw.wholeMatch(of: #/([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}(?::?[0-9]{2})?)/#),
+        guard let m = raw.wholeMatch(of: #/([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]{1,6})?)?(?:Z|[+-]([0-9]{2})(?::?([0-9]{2})(?::?([0-9]{2}))?)?)/#),
             isDate(String(m.1)), let hour = Int(m.2), let minute = Int(m.3), hour < 24, minute < 60
         else { return false }
         if let seconds = m.4, let s = Int(seconds), s > 59 { return false }
+        if let zoneHours = m.5.flatMap({ Int($0) }), zoneHours > 15 { return false }
+        if let zoneMinutes = m.6.flatMap({ Int($0) }), zoneMinutes > 59 { return false }
+        if let zoneSeconds = m.7.flatMap({ Int($0) }), zoneSeconds > 59 { return false }
         return true
     }
 }

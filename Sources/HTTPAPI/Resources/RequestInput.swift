@@ -28,13 +28,38 @@ enum RequestInput {
         return Array(buffer.readableBytesView)
     }
 
-    /// The body as JSON (400 naming the byte where it breaks).
+    /// The body as JSON (400 naming the byte where it breaks). A NUL character (`\u0000`) in any
+    /// string or member name is refused here (422 naming where), since PostgreSQL stores none.
     static func json(_ bytes: [UInt8]) throws -> JSONValue {
         if bytes.isEmpty { throw APIError.badRequest("the request body is empty; send a JSON object") }
+        let value: JSONValue
         do {
-            return try JSONValue.parse(bytes)
+            value = try JSONValue.parse(bytes)
         } catch let error as JSONSyntaxError {
             throw APIError.badRequest("the request body is \(error)")
+        }
+        let places = nulPlaces(in: value, at: "")
+        if !places.isEmpty {
+            throw APIError.validation(places.prefix(20).map { .init(field: $0, message: "contains a NUL character (\\u0000)") })
+        }
+        return value
+    }
+
+    /// The paths (`custom_fields.key`, `phones[2]`) of strings and member names holding a NUL.
+    static func nulPlaces(in value: JSONValue, at path: String) -> [String] {
+        switch value {
+        case .string(let text):
+            return text.unicodeScalars.contains("\0") ? [path.isEmpty ? "(body)" : path] : []
+        case .array(let items):
+            return items.enumerated().flatMap { nulPlaces(in: $0.element, at: "\(path)[\($0.offset)]") }
+        case .object(let members):
+            return members.sorted { $0.key < $1.key }.flatMap { key, member -> [String] in
+                let clean = key.replacingOccurrences(of: "\0", with: "\\u0000")
+                let place = path.isEmpty ? clean : "\(path).\(clean)"
+                return (key.unicodeScalars.contains("\0") ? [place] : []) + nulPlaces(in: member, at: place)
+            }
+        default:
+            return []
         }
     }
 

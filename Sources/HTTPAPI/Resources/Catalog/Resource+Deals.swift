@@ -51,7 +51,7 @@ extension Resource {
             .ruleColumn("owner_id", "crm.users"), .ruleColumn("department_id", "crm.departments"),
             .ruleColumn("territory_id", "crm.territories"),
         ] + ResourceField.trailer,
-        defaultSort: "id",
+        defaultSort: "id", rules: [LineAmountInRange()],
         summary: "Deal lines: products of interest with quantity and price")
 
     /// Approval steps of deals (answer: POST /api/v1/approvals/{id}/answer).

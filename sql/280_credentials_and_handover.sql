@@ -1,0 +1,235 @@
+-- 280 Credentials end with their grounds; rows are handed over only within one's scope; an
+-- approval's task changes only through its approval; a BI login cannot change its own settings
+-- to any effect.
+--
+--   * A password change ends every session of the user (but the one that changed its own
+--     password) and revokes every API token of the user; disabling a user revokes the tokens as
+--     well as ending the sessions, so that ENABLE brings none of them back.
+--   * Revoking another user's API token without being an administrator answers "no such token"
+--     (404), as for a token that does not exist: the caller learns nothing of other tokens.
+--   * Handing a deal or a client over (owner, responsible, department, territory) by an update:
+--     with the update scope `all` anything; otherwise each new person must be the actor or a
+--     user inside the actor's scope (department scope: a user of the actor's departments;
+--     territory scope: a user of the actor's territories; own: only the actor), and a new
+--     department / territory must be one of the actor's. Before, the owner could give away one
+--     of owner/responsible to anybody (the other kept the row in his scope) and move the row to
+--     any department or territory.
+--   * A task made for an approval step (proof 'approval') is the approver's: nobody changes its
+--     assignee, due time, status or deal by hand; it changes when the approval is answered or
+--     when the deal leaves the stage (both inside the database's own functions).
+--   * BI logins: PostgreSQL lets every role ALTER ROLE itself SET ..., and no privilege or event
+--     trigger can stop that for roles. So the login's settings are checked where its rows are
+--     decided: a BI login whose role settings differ from those given at BI CREATE (any
+--     database, any setting) maps to no user and sees no row until an administrator drops and
+--     recreates it. (Its writes were never possible: crm_bi has SELECT only.)
+
+alter table crm_private.sessions drop constraint sessions_end_reason_check;
+alter table crm_private.sessions add constraint sessions_end_reason_check
+  check (end_reason in ('logout', 'idle', 'expired', 'user_disabled', 'roles_changed', 'permissions_changed',
+                        'killed', 'password_changed'));
+
+alter table crm_private.api_tokens add column revoked_reason text
+  check (revoked_reason in ('revoked', 'password_changed', 'user_disabled'));
+
+-- ---------------------------------------------------------------------------------------
+-- Password changes and disabling end sessions and revoke tokens.
+
+create function crm_private.on_credentials_change() returns trigger
+  language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  reason text;
+  current_session bigint;
+begin
+  if new.password_hash is distinct from old.password_hash then
+    reason := 'password_changed';
+    -- Changing one's own password keeps the session it was changed in.
+    if (crm_private.context() ->> 'uid')::bigint = new.id then
+      current_session := (crm_private.context() ->> 'session_id')::bigint;
+    end if;
+  elsif old.active and not new.active then
+    reason := 'user_disabled';
+  else
+    return null;
+  end if;
+  update crm_private.sessions set ended_at = now(), end_reason = reason
+   where user_id = new.id and ended_at is null and id is distinct from current_session;
+  update crm_private.api_tokens set revoked_at = now(), revoked_reason = reason
+   where user_id = new.id and revoked_at is null;
+  return null;
+end
+$$;
+create trigger users_credentials_change after update of password_hash, active on crm.users
+  for each row execute function crm_private.on_credentials_change();
+
+create or replace function crm_api.revoke_api_token(p_token_id bigint) returns boolean
+  language plpgsql volatile security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  ctx jsonb := crm_private.require_context();
+  t crm_private.api_tokens;
+begin
+  select * into t from crm_private.api_tokens where id = p_token_id;
+  if not found then return false; end if;
+  if t.user_id <> (ctx ->> 'uid')::bigint and not crm_private.rls_admin() then
+    return false;
+  end if;
+  update crm_private.api_tokens set revoked_at = now(), revoked_reason = 'revoked'
+   where id = p_token_id and revoked_at is null;
+  perform audit.append('admin_command', null, null, null, null,
+                       jsonb_build_object('command', 'api_token_revoke', 'token_id', p_token_id));
+  return true;
+end
+$$;
+
+-- ---------------------------------------------------------------------------------------
+-- Handing rows over within one's scope.
+
+create function crm_private.handover_rule() returns trigger
+  language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  entity text := tg_argv[0];
+  rank int;
+  uid bigint;
+  departments bigint[];
+  territories bigint[];
+  person bigint;
+begin
+  -- The owner's own work (migrations, the demo, inbound processing) has no acting user.
+  if crm_private.context() is null then return new; end if;
+  rank := crm_private.rls_rank(entity, 'update');
+  if rank >= 4 then return new; end if;
+  uid := crm_private.rls_uid();
+  departments := coalesce(crm_private.rls_piece('', '', 0, 5), '{}')::bigint[];
+  territories := coalesce(crm_private.rls_piece('', '', 0, 4), '{}')::bigint[];
+  foreach person in array array[case when new.owner_id is distinct from old.owner_id then new.owner_id end,
+                                case when new.responsible_id is distinct from old.responsible_id then new.responsible_id end]
+  loop
+    continue when person is null or person = uid;
+    if rank = 3 and exists (select 1 from crm.user_territories ut where ut.user_id = person and ut.territory_id = any (territories))
+       or rank = 2 and exists (select 1 from crm.users u where u.id = person and u.department_id = any (departments)) then
+      continue;
+    end if;
+    raise exception 'you can hand this % only to yourself%', entity,
+      case rank when 3 then ' or to a user of your territories' when 2 then ' or to a user of your departments' else '' end
+      using errcode = 'CR403';
+  end loop;
+  if new.department_id is distinct from old.department_id and new.department_id is not null
+     and not new.department_id = any (departments) then
+    raise exception 'you can move this % only to your own departments', entity using errcode = 'CR403';
+  end if;
+  if new.territory_id is distinct from old.territory_id and new.territory_id is not null
+     and not new.territory_id = any (territories) then
+    raise exception 'you can move this % only to your own territories', entity using errcode = 'CR403';
+  end if;
+  return new;
+end
+$$;
+create trigger deals_handover before update of owner_id, responsible_id, department_id, territory_id on crm.deals
+  for each row execute function crm_private.handover_rule('deal');
+create trigger clients_handover before update of owner_id, responsible_id, department_id, territory_id on crm.clients
+  for each row execute function crm_private.handover_rule('client');
+
+-- ---------------------------------------------------------------------------------------
+-- An approval's task is changed by its approval only.
+
+create function crm_private.approval_task_guard() returns trigger
+  language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
+begin
+  if old.proof <> 'approval' or crm_private.context() is null then return new; end if;
+  -- Inside the database's own functions: a deal leaving the stage (a trigger, depth > 1) or
+  -- the approval being answered (crm_api.answer_approval sets crm.approval_answer).
+  if pg_trigger_depth() > 1 or coalesce(current_setting('crm.approval_answer', true), 'off') = 'on' then
+    return new;
+  end if;
+  if new.assignee_id is distinct from old.assignee_id or new.status is distinct from old.status
+     or new.due_at is distinct from old.due_at or new.deal_id is distinct from old.deal_id
+     or new.proof is distinct from old.proof or new.required is distinct from old.required then
+    raise exception 'task «%» belongs to an approval: it is answered by its approver (approve or reject), and cancelled only when the deal leaves the stage',
+      old.title using errcode = 'CR409';
+  end if;
+  return new;
+end
+$$;
+create trigger tasks_approval_guard before update on crm.tasks
+  for each row execute function crm_private.approval_task_guard();
+
+-- ---------------------------------------------------------------------------------------
+-- BI logins: the CRM user behind session_user, only while the login's settings are the ones
+-- given at BI CREATE.
+
+create function crm_private.bi_login_user() returns bigint
+  language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  uid bigint;
+begin
+  select b.user_id into uid from crm_private.bi_logins b where b.role_name = session_user;
+  if uid is null then
+    return null;
+  end if;
+  if exists (select 1 from pg_db_role_setting s join pg_roles r on r.oid = s.setrole
+              where r.rolname = session_user
+                and (s.setdatabase <> 0
+                     or (select array_agg(x order by x) from unnest(s.setconfig) x)
+                        is distinct from array['default_transaction_read_only=on', 'search_path=crm, public']))
+     or not exists (select 1 from pg_db_role_setting s join pg_roles r on r.oid = s.setrole
+                     where r.rolname = session_user and s.setdatabase = 0) then
+    return null;
+  end if;
+  return uid;
+end
+$$;
+
+create or replace function crm_private.rls_state() returns text
+  language plpgsql stable as $$
+declare
+  ctx text;
+  k bytea;
+  bi_user bigint;
+  uc crm_private.user_context_cache;
+begin
+  if session_user = 'crm_authenticator' then
+    ctx := current_setting('crm.context', true);
+    select c.key into k from crm_private.context_key c;
+    if current_setting('crm.context_sig', true) = encode(sha256(k || sha256(k || convert_to(
+         pg_backend_pid()::text || '|' || extract(epoch from now())::text || '|' || ctx, 'UTF8'))), 'hex') then
+      -- {"rls": "<state>", ...: the state holds no '"'
+      return split_part(ctx, '"', 4);
+    end if;
+    return null;
+  end if;
+  bi_user := crm_private.bi_login_user();
+  if bi_user is null then
+    return null;
+  end if;
+  uc := crm_private.user_context(bi_user);
+  if uc.user_id is null then
+    return null;
+  end if;
+  return uc.user_id || ';' || case when uc.role_admin then '1' else '0' end || ';' || uc.rls_body;
+end
+$$;
+
+create or replace function crm_private.context() returns jsonb
+  language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  ctx text;
+  k bytea;
+  bi_user bigint;
+begin
+  if session_user = 'crm_authenticator' then
+    ctx := current_setting('crm.context', true);
+    select c.key into k from crm_private.context_key c;
+    if current_setting('crm.context_sig', true) = encode(sha256(k || sha256(k || convert_to(
+         pg_backend_pid()::text || '|' || extract(epoch from now())::text || '|' || ctx, 'UTF8'))), 'hex') then
+      return ctx::jsonb;
+    end if;
+    return null;
+  end if;
+  bi_user := crm_private.bi_login_user();
+  if bi_user is null then
+    return null;
+  end if;
+  return (crm_private.user_context(bi_user)).context;
+end
+$$;
+
+revoke execute on all functions in schema crm_private, crm_api, audit from public;
