@@ -6,6 +6,42 @@ import Testing
 /// names as warnings.
 @Suite("Counterparties and clients", .serialized)
 struct CounterpartyAPITests {
+    @Test("a company needs its КПП; accounts match the bank's БИК by their key digit")
+    func bankDetails() async throws {
+        let server = try await RunningServer.start(demo: true)
+        let manager = try await APIClient.signIn(server, "manager.msk")
+        let client = try await manager.create("/api/v1/clients", #"{"name": "ООО «Банковские реквизиты»"}"#)
+        var response = try await manager.post("/api/v1/counterparties", #"{"client_id": \#(client), "legal_name": "ПАО Сбербанк", "inn": "7707083893"}"#)
+        #expect(response.status == 422)
+        #expect(response.fieldErrors["kpp"]?.contains("КПП") == true, "\(response.text)")
+        // One digit off in each account; a БИК that is not Russian; an account without a БИК.
+        response = try await manager.post("/api/v1/counterparties", """
+            {"client_id": \(client), "legal_name": "ПАО Сбербанк", "inn": "7707083893", "kpp": "773601001",
+             "bik": "044525225", "account": "40702810938000000002", "correspondent_account": "30101810400000000226"}
+            """)
+        #expect(response.status == 422)
+        #expect(Set(response.fieldErrors.keys) == ["account", "correspondent_account"], "\(response.text)")
+        #expect(response.fieldErrors["account"]?.contains("044525225") == true)
+        response = try await manager.post("/api/v1/counterparties", """
+            {"client_id": \(client), "legal_name": "ПАО Сбербанк", "inn": "7707083893", "kpp": "773601001", "bik": "123456789"}
+            """)
+        #expect(response.fieldErrors["bik"]?.contains("04") == true, "\(response.text)")
+        response = try await manager.post("/api/v1/counterparties", """
+            {"client_id": \(client), "legal_name": "ПАО Сбербанк", "inn": "7707083893", "kpp": "773601001", "account": "40702810938000000001"}
+            """)
+        #expect(response.fieldErrors["bik"]?.contains("required") == true, "\(response.text)")
+        response = try await manager.post("/api/v1/counterparties", """
+            {"client_id": \(client), "legal_name": "ПАО Сбербанк", "inn": "7707083893", "kpp": "773601001",
+             "bik": "044525225", "account": "40702810938000000001", "correspondent_account": "30101810400000000225"}
+            """)
+        #expect(response.status == 201, "\(response.text)")
+        // An update is judged as the row will be: a wrong account against the stored БИК.
+        let id = try #require(response.id)
+        response = try await manager.patch("/api/v1/counterparties/\(id)", #"{"account": "40702810938000000009"}"#)
+        #expect(response.status == 422, "\(response.text)")
+        try await server.stop()
+    }
+
     @Test("ИНН, КПП, ОГРН and ОГРНИП are checked by their checksums; every wrong field in one 422")
     func identifiers() async throws {
         let server = try await RunningServer.start(demo: true)
