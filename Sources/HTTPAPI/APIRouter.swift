@@ -25,6 +25,7 @@ public enum APIRouter {
         PipelinesController(database: database).register(on: router)
         ClientCardController(database: database).register(on: router)
         FunnelController(database: database).register(on: router)
+        ReportsController(database: database).register(on: router)
         FilesController(database: database, storage: files).register(on: router)
         ApprovalsController(database: database).register(on: router)
         NotificationsController(database: database).register(on: router)

@@ -103,6 +103,8 @@ struct OpenAPIContractTests {
         // Rows the API does not create: users and roles (for approvers), and a second stage.
         calls.ids["users"] = try await ownerQuery(server, "select id from crm.users where login = 'director'")[0].decode(Int64.self, at: 0)
         calls.ids["roles"] = try await ownerQuery(server, "select id from crm.roles where name = 'director'")[0].decode(Int64.self, at: 0)
+        // The KPI weights exist from the migration (one per metric); administrators change them.
+        calls.owner["kpi-weights"] = admin
         calls.alternates["stages"] = try await ownerQuery(server, "select max(id) from crm.stages")[0].decode(Int64.self, at: 0)
 
         // Creates, in an order where every reference an example makes names a row made before.
@@ -197,7 +199,15 @@ struct OpenAPIContractTests {
         for key in gets {
             let path = Self.split(key).1
             let segment = Self.segment(path)
-            if path.contains("{id}") {
+            if path.contains("{name}") {
+                // Every report the document names, as the director (JSON), then refused calls.
+                for name in Self.pathEnum(contract, path, "name") {
+                    let concrete = path.replacingOccurrences(of: "{name}", with: name)
+                    _ = try await calls.call("GET", path, concrete, token: director, expect: 200)
+                }
+                _ = try await calls.call("GET", path, "/api/v1/reports/no_such_report", token: director, expect: 404)
+                _ = try await calls.call("GET", path, "/api/v1/reports/sales_funnel?from=2026-02-30", token: director, expect: 422)
+            } else if path.contains("{id}") {
                 guard let id = calls.ids[segment] else {
                     Issue.record("\(key): no row to read")
                     continue
@@ -328,6 +338,15 @@ struct OpenAPIContractTests {
     /// `/api/v1/clients/{id}/card` → `clients`.
     static func segment(_ path: String) -> String {
         String(path.dropFirst("/api/v1/".count).split(separator: "/").first ?? "")
+    }
+
+    /// The `enum` of a path parameter of an operation.
+    static func pathEnum(_ contract: OpenAPIContract, _ path: String, _ name: String) -> [String] {
+        guard case .array(let parameters)? = contract.operation("GET", path)?.members["parameters"] else { return [] }
+        for parameter in parameters where parameter.members["name"] == .string(name) && parameter.members["in"] == .string("path") {
+            if case .array(let values)? = parameter.members["schema"]?.members["enum"] { return values.compactMap(\.stringValue) }
+        }
+        return []
     }
 
     static func queryEnum(_ contract: OpenAPIContract, _ path: String, _ name: String) -> [String]? {

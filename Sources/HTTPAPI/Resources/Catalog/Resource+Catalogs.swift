@@ -16,6 +16,28 @@ extension Resource {
         ResourceField("active", .boolean, nullable: false, filter: .equality),
     ], summary: "Loss reasons")
 
+    static let marketingEvents = catalog("marketing-events", "crm.marketing_events", "marketing event", [
+        ResourceField("name", .text(maxLength: 200), required: true, nullable: false, sortable: true),
+        ResourceField("source_id", .reference(table: "crm.sources"), filter: .equality),
+        ResourceField("starts_on", .date, required: true, nullable: false, filter: .range, sortable: true),
+        ResourceField("ends_on", .date, required: true, nullable: false, filter: .range),
+        ResourceField("budget", .money, nullable: false),
+        ResourceField("currency", .currency, nullable: false),
+        ResourceField("active", .boolean, nullable: false, filter: .equality),
+    ], summary: "Marketing events: name, period and budget (source effectiveness report)")
+
+    /// The weights of the manager rating: one row per metric (fixed), administrators change the weights.
+    static let kpiWeights = Resource(
+        path: "kpi-weights", table: "crm.kpi_weights", singular: "KPI weight",
+        fields: [
+            .id,
+            ResourceField("metric", .choice(["won_deals", "revenue", "conversion", "average_deal", "overdue_tasks",
+                                             "interactions_per_week"]), access: .readOnly, nullable: false, filter: .equality),
+            ResourceField("weight", .money, required: true, nullable: false),
+        ] + ResourceField.trailer,
+        defaultSort: "id", operations: [.list, .read, .update],
+        summary: "Weights of the manager rating, reports/manager_kpi (read by everyone, written by administrators)")
+
     static let productCategories = catalog("product-categories", "crm.product_categories", "product category", [
         ResourceField("parent_id", .reference(table: "crm.product_categories"), filter: .equality),
         ResourceField("name", .text(maxLength: 200), required: true, nullable: false, sortable: true),
@@ -155,7 +177,7 @@ extension Resource {
     /// Every resource served by `ResourceController`.
     public static let all: [Resource] = [
         .clients, .contacts, .counterparties, .products, .deals, .dealLines, .dealStageHistory, .interactions, .tasks,
-        .invoices, .payments, .sources, .lossReasons, .productCategories, .pipelines, .stages, .dealKinds, .customFields,
+        .invoices, .payments, .sources, .lossReasons, .marketingEvents, .kpiWeights, .productCategories, .pipelines, .stages, .dealKinds, .customFields,
         .savedFilters, .files, .stageTaskTemplates, .stageExitConditions, .stageTransitions, .approvalSteps, .approvals,
         .notifications, .integrations, .webhookSubscriptions, .users,
     ]

@@ -10,6 +10,7 @@ extension Resource {
             ResourceField("unit", .text(maxLength: 20), nullable: false),
             ResourceField("price", .money, nullable: false, filter: .range, sortable: true),
             ResourceField("currency", .currency, nullable: false),
+            ResourceField("cost_price", .money, nullable: false, summary: "the cost of one unit (gross profit reports)"),
             ResourceField("stock", .decimal, nullable: false, filter: .range),
             ResourceField("active", .boolean, nullable: false, filter: .equality),
             ResourceField("external_id", .text(maxLength: 100), filter: .equality, summary: "the id in 1C"),

@@ -1,0 +1,52 @@
+import Hummingbird
+
+/// The validated query of one report request: the report's parameters (as text, cast by
+/// PostgreSQL), the format and the CSV separator. Every wrong or unknown parameter is named in
+/// one 422.
+struct ReportRequest: Sendable {
+    let values: [String: String]
+    let csv: Bool
+    let separator: CSVEncoder.Separator
+
+    init(_ request: Request, _ report: ReportDefinition) throws {
+        var problems: [APIError.FieldError] = []
+        var values: [String: String] = [:]
+        let known = Set(report.parameters.map(\.name) + ["format", "separator"])
+        for (key, _) in request.uri.queryParameters where !known.contains(String(key)) {
+            problems.append(.init(field: String(key), message: "unknown parameter of report \(report.name)"))
+        }
+        for parameter in report.parameters {
+            guard let text = request.uri.queryParameters.get(parameter.name) else { continue }
+            if let problem = parameter.problem(text) {
+                problems.append(.init(field: parameter.name, message: problem))
+            } else {
+                values[parameter.name] = text
+            }
+        }
+        if let from = values["from"], let to = values["to"], to < from {
+            problems.append(.init(field: "to", message: "must not be before from (\(from))"))
+        }
+        let format = request.uri.queryParameters.get("format")
+        if let format, format != "csv", format != "json" {
+            problems.append(.init(field: "format", message: "must be json or csv"))
+        }
+        let separatorText = request.uri.queryParameters.get("separator")
+        let separator = separatorText.map { CSVEncoder.Separator(rawValue: $0) } ?? .comma
+        if separator == nil {
+            problems.append(.init(field: "separator", message: "must be comma or semicolon"))
+        }
+        if !problems.isEmpty {
+            var seen = Set<String>()
+            throw APIError.validation(problems.filter { seen.insert($0.field).inserted })
+        }
+        let accept = request.headers[.accept] ?? ""
+        self.values = values
+        self.csv = format == "csv" || (format == nil && accept.contains("text/csv"))
+        self.separator = separator ?? .comma
+    }
+
+    /// The parameters as given, for the audit entry of an export.
+    var parametersJSON: String {
+        JSONValue.object(values.mapValues { .string($0) }).jsonText
+    }
+}
