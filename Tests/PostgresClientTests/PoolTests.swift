@@ -9,7 +9,7 @@ import Testing
             let holder = Task {
                 try await pool.withConnection { c in
                     _ = try await c.query("select 1")
-                    try await Task.sleep(for: .seconds(2))
+                    try await Task.sleep(for: .seconds(8))  // longer than the margin below
                 }
             }
             try await Task.sleep(for: .milliseconds(200))
