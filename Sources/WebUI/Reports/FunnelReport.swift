@@ -1,0 +1,49 @@
+import PostgresClient
+
+/// The sales funnel of a pipeline (`crm_api.sales_funnel`, the API's `GET /api/v1/reports/funnel`):
+/// deals and sums per stage over the deals the user may see, the conversion from the stage
+/// before, as a table and an SVG chart.
+struct FunnelReport: WebReport {
+    let slug = "funnel"
+    let title = TextKey.reportFunnel
+    let summary = TextKey.reportFunnelSummary
+
+    func render(_ page: PageContext) async throws -> HTML {
+        let t = page.texts
+        let f = page.format
+        let (pipelines, chosen) = try await BoardPage.pipelines(page)
+        guard let pipelineID = chosen else { return "<p class=\"muted\">\(t[.noPipelines])</p>" }
+        let rows = try await page.rows("""
+            select f.stage, f.kind, f.deals::text, f.amount::text
+            from json_to_recordset(crm_api.sales_funnel(\(pipelineID))) as f(stage text, kind text, deals bigint, amount numeric, position int)
+            order by f.position
+            """)
+        let options = pipelines.map { pipeline -> HTML in
+            "<option value=\"\(pipeline.0)\"\(HTML.when(pipeline.0 == pipelineID, " selected"))>\(pipeline.1)</option>"
+        }
+        var previous: Int?
+        var tableRows: [HTML] = []
+        var bars: [BarChart.Bar] = []
+        for row in rows {
+            let deals = Int(row[2] ?? "0") ?? 0
+            let conversion = previous.map { $0 > 0 ? "\(deals * 100 / $0) %" : "—" } ?? "—"
+            if row[1] == "open" { previous = deals }
+            tableRows.append("""
+                <tr class="kind-\(row[1] ?? "")"><td>\(row[0] ?? "")</td><td class="num">\(deals)</td><td class="num">\(f.money(row[3], currency: "RUB"))</td><td class="num">\(conversion)</td></tr>
+                """)
+            bars.append(.init(label: row[0] ?? "", value: Double(deals), caption: "\(deals) · \(f.money(row[3], currency: "RUB"))", kind: row[1] ?? "open"))
+        }
+        return """
+            <form method="get" action="/reports/funnel" class="params card">
+              <label>\(t[.pipeline])<select name="pipeline">\(options)</select></label>
+              <button type="submit" class="primary">\(t[.show])</button>
+            </form>
+            <div class="grid two">
+              <section class="card"><div class="table-wrap"><table class="list" id="funnel-table">
+                <thead><tr><th>\(t[.stage])</th><th class="num">\(t[.dealsCount])</th><th class="num">\(t[.amount])</th><th class="num">\(t[.conversion])</th></tr></thead>
+                <tbody>\(tableRows)</tbody></table></div></section>
+              <section class="card">\(BarChart(bars: bars).render(title: t[.reportFunnel]))</section>
+            </div>
+            """
+    }
+}
