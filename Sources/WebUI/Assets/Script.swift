@@ -453,7 +453,7 @@ enum Script {
             const payload = notification.payload || {};
             const text = describe(kind, payload);
             if (kind === 'reminder_due') {
-              const item = toast('⏰ ' + (T.reminder || 'Reminder') + ' — ' + text, 'reminder', { sticky: true, href: linkOf(payload) });
+              const item = toast((T.reminder || 'Reminder') + ' — ' + text, 'reminder', { sticky: true, href: linkOf(payload) });
               if (item) item.classList.add('popup');
             } else {
               toast(text, 'info', { href: linkOf(payload) });

@@ -216,5 +216,10 @@ enum StyleSheet {
       .day { min-height: auto; }
       table.list th, table.list td { padding: .4rem; }
     }
+    .icon { width: 1em; height: 1em; fill: currentColor; vertical-align: -0.125em; flex: none; }
+    .bell .icon { width: 1.3rem; height: 1.3rem; }
+    .deal-card .handle .icon { width: .95rem; height: .95rem; }
+    button.small { white-space: nowrap; display: inline-flex; align-items: center; gap: .3rem; }
+    .chip a { color: inherit; }
     """#
 }

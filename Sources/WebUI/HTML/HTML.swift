@@ -33,6 +33,12 @@ public struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConv
         condition ? body() : .empty
     }
 
+    /// `items` as a list, or the `empty` text when there is none.
+    static func items(_ items: [HTML], empty: String, id: String? = nil) -> HTML {
+        if items.isEmpty { return "<p class=\"muted\">\(empty)</p>" }
+        return "<ul class=\"items\"\(id.map { HTML(unsafeRaw: " id=\"" + HTML.escape($0) + "\"") } ?? .empty)>\(items)</ul>"
+    }
+
     /// Escapes text for element content and double-quoted attribute values.
     public static func escape(_ value: String) -> String {
         var out = ""

@@ -78,18 +78,18 @@ struct BoardPage: Sendable {
             totals[stageID] = (row[11] ?? "0", row[12] ?? "0")
             let overdue = row[10] == "t"
             let task: HTML = row[8].map { title in
-                "<div class=\"next-task\(overdue ? " overdue" : "")\" title=\"\(t[.nextTask])\">⏰ \(title) · <time>\(format.time(row[9]))</time></div>"
+                "<div class=\"next-task\(overdue ? " overdue" : "")\" title=\"\(t[.nextTask])\">\(Icons.clock) \(title) · <time>\(format.time(row[9]))</time></div>"
             } ?? "<div class=\"next-task none\">\(t[.noOpenTask])</div>"
             let client: HTML = row[5].flatMap(Int64.init).map { clientID in
                 row[6].map { "<a class=\"client\" href=\"/clients/\(clientID)\">\($0)</a>" } ?? .empty
             } ?? "<span class=\"client muted\">\(t[.noClient])</span>"
             byStage[stageID, default: []].append("""
                 <article class="deal-card" data-deal-id="\(id)" data-stage-id="\(stageID)" data-amount="\(row[3] ?? "0")" data-version="\(row[13] ?? "")">
-                  <span class="handle" aria-hidden="true">⠿</span>
+                  <span class="handle" aria-hidden="true">\(Icons.grip)</span>
                   <a class="title" href="/deals/\(id)">\(row[1] ?? "")</a>
                   \(client)
                   <div class="amount">\(format.money(row[3], currency: row[4]))</div>
-                  <div class="responsible">👤 \(row[7] ?? "—")</div>
+                  <div class="responsible">\(Icons.person) \(row[7] ?? "—")</div>
                   \(task)
                 </article>
                 """)

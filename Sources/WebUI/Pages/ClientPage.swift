@@ -64,9 +64,9 @@ struct ClientPage: Sendable {
         let contactItems = contacts.map { row -> HTML in
             let phones = (row[2] ?? "").split(separator: ";").map { phone -> HTML in
                 let dial = phone.filter { $0.isNumber || $0 == "+" }
-                return "<a class=\"tel\" href=\"tel:\(String(dial))\">📞 \(phone)</a>"
+                return "<a class=\"tel\" href=\"tel:\(String(dial))\">\(Icons.phone) \(phone)</a>"
             }
-            let emails = (row[3] ?? "").split(separator: ";").map { email -> HTML in "<a href=\"mailto:\(email)\">✉️ \(email)</a>" }
+            let emails = (row[3] ?? "").split(separator: ";").map { email -> HTML in "<a href=\"mailto:\(email)\">\(Icons.mail) \(email)</a>" }
             return "<li><strong>\(row[0] ?? "")</strong> <span class=\"muted\">\(row[1] ?? "")</span><div class=\"links\">\(phones)\(emails)</div></li>"
         }
 
@@ -109,12 +109,12 @@ struct ClientPage: Sendable {
             <div class="grid two">
               <section class="card" id="client-interactions"><h2>\(t[.interactions])</h2>
                 \(InteractionList.form(clientID: id, dealID: nil, page))
-                \(interactionItems.isEmpty ? "<p class=\"muted\">\(t[.noInteractions])</p>" : "<ul class=\"items\" id=\"interaction-list\">\(interactionItems)</ul>")</section>
-              <section class="card" id="client-contacts"><h2>\(t[.contacts])</h2>\(contactItems.isEmpty ? "<p class=\"muted\">\(t[.noContacts])</p>" : "<ul class=\"items\">\(contactItems)</ul>")</section>
-              <section class="card"><h2>\(t[.deals])</h2>\(dealItems.isEmpty ? "<p class=\"muted\">\(t[.noDeals])</p>" : "<ul class=\"items\">\(dealItems)</ul>")</section>
-              <section class="card"><h2>\(t[.openTasks])</h2>\(taskItems.isEmpty ? "<p class=\"muted\">\(t[.noTasks])</p>" : "<ul class=\"items\">\(taskItems)</ul>")</section>
-              <section class="card"><h2>\(t[.unpaidInvoices])</h2>\(invoiceItems.isEmpty ? "<p class=\"muted\">\(t[.noInvoices])</p>" : "<ul class=\"items\">\(invoiceItems)</ul>")</section>
-              <section class="card"><h2>\(t[.counterparties])</h2>\(counterpartyItems.isEmpty ? "<p class=\"muted\">\(t[.noCounterparties])</p>" : "<ul class=\"items\">\(counterpartyItems)</ul>")</section>
+                \(HTML.items(interactionItems, empty: t[.noInteractions], id: "interaction-list"))</section>
+              <section class="card" id="client-contacts"><h2>\(t[.contacts])</h2>\(HTML.items(contactItems, empty: t[.noContacts]))</section>
+              <section class="card"><h2>\(t[.deals])</h2>\(HTML.items(dealItems, empty: t[.noDeals]))</section>
+              <section class="card"><h2>\(t[.openTasks])</h2>\(HTML.items(taskItems, empty: t[.noTasks]))</section>
+              <section class="card"><h2>\(t[.unpaidInvoices])</h2>\(HTML.items(invoiceItems, empty: t[.noInvoices]))</section>
+              <section class="card"><h2>\(t[.counterparties])</h2>\(HTML.items(counterpartyItems, empty: t[.noCounterparties]))</section>
             </div>
             """
         return .page(title: client[0] ?? t[.client], section: .none, body: body)

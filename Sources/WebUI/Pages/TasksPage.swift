@@ -47,13 +47,13 @@ struct TasksPage: Sendable {
             let items = groups[key] ?? []
             return """
                 <section class="card task-group group-\(key)" id="tasks-\(key)"><h2>\(t[title]) <span class="count">\(items.count)</span></h2>
-                \(items.isEmpty ? "<p class=\"muted\">\(t[.noTasks])</p>" : "<ul class=\"items\">\(items)</ul>")</section>
+                \(HTML.items(items, empty: t[.noTasks]))</section>
                 """
         }
         let body: HTML = """
             <h1>\(t[.myTasks])</h1>
             <details class="quick card" id="new-task">
-              <summary class="button primary" id="new-task-button">＋ \(t[.newTask])</summary>
+              <summary class="button primary" id="new-task-button">\(Icons.plus) \(t[.newTask])</summary>
               <form class="form" data-api="/api/v1/tasks" data-method="POST" id="task-form">
                 <label>\(t[.taskTitle])<input name="title" data-type="string" required maxlength="300" id="task-title"></label>
                 <div class="row">
@@ -71,7 +71,7 @@ struct TasksPage: Sendable {
               \(group("upcoming", .upcomingTasks))
               \(group("none", .noDueTasks))
               <section class="card" id="tasks-others"><h2>\(t[.tasksForOthers]) <span class="count">\(otherItems.count)</span></h2>
-                \(otherItems.isEmpty ? "<p class=\"muted\">\(t[.noTasks])</p>" : "<ul class=\"items\">\(otherItems)</ul>")</section>
+                \(HTML.items(otherItems, empty: t[.noTasks]))</section>
             </div>
             """
         return .page(title: t[.myTasks], section: .tasks, body: body)

@@ -21,17 +21,30 @@ struct FunnelReport: WebReport {
         let options = pipelines.map { pipeline -> HTML in
             "<option value=\"\(pipeline.0)\"\(HTML.when(pipeline.0 == pipelineID, " selected"))>\(pipeline.1)</option>"
         }
-        var previous: Int?
+        // Reached a stage: the deals in it or in a later stage (won included, lost not);
+        // the conversion is the share of the stage before that got this far.
+        let counts = rows.map { Int($0[2] ?? "0") ?? 0 }
+        let kinds = rows.map { $0[1] ?? "open" }
+        var reached = [Int](repeating: 0, count: rows.count)
+        var running = 0
+        for index in rows.indices.reversed() where kinds[index] != "lost" {
+            running += counts[index]
+            reached[index] = running
+        }
         var tableRows: [HTML] = []
         var bars: [BarChart.Bar] = []
-        for row in rows {
-            let deals = Int(row[2] ?? "0") ?? 0
-            let conversion = previous.map { $0 > 0 ? "\(deals * 100 / $0) %" : "—" } ?? "—"
-            if row[1] == "open" { previous = deals }
+        var previous: Int?
+        for (index, row) in rows.enumerated() {
+            let deals = counts[index]
+            var conversion = "—"
+            if kinds[index] != "lost" {
+                if let previous, previous > 0 { conversion = "\(reached[index] * 100 / previous) %" }
+                previous = reached[index]
+            }
             tableRows.append("""
-                <tr class="kind-\(row[1] ?? "")"><td>\(row[0] ?? "")</td><td class="num">\(deals)</td><td class="num">\(f.money(row[3], currency: "RUB"))</td><td class="num">\(conversion)</td></tr>
+                <tr class="kind-\(kinds[index])"><td>\(row[0] ?? "")</td><td class="num">\(deals)</td><td class="num">\(f.money(row[3], currency: "RUB"))</td><td class="num">\(conversion)</td></tr>
                 """)
-            bars.append(.init(label: row[0] ?? "", value: Double(deals), caption: "\(deals) · \(f.money(row[3], currency: "RUB"))", kind: row[1] ?? "open"))
+            bars.append(.init(label: row[0] ?? "", value: Double(deals), caption: "\(deals) · \(f.money(row[3], currency: "RUB"))", kind: kinds[index]))
         }
         return """
             <form method="get" action="/reports/funnel" class="params card">

@@ -103,21 +103,24 @@ enum DealSections {
             "<tr><td>\(f.time(row[0]))</td><td>\(row[1] ?? "—")</td><td>\(row[2] ?? "")</td><td>\(AuditDiff.render(old: row[3], new: row[4]))</td></tr>"
         }
 
+        let changesHTML: HTML = changes.isEmpty ? "<p class=\"muted\">\(t[.noChangeHistory])</p>" : """
+            <div class="table-wrap"><table class="list"><thead><tr><th>\(t[.when])</th><th>\(t[.who])</th><th>\(t[.action])</th><th>\(t[.changes])</th></tr></thead><tbody>\(changeRows)</tbody></table></div>
+            """
         let invoicesHTML: HTML = invoices.isEmpty ? "<p class=\"muted\">\(t[.noInvoices])</p>" : """
             <div class="table-wrap"><table class="list"><thead><tr><th>\(t[.invoice])</th><th>\(t[.issued])</th><th>\(t[.due])</th><th class="num">\(t[.amount])</th><th class="num">\(t[.paid])</th><th>\(t[.status])</th><th>\(t[.payments])</th></tr></thead><tbody>\(invoiceRows)</tbody></table></div>
             """
         return """
             <div class="grid two">
               <section class="card"><h2>\(t[.productLines])</h2>\(linesHTML)</section>
-              <section class="card" id="deal-tasks"><h2>\(t[.tasks])</h2>\(taskItems.isEmpty ? "<p class=\"muted\">\(t[.noTasks])</p>" : "<ul class=\"items\">\(taskItems)</ul>")</section>
-              <section class="card" id="deal-approvals"><h2>\(t[.approvals])</h2>\(approvalItems.isEmpty ? "<p class=\"muted\">\(t[.noApprovals])</p>" : "<ul class=\"items\">\(approvalItems)</ul>")</section>
+              <section class="card" id="deal-tasks"><h2>\(t[.tasks])</h2>\(HTML.items(taskItems, empty: t[.noTasks]))</section>
+              <section class="card" id="deal-approvals"><h2>\(t[.approvals])</h2>\(HTML.items(approvalItems, empty: t[.noApprovals]))</section>
               <section class="card" id="deal-interactions"><h2>\(t[.interactions])</h2>
                 \(InteractionList.form(clientID: nil, dealID: id, page))
-                \(interactionItems.isEmpty ? "<p class=\"muted\">\(t[.noInteractions])</p>" : "<ul class=\"items\">\(interactionItems)</ul>")</section>
-              <section class="card"><h2>\(t[.files])</h2>\(fileItems.isEmpty ? "<p class=\"muted\">\(t[.noFiles])</p>" : "<ul class=\"items\">\(fileItems)</ul>")</section>
+                \(HTML.items(interactionItems, empty: t[.noInteractions]))</section>
+              <section class="card"><h2>\(t[.files])</h2>\(HTML.items(fileItems, empty: t[.noFiles]))</section>
               <section class="card"><h2>\(t[.invoices])</h2>\(invoicesHTML)</section>
               <section class="card"><h2>\(t[.stageHistory])</h2><div class="table-wrap"><table class="list"><thead><tr><th>\(t[.stage])</th><th>\(t[.entered])</th><th>\(t[.left])</th><th>\(t[.movedBy])</th></tr></thead><tbody>\(historyRows)</tbody></table></div></section>
-              <section class="card"><h2>\(t[.changeHistory])</h2>\(changes.isEmpty ? "<p class=\"muted\">\(t[.noChangeHistory])</p>" : "<div class=\"table-wrap\"><table class=\"list\"><thead><tr><th>\(t[.when])</th><th>\(t[.who])</th><th>\(t[.action])</th><th>\(t[.changes])</th></tr></thead><tbody>\(changeRows)</tbody></table></div>")</section>
+              <section class="card"><h2>\(t[.changeHistory])</h2>\(changesHTML)</section>
             </div>
             """
     }

@@ -3,7 +3,7 @@ enum InteractionList {
     /// `row`: kind, direction, time (local text), summary, who.
     static func item(_ row: PostgresRowView, _ page: PageContext) -> HTML {
         let t = page.texts
-        let icon = ["call": "📞", "email": "✉️", "meeting": "🤝", "message": "💬"][row[0] ?? ""] ?? "•"
+        let icon = ["call": Icons.phone, "email": Icons.mail, "meeting": Icons.meeting, "message": Icons.message][row[0] ?? ""] ?? .empty
         return """
             <li class="interaction kind-\(row[0] ?? "")">\(icon) <strong>\(t[TextKey(interactionKind: row[0] ?? "")])</strong> · \(t[row[1] == "inbound" ? .inbound : .outbound]) · <time>\(page.format.time(row[2]))</time> · \(row[4] ?? "")
               \(HTML.when(!(row[3] ?? "").isEmpty, "<div>\(row[3] ?? "")</div>"))</li>
@@ -20,7 +20,7 @@ enum InteractionList {
         let deal: HTML = dealID.map { "<input type=\"hidden\" name=\"deal_id\" data-type=\"number\" value=\"\($0)\">" } ?? .empty
         return """
             <details class="quick" id="register-interaction">
-              <summary class="button primary" id="register-call">📞 \(t[.registerCall])</summary>
+              <summary class="button primary" id="register-call">\(Icons.phone) \(t[.registerCall])</summary>
               <form class="form" data-api="/api/v1/interactions" data-method="POST" id="interaction-form">
                 \(client)\(deal)
                 <div class="row"><label>\(t[.kind])<select name="kind" data-type="string">\(kinds)</select></label>

@@ -22,6 +22,7 @@ enum Layout {
             <meta name="csrf-token" content="\(page.csrf)">
             <title>\(title) — \(t[.appName])</title>
             <link rel="stylesheet" href="/assets/app.css">
+            <link rel="icon" href="data:,">
             <script src="/assets/app.js" defer></script>
             </head>
             <body data-tz="\(page.user.timeZone)" data-lang="\(t.language.rawValue)" data-user="\(page.user.id)" data-last-notification="\(page.user.lastNotification)">
@@ -32,7 +33,7 @@ enum Layout {
               <nav class="menu">\(menu)</nav>
               <div class="tools">
                 <div class="bell-wrap">
-                  <button type="button" class="bell" id="bell" aria-label="\(t[.notifications])" title="\(t[.notifications])">🔔<span id="bell-count" class="\(unreadClass)">\(page.user.unread)</span></button>
+                  <button type="button" class="bell" id="bell" aria-label="\(t[.notifications])" title="\(t[.notifications])">\(Icons.bell)<span id="bell-count" class="\(unreadClass)">\(page.user.unread)</span></button>
                   <div id="bell-list" class="bell-list hidden"></div>
                 </div>
                 <form method="post" action="/language" class="inline">

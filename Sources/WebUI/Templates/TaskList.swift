@@ -11,12 +11,12 @@ enum TaskList {
             : row[6] == "approval" ? "<span class=\"pill\">\(t[.proofApproval])</span>" : .empty
         let deal: HTML = showDeal ? (row[8].map { dealID in " · <a href=\"/deals/\(dealID)\">\(row[9] ?? "")</a>" } ?? .empty) : .empty
         let complete: HTML = open
-            ? "<button type=\"button\" class=\"small\" data-action=\"api\" data-method=\"PATCH\" data-url=\"/api/v1/tasks/\(id)\" data-body=\"{&quot;status&quot;:&quot;done&quot;}\" data-done=\"\(t[.taskCompleted])\">✓ \(t[.complete])</button>"
+            ? "<button type=\"button\" class=\"small\" data-action=\"api\" data-method=\"PATCH\" data-url=\"/api/v1/tasks/\(id)\" data-body=\"{&quot;status&quot;:&quot;done&quot;}\" data-done=\"\(t[.taskCompleted])\">\(Icons.check) \(t[.complete])</button>"
             : "<span class=\"pill done\">\(t[.taskDone])</span>"
         return """
             <li class="task\(open ? "" : " closed")\(overdue ? " overdue" : "")" data-task-id="\(id)">
               <div class="task-main"><strong>\(row[1] ?? "")</strong>\(deal) \(proof)\(HTML.when(row[7] == "t", " <span class=\"pill\">\(t[.required])</span>"))
-                <div class="muted">👤 \(row[5] ?? "—") · ⏰ <time>\(page.format.time(row[3]))</time>\(overdue ? " · " + t[.overdue] : "")</div></div>
+                <div class="muted">\(Icons.person) \(row[5] ?? "—") · \(Icons.clock) <time>\(page.format.time(row[3]))</time>\(overdue ? " · " + t[.overdue] : "")</div></div>
               \(complete)
             </li>
             """
