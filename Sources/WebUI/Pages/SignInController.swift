@@ -89,8 +89,8 @@ struct SignInController: Sendable {
             return PageRunner.redirect(
                 PageRunner.localPath(form["next"]),
                 cookies: [
-                    Cookies.make(WebSession.cookie, session.token.text, secure: secure),
                     Cookies.make(WebSession.loginCookie, "", sameSite: "Strict", secure: secure, maxAge: 0),
+                    Cookies.make(WebSession.cookie, session.token.text, secure: secure),
                 ])
         } catch let error as AccessError {
             let (problem, status): (String, HTTPResponse.Status) = switch error {
