@@ -359,3 +359,47 @@ def test_english_is_a_switch_away_and_the_board_fits_a_phone(server, browsers):
     driver.find_element(By.CSS_SELECTOR, "form[action='/language'] button").click()
     wait(driver).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ru")
     driver.find_element(By.ID, "logout").click() if driver.find_element(By.ID, "logout").is_displayed() else None
+
+
+def test_completing_the_required_task_moves_the_deal_by_itself(server, browsers):
+    # «Продажа B2B»: «Квалификация» sets the required task «Квалифицировать клиента» and moves on
+    # by itself once it is done.
+    pipeline = next(p for p in server.api("manager.msk", "GET", "/api/v1/pipelines")[1]["items"] if p["name"].startswith("Продажа B2B"))
+    first, second = pipeline["stages"][0]["id"], pipeline["stages"][1]["id"]
+    client = server.api("manager.msk", "GET", "/api/v1/clients?limit=1")[1]["items"][0]["id"]
+    status, deal = server.api("manager.msk", "POST", "/api/v1/deals",
+                              {"title": "Ингредиенты для новой линии", "pipeline_id": pipeline["id"], "stage_id": first,
+                               "client_id": client, "amount": "150000.00"})
+    assert status == 201, deal
+    task = next(t for t in server.api("manager.msk", "GET", f"/api/v1/tasks?deal_id={deal['id']}")[1]["items"] if t["required"])
+    driver = browsers()
+    sign_in(driver, server, "manager.msk")
+    wait(driver).until(EC.presence_of_element_located((By.ID, "board")))
+    driver.get(server.base + f"/deals/{deal['id']}")
+    assert driver.find_element(By.CSS_SELECTOR, "#stage-bar .stage.current").get_attribute("data-stage") == str(first)
+    driver.find_element(By.CSS_SELECTOR, f"#deal-tasks li[data-task-id='{task['id']}'] button[data-action='api']").click()
+    wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".toast.ok")))
+    assert driver.find_element(By.CSS_SELECTOR, "#stage-bar .stage.current").get_attribute("data-stage") == str(second)
+    assert server.api("manager.msk", "GET", f"/api/v1/deals/{deal['id']}")[1]["stage_id"] == second
+    shot(driver, "22-deal-moved-by-automation")
+
+
+def test_drag_a_task_to_another_day_in_the_planner(server, browsers):
+    manager = server.me("manager.msk")["id"]
+    today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 3 * 3600))
+    status, task = server.api("manager.msk", "POST", "/api/v1/tasks",
+                              {"title": "Встреча в планировщике", "assignee_id": manager, "due_at": today + "T11:30:00+03:00",
+                               "time_zone": "Europe/Moscow"})
+    assert status == 201, task
+    driver = browsers()
+    sign_in(driver, server, "manager.msk")
+    wait(driver).until(EC.presence_of_element_located((By.ID, "board")))
+    driver.get(server.base + "/planner")
+    chip = driver.find_element(By.CSS_SELECTOR, f".chip[data-task-id='{task['id']}']")
+    days = driver.find_elements(By.CSS_SELECTOR, ".day")
+    index = next(i for i, d in enumerate(days) if d.get_attribute("data-date") == today)
+    target = days[index + 1] if index + 1 < len(days) else days[index - 1]
+    ActionChains(driver, duration=50).click_and_hold(chip).move_by_offset(8, 4).move_to_element(target).release().perform()
+    wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".toast.ok")))
+    moved = server.api("manager.msk", "GET", f"/api/v1/tasks/{task['id']}")[1]
+    assert moved["due_local"] == target.get_attribute("data-date") + "T11:30:00", moved

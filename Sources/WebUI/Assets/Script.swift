@@ -132,6 +132,15 @@ enum Script {
         return local.toISOString().slice(0, 16);
       }
 
+      function formatTime(iso) {
+        if (!iso) return '';
+        try {
+          return new Intl.DateTimeFormat(language === 'ru' ? 'ru-RU' : 'en-GB', {
+            timeZone: zone, day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit'
+          }).format(new Date(iso));
+        } catch (e) { return ''; }
+      }
+
       // ---- Money: exact, in kopecks ----------------------------------------------------------
 
       function kopecks(text) {
@@ -453,7 +462,7 @@ enum Script {
             const payload = notification.payload || {};
             const text = describe(kind, payload);
             if (kind === 'reminder_due') {
-              const item = toast((T.reminder || 'Reminder') + ' — ' + text, 'reminder', { sticky: true, href: linkOf(payload) });
+              const item = toast(text, 'reminder', { sticky: true, href: linkOf(payload) });
               if (item) item.classList.add('popup');
             } else {
               toast(text, 'info', { href: linkOf(payload) });
@@ -491,6 +500,9 @@ enum Script {
             item.className = 'notification' + (n.read_at ? '' : ' unread');
             item.href = linkOf(n.payload) || '#';
             item.textContent = describe(n.kind, n.payload);
+            const when = document.createElement('time');
+            when.textContent = formatTime(n.created_at);
+            item.appendChild(when);
             item.addEventListener('click', () => {
               if (!n.read_at) api('POST', '/api/v1/notifications/' + n.id + '/read').then(() => setCount(count() - 1)).catch(() => {});
             });

@@ -221,5 +221,6 @@ enum StyleSheet {
     .deal-card .handle .icon { width: .95rem; height: .95rem; }
     button.small { white-space: nowrap; display: inline-flex; align-items: center; gap: .3rem; }
     .chip a { color: inherit; }
+    .bell-list .notification time { display: block; font-size: .75rem; color: var(--muted); font-weight: 400; }
     """#
 }

@@ -26,6 +26,16 @@ struct Formatting: Sendable {
         return number + "\u{00A0}" + sign
     }
 
+    /// `80.000` → `80`, `2.500` → `2,5` (ru) or `2.5` (en).
+    func quantity(_ text: String?) -> String {
+        guard var text, !text.isEmpty else { return "—" }
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return language == .ru ? text.replacingOccurrences(of: ".", with: ",") : text
+    }
+
     /// `2026-12-03 14:05` (already in the user's zone) → `03.12.2026 14:05` (ru) or as is (en).
     func time(_ local: String?) -> String {
         guard let local, local.count >= 10 else { return "—" }

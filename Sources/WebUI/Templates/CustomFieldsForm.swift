@@ -40,7 +40,7 @@ enum CustomFieldsForm {
                 }
                 input = "<select name=\"\(name)\" data-type=\"string\"><option value=\"\"></option>\(options)</select>"
             case "file":
-                let current: HTML = text.isEmpty ? .empty : "<a href=\"/api/v1/files/\(text)/content\">\(t[.download])</a> "
+                let current: HTML = text.isEmpty ? .empty : " · <a href=\"/api/v1/files/\(text)/content\">\(t[.download])</a>"
                 input = "\(current)<input type=\"hidden\" name=\"\(name)\" data-type=\"number\" value=\"\(text)\"><input type=\"file\" data-upload-for=\"\(name)\" data-deal=\"\(dealID)\">"
             default:
                 input = "<input name=\"\(name)\" data-type=\"string\" value=\"\(text)\" maxlength=\"2000\">"

@@ -13,7 +13,7 @@ enum DealSections {
             where l.deal_id = \(id) order by l.id
             """)
         let lineRows = lines.map { row -> HTML in
-            "<tr><td>\(row[0] ?? "—")</td><td class=\"num\">\(row[1] ?? "") \(row[2] ?? "")</td><td class=\"num\">\(f.money(row[3]))</td><td class=\"num\">\(f.money(row[4]))</td></tr>"
+            "<tr><td>\(row[0] ?? "—")</td><td class=\"num\">\(f.quantity(row[1])) \(row[2] ?? "")</td><td class=\"num\">\(f.money(row[3]))</td><td class=\"num\">\(f.money(row[4]))</td></tr>"
         }
         let linesHTML: HTML = lines.isEmpty ? "<p class=\"muted\">\(t[.noLines])</p>" : """
             <div class="table-wrap"><table class="list"><thead><tr><th>\(t[.product])</th><th class="num">\(t[.quantity])</th><th class="num">\(t[.price])</th><th class="num">\(t[.amount])</th></tr></thead>
