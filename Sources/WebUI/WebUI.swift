@@ -35,5 +35,6 @@ public struct WebUI: Sendable {
         ClientPage(runner: runner).register(on: router)
         TasksPage(runner: runner).register(on: router)
         ReportsPage(runner: runner).register(on: router)
+        AdminPages(runner: runner).register(on: router)
     }
 }

@@ -403,3 +403,51 @@ def test_drag_a_task_to_another_day_in_the_planner(server, browsers):
     wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".toast.ok")))
     moved = server.api("manager.msk", "GET", f"/api/v1/tasks/{task['id']}")[1]
     assert moved["due_local"] == target.get_attribute("data-date") + "T11:30:00", moved
+
+
+def test_an_administrator_narrows_a_roles_scope_and_the_managers_board_changes(server, browsers):
+    """Runs last: it changes the demo's «manager» role (and restores it)."""
+    def board_ids(driver):
+        driver.get(server.base + "/board?pipeline=1")
+        wait(driver).until(EC.presence_of_element_located((By.ID, "board")))
+        return {int(c.get_attribute("data-deal-id")) for c in driver.find_elements(By.CSS_SELECTOR, ".deal-card")}
+
+    me = server.me("manager.msk")["id"]
+    manager = browsers()
+    sign_in(manager, server, "manager.msk")
+    before = board_ids(manager)
+    assert any(server.api("manager.msk", "GET", f"/api/v1/deals/{d}")[1]["owner_id"] != me for d in before)
+
+    admin = browsers()
+    sign_in(admin, server, "admin")
+    wait(admin).until(EC.presence_of_element_located((By.CSS_SELECTOR, "main")))
+    admin.get(server.base + "/admin/roles")
+    role_link = next(a for a in admin.find_elements(By.CSS_SELECTOR, "nav.tabs a") if a.text.strip() == "manager")
+    role_link.click()
+    cell = wait(admin).until(EC.presence_of_element_located((By.NAME, "cell.deal.read")))
+    original = cell.get_attribute("value")
+    from selenium.webdriver.support.ui import Select
+    Select(cell).select_by_value("own")
+    shot(admin, "23-admin-role-matrix")
+    admin.find_element(By.ID, "role-save").click()
+    wait(admin).until(EC.presence_of_element_located((By.ID, "roles-notice")))
+    server.tokens.clear()  # the change ended the role's sessions
+
+    # The manager's session was ended: sign in again and see only own deals.
+    manager.get(server.base + "/board?pipeline=1")
+    assert "/login" in manager.current_url
+    sign_in(manager, server, "manager.msk")
+    after = board_ids(manager)
+    assert after < before
+    assert all(server.api("manager.msk", "GET", f"/api/v1/deals/{d}")[1]["owner_id"] == me for d in after)
+    shot(manager, "24-board-after-role-change", full=False)
+
+    admin.get(server.base + "/admin/audit?table=crm.role_permissions")
+    assert "crm.role_permissions" in admin.find_element(By.ID, "audit-log").text
+    shot(admin, "25-admin-audit")
+    admin.get(server.base + "/admin/roles")
+    next(a for a in admin.find_elements(By.CSS_SELECTOR, "nav.tabs a") if a.text.strip() == "manager").click()
+    Select(wait(admin).until(EC.presence_of_element_located((By.NAME, "cell.deal.read")))).select_by_value(original)
+    admin.find_element(By.ID, "role-save").click()
+    wait(admin).until(EC.presence_of_element_located((By.ID, "roles-notice")))
+    server.tokens.clear()

@@ -222,5 +222,9 @@ enum StyleSheet {
     button.small { white-space: nowrap; display: inline-flex; align-items: center; gap: .3rem; }
     .chip a { color: inherit; }
     .bell-list .notification time { display: block; font-size: .75rem; color: var(--muted); font-weight: 400; }
+    .admin-tabs { margin-bottom: 1rem; }
+    table.matrix select { min-width: 7.5rem; padding: .3rem .4rem; }
+    table.matrix .scope-none { color: var(--muted); }
+    table.matrix .scope-all { font-weight: 700; }
     """#
 }

@@ -43,3 +43,47 @@ extension TextKey {
         }
     }
 }
+
+extension TextKey {
+    /// The text of a permission scope.
+    init(scope: String) {
+        self = switch scope {
+        case "none": .scopeNone
+        case "own": .scopeOwn
+        case "department": .scopeDepartment
+        case "territory": .scopeTerritory
+        case "all": .scopeAll
+        default: .unknownValue
+        }
+    }
+
+    /// The text of a permission action.
+    init(permissionAction action: String) {
+        self = switch action {
+        case "read": .actionRead
+        case "create": .actionCreate
+        case "update": .actionUpdate
+        case "delete": .actionDelete
+        case "export": .actionExport
+        case "approve": .actionApprove
+        default: .unknownValue
+        }
+    }
+
+    /// The text of a permission entity.
+    init(permissionEntity entity: String) {
+        self = switch entity {
+        case "client": .entityClient
+        case "counterparty": .entityCounterparty
+        case "contact": .entityContact
+        case "deal": .entityDeal
+        case "task": .entityTask
+        case "interaction": .entityInteraction
+        case "document": .entityDocument
+        case "product": .entityProduct
+        case "invoice": .entityInvoice
+        case "report": .entityReport
+        default: .unknownValue
+        }
+    }
+}

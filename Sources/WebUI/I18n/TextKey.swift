@@ -221,5 +221,39 @@ public enum TextKey: String, Sendable, CaseIterable {
     case companyCustomer
     case companySupplier
     case companyBoth
+    case navAdmin
+    case adminUsers
+    case adminRoles
+    case adminAudit
+    case adminConsoleHint
+    case adminRolesHint
+    case name
+    case department
+    case territories
+    case active
+    case yes
+    case no
+    case table
+    case scopeNone
+    case scopeOwn
+    case scopeDepartment
+    case scopeTerritory
+    case scopeAll
+    case actionRead
+    case actionCreate
+    case actionUpdate
+    case actionDelete
+    case actionExport
+    case actionApprove
+    case entityClient
+    case entityCounterparty
+    case entityContact
+    case entityDeal
+    case entityTask
+    case entityInteraction
+    case entityDocument
+    case entityProduct
+    case entityInvoice
+    case entityReport
     case unknownValue
 }

@@ -37,6 +37,6 @@ enum PageOutput: Sendable {
 
     /// The navigation section a page belongs to (highlighted in the menu).
     enum Section: String, Sendable {
-        case board, deals, tasks, planner, reports, profile, none
+        case board, deals, tasks, planner, reports, profile, admin, none
     }
 }

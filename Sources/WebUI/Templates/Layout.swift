@@ -7,7 +7,7 @@ enum Layout {
         let items: [(PageOutput.Section, String, TextKey)] = [
             (.board, "/board", .navBoard), (.deals, "/deals", .navDeals), (.tasks, "/tasks", .navTasks),
             (.planner, "/planner", .navPlanner), (.reports, "/reports", .navReports),
-        ]
+        ] + (page.user.admin ? [(.admin, "/admin", .navAdmin)] : [])
         let menu = items.map { item -> HTML in
             "<a href=\"\(item.1)\" class=\"\(item.0 == section ? "active" : "")\">\(t[item.2])</a>"
         }
