@@ -405,6 +405,30 @@ def test_drag_a_task_to_another_day_in_the_planner(server, browsers):
     assert moved["due_local"] == target.get_attribute("data-date") + "T11:30:00", moved
 
 
+
+def test_counterparty_identifiers_are_checked_as_typed_and_a_duplicate_is_offered(server, browsers):
+    existing = server.api("manager.msk", "GET", "/api/v1/counterparties?limit=1")[1]["items"][0]
+    driver = browsers()
+    sign_in(driver, server, "manager.msk")
+    wait(driver).until(EC.presence_of_element_located((By.ID, "board")))
+    driver.get(server.base + f"/clients/{existing['client_id']}")
+    driver.find_element(By.ID, "new-counterparty-button").click()
+    inn = driver.find_element(By.ID, "counterparty-inn")
+    inn.send_keys("7701000081")  # a wrong check digit
+    hint = driver.find_element(By.CSS_SELECTOR, "#counterparty-inn + .check-hint")
+    assert "bad" in hint.get_attribute("class") and "контрольная цифра" in hint.text
+    inn.clear()
+    inn.send_keys(existing["inn"])
+    assert "ok" in hint.get_attribute("class")
+    if existing.get("kpp"):
+        driver.find_element(By.ID, "counterparty-kpp").send_keys(existing["kpp"])
+    driver.find_element(By.NAME, "legal_name").send_keys("Дубликат " + existing["legal_name"])
+    driver.find_element(By.ID, "counterparty-save").click()
+    toast = wait(driver).until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".toast.error")))
+    assert "Такой контрагент уже есть" in toast.text and existing["legal_name"] in toast.text, toast.text
+    shot(driver, "26-counterparty-duplicate", full=False)
+
+
 def test_an_administrator_narrows_a_roles_scope_and_the_managers_board_changes(server, browsers):
     """Runs last: it changes the demo's «manager» role (and restores it)."""
     def board_ids(driver):

@@ -17,7 +17,7 @@ enum Script {
       // ---- API calls -------------------------------------------------------------------------
 
       class APIError extends Error {
-        constructor(status, message) { super(message); this.status = status; }
+        constructor(status, message, body) { super(message); this.status = status; this.body = body; }
       }
 
       async function api(method, url, data) {
@@ -42,7 +42,7 @@ enum Script {
           if (error && error.fields && error.fields.length) {
             message = error.fields.map(f => f.field + ': ' + f.message).join('; ');
           }
-          throw new APIError(response.status, message);
+          throw new APIError(response.status, message, error);
         }
         return json;
       }
@@ -361,10 +361,56 @@ enum Script {
           }
           reloadWith(T.saved || 'saved');
         } catch (error) {
-          toast(error.message, 'error');
+          const existing = error.body && error.body.code === 'duplicate' && error.body.existing;
+          if (existing) {
+            toast((T.duplicate || 'exists') + ': ' + (existing.legal_name || existing.name || ''), 'error',
+                  { sticky: true, href: existing.client_id ? '/clients/' + existing.client_id : null });
+          } else {
+            toast(error.message, 'error');
+          }
         } finally {
           buttons.forEach(b => { b.disabled = false; });
         }
+      });
+
+      // ---- ИНН, КПП, ОГРН checked as they are typed (the same check digits as the server) -----
+
+      const digits = text => /^[0-9]+$/.test(text) ? text.split('').map(Number) : null;
+      const weighted = (d, weights) => weights.reduce((sum, w, i) => sum + w * d[i], 0) % 11 % 10;
+
+      function innValid(text) {
+        const d = digits(text);
+        if (!d) return false;
+        if (d.length === 10) return weighted(d, [2, 4, 10, 3, 5, 9, 4, 6, 8]) === d[9];
+        if (d.length === 12) {
+          return weighted(d, [7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) === d[10] && weighted(d, [3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) === d[11];
+        }
+        return false;
+      }
+
+      function ogrnValid(text) {
+        if (!/^[0-9]+$/.test(text)) return false;
+        if (text.length === 13) return Number(BigInt(text.slice(0, 12)) % 11n % 10n) === Number(text[12]);
+        if (text.length === 15) return Number(BigInt(text.slice(0, 14)) % 13n % 10n) === Number(text[14]);
+        return false;
+      }
+
+      const kppValid = text => /^[0-9]{4}[0-9A-Z]{2}[0-9]{3}$/.test(text);
+      const checks = { inn: innValid, kpp: kppValid, ogrn: ogrnValid };
+
+      document.querySelectorAll('input[data-check]').forEach(input => {
+        const hint = document.createElement('span');
+        hint.className = 'check-hint';
+        input.insertAdjacentElement('afterend', hint);
+        const run = () => {
+          const value = input.value.trim();
+          if (!value) { hint.textContent = ''; hint.className = 'check-hint'; input.setCustomValidity(''); return; }
+          const ok = checks[input.dataset.check](value);
+          hint.textContent = ok ? '✓' : (T['bad' + input.dataset.check.charAt(0).toUpperCase() + input.dataset.check.slice(1)] || '✗');
+          hint.className = 'check-hint ' + (ok ? 'ok' : 'bad');
+          input.setCustomValidity(ok ? '' : hint.textContent);
+        };
+        input.addEventListener('input', run);
       });
 
       // The quick forms: opening one focuses its first field (register a call: click, type, save).

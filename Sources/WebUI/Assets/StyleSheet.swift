@@ -226,5 +226,8 @@ enum StyleSheet {
     table.matrix select { min-width: 7.5rem; padding: .3rem .4rem; }
     table.matrix .scope-none { color: var(--muted); }
     table.matrix .scope-all { font-weight: 700; }
+    .check-hint { display: block; font-size: .8rem; min-height: 1rem; }
+    .check-hint.ok { color: var(--ok); }
+    .check-hint.bad { color: var(--danger); }
     """#
 }

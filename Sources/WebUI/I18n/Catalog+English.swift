@@ -255,6 +255,12 @@ extension Texts {
         .entityProduct: "Products",
         .entityInvoice: "Invoices",
         .entityReport: "Reports",
+        .newCounterparty: "Add a legal entity",
+        .legalName: "Legal name",
+        .jsDuplicate: "This legal entity exists already",
+        .jsBadInn: "INN: wrong length or check digit",
+        .jsBadKpp: "KPP: 9 characters — 4 digits, 2 digits or Latin capitals, 3 digits",
+        .jsBadOgrn: "OGRN: wrong length or check digit",
         .unknownValue: "—",
     ]
 }

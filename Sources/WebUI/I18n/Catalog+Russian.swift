@@ -255,6 +255,12 @@ extension Texts {
         .entityProduct: "Номенклатура",
         .entityInvoice: "Счета",
         .entityReport: "Отчёты",
+        .newCounterparty: "Добавить контрагента",
+        .legalName: "Наименование юрлица",
+        .jsDuplicate: "Такой контрагент уже есть",
+        .jsBadInn: "ИНН: неверная длина или контрольная цифра",
+        .jsBadKpp: "КПП: 9 знаков — 4 цифры, 2 цифры или латинские буквы, 3 цифры",
+        .jsBadOgrn: "ОГРН/ОГРНИП: неверная длина или контрольная цифра",
         .unknownValue: "—",
     ]
 }

@@ -255,5 +255,11 @@ public enum TextKey: String, Sendable, CaseIterable {
     case entityProduct
     case entityInvoice
     case entityReport
+    case newCounterparty
+    case legalName
+    case jsDuplicate
+    case jsBadInn
+    case jsBadKpp
+    case jsBadOgrn
     case unknownValue
 }

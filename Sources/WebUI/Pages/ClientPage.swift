@@ -114,7 +114,21 @@ struct ClientPage: Sendable {
               <section class="card"><h2>\(t[.deals])</h2>\(HTML.items(dealItems, empty: t[.noDeals]))</section>
               <section class="card"><h2>\(t[.openTasks])</h2>\(HTML.items(taskItems, empty: t[.noTasks]))</section>
               <section class="card"><h2>\(t[.unpaidInvoices])</h2>\(HTML.items(invoiceItems, empty: t[.noInvoices]))</section>
-              <section class="card"><h2>\(t[.counterparties])</h2>\(HTML.items(counterpartyItems, empty: t[.noCounterparties]))</section>
+              <section class="card" id="client-counterparties"><h2>\(t[.counterparties])</h2>
+                <details class="quick" id="new-counterparty">
+                  <summary class="button" id="new-counterparty-button">\(Icons.plus) \(t[.newCounterparty])</summary>
+                  <form class="form" data-api="/api/v1/counterparties" data-method="POST" id="counterparty-form">
+                    <input type="hidden" name="client_id" data-type="number" value="\(id)">
+                    <label>\(t[.legalName])<input name="legal_name" data-type="string" required maxlength="500"></label>
+                    <div class="row">
+                      <label>\(t[.inn])<input name="inn" data-type="string" data-check="inn" inputmode="numeric" required maxlength="12" id="counterparty-inn"></label>
+                      <label>\(t[.kpp])<input name="kpp" data-type="string" data-check="kpp" maxlength="9" id="counterparty-kpp"></label>
+                    </div>
+                    <label>\(t[.ogrn])<input name="ogrn" data-type="string" data-check="ogrn" inputmode="numeric" maxlength="15" id="counterparty-ogrn"></label>
+                    <div class="actions"><button type="submit" class="primary" id="counterparty-save">\(t[.save])</button></div>
+                  </form>
+                </details>
+                \(HTML.items(counterpartyItems, empty: t[.noCounterparties]))</section>
             </div>
             """
         return .page(title: client[0] ?? t[.client], section: .none, body: body)

@@ -66,7 +66,7 @@ enum Layout {
             ("open", .jsOpen), ("taskAssigned", .kindTaskAssigned), ("reminderDue", .kindReminderDue),
             ("taskOverdue", .kindTaskOverdue), ("dealMoved", .kindDealMoved), ("approvalRequested", .kindApprovalRequested),
             ("approvalAnswered", .kindApprovalAnswered), ("leadArrived", .kindLeadArrived), ("callMissed", .kindCallMissed),
-            ("lossReasonNeeded", .jsLossReasonNeeded), ("close", .close), ("callBack", .callBack),
+            ("lossReasonNeeded", .jsLossReasonNeeded), ("close", .close), ("callBack", .callBack), ("duplicate", .jsDuplicate), ("badInn", .jsBadInn), ("badKpp", .jsBadKpp), ("badOgrn", .jsBadOgrn),
         ]
         let attributes = keys.map { key -> HTML in " data-\(key.0.kebab)=\"\(t[key.1])\"" }
         return "<div id=\"crm-texts\" hidden\(attributes)></div>"
