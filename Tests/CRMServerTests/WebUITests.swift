@@ -202,6 +202,28 @@ struct WebUITests {
         try await server.stop()
     }
 
+    @Test("the funnel page draws its SVG chart; the CSV is offered and served only where the role may export")
+    func reports() async throws {
+        let server = try await RunningServer.start(demo: true, demoData: true)
+        do {
+            let director = try await Browser.signIn(server, "director")
+            let page = try await director.get("/reports/funnel")
+            #expect(page.status == 200 && page.body.contains("<svg class=\"chart\"") && page.body.contains("id=\"csv\""))
+            let csv = try await director.get("/reports/funnel/csv")
+            #expect(csv.status == 200 && csv.headers["content-type"] == "text/csv; charset=utf-8")
+            #expect(csv.headers["content-disposition"] == "attachment; filename=\"funnel.csv\"")
+            #expect(csv.body.contains("Стадия;Сделок;Сумма"))
+            let manager = try await Browser.signIn(server, "manager.msk")
+            #expect(!(try await manager.get("/reports/funnel").body.contains("id=\"csv\"")))
+            #expect(try await manager.get("/reports/funnel/csv").status == 403)
+            #expect(try await manager.get("/admin/roles").status == 403)
+        } catch {
+            try await server.stop()
+            throw error
+        }
+        try await server.stop()
+    }
+
     @Test("every text has a Russian and an English entry")
     func catalogues() {
         for language in Language.allCases {

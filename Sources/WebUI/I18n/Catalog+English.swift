@@ -261,6 +261,7 @@ extension Texts {
         .jsBadInn: "INN: wrong length or check digit",
         .jsBadKpp: "KPP: 9 characters — 4 digits, 2 digits or Latin capitals, 3 digits",
         .jsBadOgrn: "OGRN: wrong length or check digit",
+        .downloadCSV: "Download CSV",
         .unknownValue: "—",
     ]
 }

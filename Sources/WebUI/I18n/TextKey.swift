@@ -261,5 +261,6 @@ public enum TextKey: String, Sendable, CaseIterable {
     case jsBadInn
     case jsBadKpp
     case jsBadOgrn
+    case downloadCSV
     case unknownValue
 }

@@ -34,6 +34,8 @@ struct PageContext: Sendable {
 enum PageOutput: Sendable {
     case page(title: String, section: Section, body: HTML)
     case redirect(String)
+    /// A file to download (a report's CSV).
+    case download(filename: String, contentType: String, body: String)
 
     /// The navigation section a page belongs to (highlighted in the menu).
     enum Section: String, Sendable {

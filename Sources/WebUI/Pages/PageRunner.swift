@@ -38,7 +38,7 @@ struct PageRunner: Sendable {
         guard let token = WebSession.token(request) else { return Self.redirect(SignInController.path(next: next, reason: nil)) }
         let override = Cookies.value(WebSession.languageCookie, in: request).flatMap(Language.init(rawValue:))
         do {
-            let output: (status: HTTPResponse.Status, html: String?, location: String?) = try await database.withRequest(
+            let output: (status: HTTPResponse.Status, html: String?, location: String?, file: (String, String)?) = try await database.withRequest(
                 token: token, clientIP: context.clientIP
             ) { connection, identity in
                 let user = try await Self.loadUser(identity.userID, on: connection)
@@ -48,12 +48,21 @@ struct PageRunner: Sendable {
                     clientIP: identity.clientIP)
                 switch try await handler(page) {
                 case .redirect(let location):
-                    return (.seeOther, nil, location)
+                    return (.seeOther, nil, location, nil)
                 case .page(let title, let section, let body):
-                    return (.ok, Layout.page(title: title, section: section, body: body, page: page).text, nil)
+                    return (.ok, Layout.page(title: title, section: section, body: body, page: page).text, nil, nil)
+                case .download(let filename, let contentType, let body):
+                    return (.ok, body, nil, (filename, contentType))
                 }
             }
             if let location = output.location { return Self.redirect(location) }
+            if let (filename, contentType) = output.file {
+                var headers = HTTPFields()
+                headers[.contentType] = contentType
+                headers[.contentDisposition] = "attachment; filename=\"\(filename)\""
+                Self.securityHeaders(&headers)
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: output.html ?? "")))
+            }
             return Self.html(output.html ?? "", status: output.status)
         } catch AccessError.unauthenticated(let reason) {
             var response = Self.redirect(SignInController.path(next: next, reason: reason))
@@ -73,13 +82,14 @@ struct PageRunner: Sendable {
         let rows = try await connection.query("""
             select u.login, u.name, u.time_zone, u.locale, coalesce((crm_api.me() ->> 'admin')::boolean, false),
               (select count(*) from crm.notifications n where n.user_id = u.id and n.read_at is null)::int,
-              (select max(n.id) from crm.notifications n where n.user_id = u.id)
+              (select max(n.id) from crm.notifications n where n.user_id = u.id),
+              (crm_api.me() -> 'permissions' ->> 'report.export') is not null
             from crm.users u where u.id = \(id)
             """)
         guard let row = rows.first else { throw AccessError.unauthenticated(reason: "invalid_token") }
         return WebUser(
             id: id, login: row[0] ?? "", name: row[1] ?? "", timeZone: row[2] ?? "Europe/Moscow", locale: row[3] ?? "ru-RU",
-            admin: row[4] == "t", unread: Int(row[5] ?? "0") ?? 0, lastNotification: row[6].flatMap(Int64.init))
+            admin: row[4] == "t", unread: Int(row[5] ?? "0") ?? 0, lastNotification: row[6].flatMap(Int64.init), mayExportReports: row[7] == "t")
     }
 
     /// The security headers of every page: a CSP without inline scripts or styles, no framing,

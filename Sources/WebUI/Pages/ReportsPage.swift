@@ -14,6 +14,14 @@ struct ReportsPage: Sendable {
             }
             return .page(title: t[.navReports], section: .reports, body: "<h1>\(t[.navReports])</h1><ul class=\"report-list\">\(items)</ul>")
         }
+        runner.get(router, "/reports/:slug/csv") { page in
+            let parts = page.request.uri.path.split(separator: "/")
+            let slug = parts.count >= 2 ? String(parts[parts.count - 2]) : ""
+            guard let report = WebReports.all.first(where: { $0.slug == slug }), let csv = try await report.csv(page) else {
+                throw APIError.notFound("no report \(slug)")
+            }
+            return .download(filename: "\(slug).csv", contentType: "text/csv; charset=utf-8", body: csv)
+        }
         runner.get(router, "/reports/:slug") { page in
             let slug = page.request.uri.path.split(separator: "/").last.map(String.init) ?? ""
             guard let report = WebReports.all.first(where: { $0.slug == slug }) else { throw APIError.notFound("no report \(slug)") }

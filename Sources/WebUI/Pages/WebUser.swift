@@ -9,4 +9,6 @@ struct WebUser: Sendable {
     let unread: Int
     /// The newest notification's id when the page was made (the event stream goes on from it).
     let lastNotification: Int64?
+    /// Whether the role may export reports (the CSV link; the database checks again).
+    let mayExportReports: Bool
 }

@@ -8,16 +8,30 @@ struct FunnelReport: WebReport {
     let title = TextKey.reportFunnel
     let summary = TextKey.reportFunnelSummary
 
+    func csv(_ page: PageContext) async throws -> String? {
+        let (_, chosen) = try await BoardPage.pipelines(page)
+        guard let pipelineID = chosen else { return nil }
+        _ = try await page.connection.query(
+            "select crm_api.begin_export('report', jsonb_build_object('report', 'funnel', 'pipeline_id', \(pipelineID)::bigint))")
+        let rows = try await page.rows(Self.query(pipelineID))
+        let t = page.texts
+        return "\u{FEFF}" + CSV.line([t[.stage], t[.dealsCount], t[.amount]]) + rows.map { CSV.line([$0[0] ?? "", $0[2] ?? "0", $0[3] ?? "0"]) }.joined()
+    }
+
+    static func query(_ pipelineID: Int64) -> PostgresQuery {
+        """
+        select f.stage, f.kind, f.deals::text, f.amount::text
+        from json_to_recordset(crm_api.sales_funnel(\(pipelineID))) as f(stage text, kind text, deals bigint, amount numeric, position int)
+        order by f.position
+        """
+    }
+
     func render(_ page: PageContext) async throws -> HTML {
         let t = page.texts
         let f = page.format
         let (pipelines, chosen) = try await BoardPage.pipelines(page)
         guard let pipelineID = chosen else { return "<p class=\"muted\">\(t[.noPipelines])</p>" }
-        let rows = try await page.rows("""
-            select f.stage, f.kind, f.deals::text, f.amount::text
-            from json_to_recordset(crm_api.sales_funnel(\(pipelineID))) as f(stage text, kind text, deals bigint, amount numeric, position int)
-            order by f.position
-            """)
+        let rows = try await page.rows(Self.query(pipelineID))
         let options = pipelines.map { pipeline -> HTML in
             "<option value=\"\(pipeline.0)\"\(HTML.when(pipeline.0 == pipelineID, " selected"))>\(pipeline.1)</option>"
         }
@@ -50,6 +64,7 @@ struct FunnelReport: WebReport {
             <form method="get" action="/reports/funnel" class="params card">
               <label>\(t[.pipeline])<select name="pipeline">\(options)</select></label>
               <button type="submit" class="primary">\(t[.show])</button>
+              \(HTML.when(page.user.mayExportReports, "<a class=\"button\" id=\"csv\" href=\"/reports/funnel/csv?pipeline=\(pipelineID)\">\(t[.downloadCSV])</a>"))
             </form>
             <div class="grid two">
               <section class="card"><div class="table-wrap"><table class="list" id="funnel-table">

@@ -6,6 +6,21 @@ protocol WebReport: Sendable {
     var title: TextKey { get }
     var summary: TextKey { get }
     func render(_ page: PageContext) async throws -> HTML
+    /// The report as CSV (after `crm_api.begin_export`, which refuses and audits), or nil.
+    func csv(_ page: PageContext) async throws -> String?
+}
+
+extension WebReport {
+    func csv(_ page: PageContext) async throws -> String? { nil }
+}
+
+/// CSV lines: fields quoted when needed, `;` separated (as Excel in a Russian locale reads them).
+enum CSV {
+    static func line(_ fields: [String]) -> String {
+        fields.map { field in
+            field.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" }) ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        }.joined(separator: ";") + "\r\n"
+    }
 }
 
 /// The reports the page offers, in order.
