@@ -237,6 +237,42 @@ def test_drag_one_stage_forward_moves_two_stages_is_refused_and_the_card_goes_ba
     shot(driver, "12-board-move-refused", full=False)
 
 
+
+def test_dropping_a_card_on_lost_asks_for_the_loss_reason(server, browsers):
+    me = server.me("manager.msk")["id"]
+    deal = server.api("manager.msk", "GET", f"/api/v1/deals?pipeline_id=1&stage_id=3&responsible_id={me}")[1]["items"][0]["id"]
+    driver = browsers(width=1900, height=1000)
+    sign_in(driver, server, "manager.msk")
+    wait(driver).until(EC.presence_of_element_located((By.ID, "board")))
+    driver.get(server.base + "/board?pipeline=1")
+    card = driver.find_element(By.CSS_SELECTOR, f".deal-card[data-deal-id='{deal}']")
+    drag(driver, card, driver.find_element(By.CSS_SELECTOR, ".column[data-kind='lost']"))
+    wait(driver).until(EC.visibility_of_element_located((By.ID, "loss-dialog")))
+    shot(driver, "27-loss-reason-dialog", full=False)
+    driver.find_element(By.ID, "loss-ok").click()
+    wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".toast.ok")))
+    moved = server.api("manager.msk", "GET", f"/api/v1/deals/{deal}")[1]
+    assert moved["loss_reason_id"] is not None and moved["closed_at"] is not None
+
+
+def test_custom_fields_are_typed_inputs_saved_through_the_api(server, browsers):
+    deal = server.api("purchaser", "GET", "/api/v1/deals?pipeline_id=3&stage_id=14")[1]["items"][0]["id"]
+    driver = browsers()
+    sign_in(driver, server, "purchaser")
+    wait(driver).until(EC.presence_of_element_located((By.ID, "board")))
+    driver.get(server.base + f"/deals/{deal}")
+    form = driver.find_element(By.ID, "custom-fields-form")
+    assert form.find_element(By.NAME, "custom_fields.invoice_date").get_attribute("type") == "date"
+    assert form.find_element(By.NAME, "custom_fields.full_prepayment").get_attribute("type") == "checkbox"
+    form.find_element(By.NAME, "custom_fields.invoice_number").send_keys("СЧ-2026-15")
+    driver.execute_script("arguments[0].value = '2026-12-15'", form.find_element(By.NAME, "custom_fields.invoice_date"))
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".toast.ok")))
+    fields = server.api("purchaser", "GET", f"/api/v1/deals/{deal}")[1]["custom_fields"]
+    assert fields["invoice_number"] == "СЧ-2026-15" and fields["invoice_date"] == "2026-12-15"
+    shot(driver, "28-deal-custom-fields")
+
+
 def test_complete_a_task(server, browsers):
     me = server.me("manager.msk")["id"]
     tasks = server.api("manager.msk", "GET", f"/api/v1/tasks?assignee_id={me}&status=open&limit=100")[1]["items"]

@@ -80,11 +80,12 @@ struct PageRunner: Sendable {
 
     static func loadUser(_ id: Int64, on connection: PostgresConnection) async throws -> WebUser {
         let rows = try await connection.query("""
-            select u.login, u.name, u.time_zone, u.locale, coalesce((crm_api.me() ->> 'admin')::boolean, false),
+            with me as (select crm_api.me() as j)
+            select u.login, u.name, u.time_zone, u.locale, coalesce((me.j ->> 'admin')::boolean, false),
               (select count(*) from crm.notifications n where n.user_id = u.id and n.read_at is null)::int,
               (select max(n.id) from crm.notifications n where n.user_id = u.id),
-              (crm_api.me() -> 'permissions' ->> 'report.export') is not null
-            from crm.users u where u.id = \(id)
+              (me.j -> 'permissions') ? 'report.export'
+            from crm.users u, me where u.id = \(id)
             """)
         guard let row = rows.first else { throw AccessError.unauthenticated(reason: "invalid_token") }
         return WebUser(
