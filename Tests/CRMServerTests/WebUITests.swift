@@ -224,6 +224,32 @@ struct WebUITests {
         try await server.stop()
     }
 
+    @Test("the profile changes the own password only with the current one")
+    func passwordChange() async throws {
+        let server = try await RunningServer.start(demo: true)
+        do {
+            let browser = try await Browser.signIn(server, "junior.msk")
+            let form = ["Content-Type": "application/x-www-form-urlencoded"]
+            let wrong = try await browser.request(
+                "POST", "/profile/password", body: "_csrf=\(browser.csrf)&current=nope&new=brand-new-pass-1&repeat=brand-new-pass-1", headers: form)
+            #expect(wrong.status == 200 && wrong.body.contains("Текущий пароль указан неверно"))
+            let short = try await browser.request(
+                "POST", "/profile/password", body: "_csrf=\(browser.csrf)&current=\(RunningServer.demoPassword)&new=short&repeat=short", headers: form)
+            #expect(short.body.contains("не короче 10 символов"))
+            let changed = try await browser.request(
+                "POST", "/profile/password",
+                body: "_csrf=\(browser.csrf)&current=\(RunningServer.demoPassword)&new=brand-new-pass-1&repeat=brand-new-pass-1", headers: form)
+            #expect(changed.body.contains("Пароль изменён"))
+            let login = try await server.post(
+                "/api/v1/auth/login", body: #"{"login": "junior.msk", "password": "brand-new-pass-1"}"#)
+            #expect(login.status == 200)
+        } catch {
+            try await server.stop()
+            throw error
+        }
+        try await server.stop()
+    }
+
     @Test("every text has a Russian and an English entry")
     func catalogues() {
         for language in Language.allCases {
