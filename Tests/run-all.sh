@@ -11,8 +11,11 @@ swift test 2>&1 | tee "$log"
 swift_status=$?
 # `tee` hides swift's status from `$?` in POSIX sh; the summary line tells it.
 if grep -q '✘ Test run with' "$log" || ! grep -q '✔ Test run with' "$log"; then swift_status=1; fi
-swift_passed=$(grep -c '^✔ Test "' "$log" || true)
-swift_failed=$(grep -c '^✘ Test "' "$log" || true)
+# Swift Testing's closing line names the number of tests; each failed test has a "failed after" line.
+swift_total=$(sed -n 's/^[✔✘] Test run with \([0-9][0-9]*\) tests\{0,1\} in .*/\1/p' "$log" | tail -n 1)
+swift_failed=$(grep -E '^✘ Test .* failed after' "$log" | grep -vc '^✘ Test run with' || true)
+swift_passed=$(( ${swift_total:-0} - swift_failed ))
+if [ "$swift_passed" -lt 0 ]; then swift_passed=0; fi
 if [ "$swift_status" -ne 0 ] && [ "$swift_failed" -eq 0 ]; then swift_failed=1; fi
 rm -f "$log"
 
