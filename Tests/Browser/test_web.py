@@ -19,6 +19,7 @@ import uuid
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -136,7 +137,8 @@ def browsers():
 
 
 def wait(driver, seconds=15):
-    return WebDriverWait(driver, seconds)
+    # Pages reload after a change: a poll that meets the page between two documents is retried.
+    return WebDriverWait(driver, seconds, ignored_exceptions=(WebDriverException, StaleElementReferenceException))
 
 
 def sign_in(driver, server, login, password=PASSWORD):
