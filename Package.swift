@@ -103,11 +103,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The staff web interface: server-rendered pages over the same per-request database
+        // context as the API; session cookie, CSRF, i18n catalogues, own CSS and JavaScript.
+        .target(
+            name: "WebUI",
+            dependencies: [
+                "HTTPAPI", "AccessControl", "PostgresClient", "Credentials",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Wiring: configuration, the managed cluster, migrations, services, shutdown.
         .target(
             name: "CRMServer",
             dependencies: [
                 "PostgresClient", "EmbeddedPostgres", "SchemaMigrations", "AdminConsole", "HTTPAPI", "AccessControl", "Credentials",
+                "WebUI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -169,6 +181,7 @@ let package = Package(
             name: "CRMServerTests",
             dependencies: [
                 "CRMServer", "TestSupport", "PostgresClient", "EmbeddedPostgres", "SchemaMigrations", "HTTPAPI", "Credentials", "AccessControl",
+                "WebUI",
                 // The tests launch the built `crm` binary, so it must be built with them.
                 "crm",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Installs the Debian packages the server needs to build, test and run, when they are missing:
-# PostgreSQL 15 (server binaries for the private cluster), libpq-dev, libssl-dev, pkg-config.
+# PostgreSQL 15 (server binaries for the private cluster), libpq-dev, libssl-dev, pkg-config;
+# with --tests also what the browser tests (Tests/Browser) need: Chromium and its driver, and
+# selenium and pytest for Python (from PyPI for the PATH's python3, else Debian's packages).
 # As root it installs them with apt-get; as another user it names what is missing and stops.
 set -eu
 
@@ -10,6 +12,15 @@ command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 [ -f /usr/include/openssl/evp.h ] || missing="$missing libssl-dev"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || missing="$missing postgresql postgresql-contrib"
 command -v pgbench >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pgbench >/dev/null 2>&1 || missing="$missing postgresql-contrib"
+if [ "${1:-}" = "--tests" ]; then
+    command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+    command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
+    python_ok() { python3 -c 'import selenium, pytest' >/dev/null 2>&1 || /usr/bin/python3 -c 'import selenium, pytest' >/dev/null 2>&1; }
+    if ! python_ok && [ "$(id -u)" -eq 0 ] && command -v python3 >/dev/null 2>&1; then
+        python3 -m pip install --quiet --disable-pip-version-check selenium pytest >/dev/null 2>&1 || true
+    fi
+    python_ok || missing="$missing python3-selenium python3-pytest"
+fi
 
 if [ -z "$missing" ]; then
     exit 0

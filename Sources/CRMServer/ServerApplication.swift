@@ -9,6 +9,7 @@ import NIOPosix
 import PostgresClient
 import ServiceLifecycle
 import UnixSignals
+import WebUI
 
 /// The server process's services: the database pool, the audit sealer, the timer service, the
 /// notification listener, the inbound retry service, the webhook dispatcher, the admin console
@@ -129,15 +130,19 @@ public final class ServerApplication: Sendable {
         return ServiceGroup(configuration: group)
     }
 
-    /// The HTTP routes and middleware, as served (the contract test lists its routes).
+    /// The HTTP routes and middleware, as served (the contract test lists its routes): the API,
+    /// and the staff web interface on the same sessions and database context.
     public func makeRouter() -> Router<CRMRequestContext> {
-        APIRouter.build(
+        let router = APIRouter.build(
             health: HealthController(checker: DatabaseHealthChecker(pool: pool), version: BuildInfo.version),
             auth: AuthController(authenticator: authenticator, database: database),
             database: database,
             clientAddresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies.compactMap(IPNetwork.init)),
             files: FileStorage(folder: configuration.filesDirectory, maximumBytes: configuration.filesMaxBytes),
-            notifications: notificationHub, eventHeartbeat: configuration.eventHeartbeat, inbound: inbound)
+            notifications: notificationHub, eventHeartbeat: configuration.eventHeartbeat, inbound: inbound,
+            middleware: [WebUI.sessionBridge])
+        WebUI(database: database, authenticator: authenticator).register(on: router)
+        return router
     }
 
     private func makeHTTPApplication() -> some Service {

@@ -3,14 +3,15 @@ import Hummingbird
 import Logging
 
 /// Builds the router: middleware in order (request id, client address, access log, errors), then
-/// the routes: health, auth, API tokens, the audit log, notifications and the event stream, the
+/// any front end's middleware, then the routes: health, auth, API tokens, the audit log, notifications and the event stream, the
 /// resources, the special views and the inbound webhooks of integrations.
 public enum APIRouter {
     public static func build(
         health: HealthController, auth: AuthController, database: UserDatabase, clientAddresses: ClientAddressResolver,
         files: FileStorage = FileStorage(folder: nil, maximumBytes: 25 << 20),
         notifications: NotificationHub = NotificationHub(), eventHeartbeat: Duration = .seconds(15),
-        inbound: InboundProcessor? = nil
+        inbound: InboundProcessor? = nil,
+        middleware: [any MiddlewareProtocol<Request, Response, CRMRequestContext>] = []
     ) -> Router<CRMRequestContext> {
         let router = Router(context: CRMRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
@@ -18,6 +19,8 @@ public enum APIRouter {
         router.add(middleware: ClientAddressMiddleware(resolver: clientAddresses))
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: ErrorMiddleware())
+        // Front ends' middleware (the web interface's cookie session bridge) before the routes.
+        for extra in middleware { router.add(middleware: extra) }
         health.register(on: router)
         auth.register(on: router)
         TokensController(database: database).register(on: router)

@@ -1,0 +1,55 @@
+#!/bin/sh
+# Runs every test: the Swift suites (`swift test`), then the browser tests (Tests/Browser:
+# headless Chromium driven by selenium against the built `crm`, screenshots to
+# .ci/artifacts/screenshots/). Exits non-zero when either fails; the last line counts both:
+# "total: N passed, M failed".
+set -u
+cd "$(dirname "$0")/.."
+
+log=$(mktemp)
+swift test 2>&1 | tee "$log"
+swift_status=$?
+# `tee` hides swift's status from `$?` in POSIX sh; the summary line tells it.
+if grep -q '✘ Test run with' "$log" || ! grep -q '✔ Test run with' "$log"; then swift_status=1; fi
+# Swift Testing's closing line names the number of tests; each failed test has a "failed after" line.
+swift_total=$(sed -n 's/^[✔✘] Test run with \([0-9][0-9]*\) tests\{0,1\} in .*/\1/p' "$log" | tail -n 1)
+swift_failed=$(grep -E '^✘ Test .* failed after' "$log" | grep -vc '^✘ Test run with' || true)
+swift_passed=$(( ${swift_total:-0} - swift_failed ))
+if [ "$swift_passed" -lt 0 ]; then swift_passed=0; fi
+if [ "$swift_status" -ne 0 ] && [ "$swift_failed" -eq 0 ]; then swift_failed=1; fi
+rm -f "$log"
+
+# A Python that has selenium and pytest (the PATH's, or Debian's).
+python=""
+for candidate in python3 /usr/bin/python3; do
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import selenium, pytest' >/dev/null 2>&1; then
+        python=$candidate
+        break
+    fi
+done
+
+browser_passed=0
+browser_failed=0
+browser_status=0
+if [ -z "$python" ] || ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+    echo "browser tests: chromium, chromium-driver, selenium or pytest missing (deploy/install-deps.sh installs them as root)" >&2
+    browser_failed=1
+    browser_status=1
+else
+    mkdir -p .ci/artifacts/screenshots
+    blog=$(mktemp)
+    CRM_BINARY="$(swift build --show-bin-path)/crm" "$python" -m pytest -q -p no:cacheprovider Tests/Browser 2>&1 | tee "$blog"
+    summary=$(tail -n 1 "$blog")
+    browser_passed=$(echo "$summary" | sed -n 's/.*\b\([0-9][0-9]*\) passed.*/\1/p')
+    browser_failed=$(echo "$summary" | sed -n 's/.*\b\([0-9][0-9]*\) failed.*/\1/p')
+    errors=$(echo "$summary" | sed -n 's/.*\b\([0-9][0-9]*\) error.*/\1/p')
+    browser_passed=${browser_passed:-0}
+    browser_failed=$(( ${browser_failed:-0} + ${errors:-0} ))
+    if [ "$browser_failed" -ne 0 ] || [ "$browser_passed" -eq 0 ]; then browser_status=1; fi
+    if [ "$browser_status" -ne 0 ] && [ "$browser_failed" -eq 0 ]; then browser_failed=1; fi
+    rm -f "$blog"
+fi
+
+echo "swift test: $swift_passed passed, $swift_failed failed; browser: $browser_passed passed, $browser_failed failed"
+echo "total: $((swift_passed + browser_passed)) passed, $((swift_failed + browser_failed)) failed"
+[ "$swift_status" -eq 0 ] && [ "$browser_status" -eq 0 ]
