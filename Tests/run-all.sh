@@ -1,8 +1,9 @@
 #!/bin/sh
 # Runs every test: the Swift suites (`swift test`), then the browser tests (Tests/Browser:
 # headless Chromium driven by selenium against the built `crm`, screenshots to
-# .ci/artifacts/screenshots/). Exits non-zero when either fails; the last line counts both:
-# "total: N passed, M failed".
+# .ci/artifacts/screenshots/), then the bounded HTTP fuzz (Tests/HTTPFuzz/run.sh, schemathesis;
+# CRM_FUZZ_SECONDS per user, default 60). Exits non-zero when any fails; the last line counts
+# them all: "total: N passed, M failed".
 set -u
 cd "$(dirname "$0")/.."
 
@@ -50,6 +51,12 @@ else
     rm -f "$blog"
 fi
 
-echo "swift test: $swift_passed passed, $swift_failed failed; browser: $browser_passed passed, $browser_failed failed"
-echo "total: $((swift_passed + browser_passed)) passed, $((swift_failed + browser_failed)) failed"
-[ "$swift_status" -eq 0 ] && [ "$browser_status" -eq 0 ]
+# The bounded HTTP fuzz (schemathesis over every documented operation, as a manager and as the
+# director): one check, passed when no answer was a 5xx or broke the schema and the server lived.
+fuzz_passed=0
+fuzz_failed=0
+if Tests/HTTPFuzz/run.sh "${CRM_FUZZ_SECONDS:-60}"; then fuzz_passed=1; else fuzz_failed=1; fi
+
+echo "swift test: $swift_passed passed, $swift_failed failed; browser: $browser_passed passed, $browser_failed failed; http fuzz: $fuzz_passed passed, $fuzz_failed failed"
+echo "total: $((swift_passed + browser_passed + fuzz_passed)) passed, $((swift_failed + browser_failed + fuzz_failed)) failed"
+[ "$swift_status" -eq 0 ] && [ "$browser_status" -eq 0 ] && [ "$fuzz_failed" -eq 0 ]

@@ -20,6 +20,10 @@ if [ "${1:-}" = "--tests" ]; then
         python3 -m pip install --quiet --disable-pip-version-check selenium pytest >/dev/null 2>&1 || true
     fi
     python_ok || missing="$missing python3-selenium python3-pytest"
+    # The HTTP fuzz (Tests/HTTPFuzz) uses schemathesis from PyPI.
+    if ! command -v schemathesis >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] && command -v python3 >/dev/null 2>&1; then
+        python3 -m pip install --quiet --disable-pip-version-check schemathesis >/dev/null 2>&1 || true
+    fi
 fi
 
 if [ -z "$missing" ]; then

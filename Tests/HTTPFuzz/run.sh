@@ -8,7 +8,7 @@
 set -eu
 cd "$(dirname "$0")/../.."
 budget="${1:-60}"
-crm=".build/debug/crm"
+crm="$(swift build --show-bin-path)/crm"
 [ -x "$crm" ] || swift build --product crm
 python3 -m schemathesis.cli --version >/dev/null 2>&1 || command -v schemathesis >/dev/null 2>&1 \
     || pip install --quiet --disable-pip-version-check schemathesis >/dev/null
