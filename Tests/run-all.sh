@@ -8,10 +8,52 @@ set -u
 cd "$(dirname "$0")/.."
 
 log=$(mktemp)
-swift test 2>&1 | tee "$log"
-swift_status=$?
-# `tee` hides swift's status from `$?` in POSIX sh; the summary line tells it.
-if grep -q '✘ Test run with' "$log" || ! grep -q '✔ Test run with' "$log"; then swift_status=1; fi
+# `swift test`, watched: when its output stops for CRM_TEST_STALL seconds (default 600; a whole
+# run takes 2–5 minutes) it is taken as hung — the tests started but not finished and every
+# thread's backtrace (gdb) are printed, the process is killed, and the suites run once more. A
+# second hang fails the run. (An intermittent hang under heavy load was seen once in five full
+# runs and not yet explained; this turns it into a diagnosis instead of a silent time-out.)
+swift build --build-tests 2>&1 | tail -n 3
+stall_limit=${CRM_TEST_STALL:-600}
+for attempt in 1 2; do
+    swift test --skip-build >"$log" 2>&1 &
+    runner=$!
+    last_size=-1
+    quiet=0
+    hung=0
+    while kill -0 "$runner" 2>/dev/null; do
+        sleep 15
+        size=$(wc -c <"$log")
+        if [ "$size" -eq "$last_size" ]; then quiet=$((quiet + 15)); else quiet=0; last_size=$size; fi
+        if [ "$quiet" -ge "$stall_limit" ]; then hung=1; break; fi
+    done
+    if [ "$hung" -eq 0 ]; then
+        wait "$runner"
+        cat "$log"
+        break
+    fi
+    cat "$log"
+    echo "swift test: no output for ${stall_limit} s (attempt $attempt); tests started but not finished:"
+    python3 - "$log" <<'PY'
+import re, sys
+started, done = [], set()
+for line in open(sys.argv[1], errors="replace"):
+    m = re.match(r"◇ Test (.*) started\.", line)
+    if m: started.append(m.group(1))
+    m = re.match(r"[✔✘] Test (.*) (passed|failed) after", line)
+    if m: done.add(m.group(1))
+print("\n".join("  " + t for t in started if t not in done and not t.startswith("case ")))
+PY
+    tests=$(pgrep -f 'crmPackageTests.xctest' | head -n 1)
+    if [ -n "$tests" ] && command -v gdb >/dev/null 2>&1; then
+        timeout 120 gdb -p "$tests" -batch -ex 'thread apply all bt 40' 2>/dev/null | grep -E '^Thread|^#' | head -n 400
+    fi
+    pkill -f 'crmPackageTests.xctest' 2>/dev/null
+    kill "$runner" 2>/dev/null
+    wait "$runner" 2>/dev/null
+    if [ "$attempt" -eq 2 ]; then echo "✘ Test run hung twice"; fi
+done
+if grep -q '✘ Test run with' "$log" || grep -q '✘ Test run hung' "$log" || ! grep -q '✔ Test run with' "$log"; then swift_status=1; else swift_status=0; fi
 # Swift Testing's closing line names the number of tests; each failed test has a "failed after" line.
 swift_total=$(sed -n 's/^[✔✘] Test run with \([0-9][0-9]*\) tests\{0,1\} in .*/\1/p' "$log" | tail -n 1)
 swift_failed=$(grep -E '^✘ Test .* failed after' "$log" | grep -vc '^✘ Test run with' || true)
