@@ -26,6 +26,7 @@ public enum APIRouter {
         TokensController(database: database).register(on: router)
         AuditController(database: database).register(on: router)
         PipelinesController(database: database).register(on: router)
+        CurrenciesController(database: database).register(on: router)
         ClientCardController(database: database).register(on: router)
         FunnelController(database: database).register(on: router)
         ReportsController(database: database).register(on: router)

@@ -200,6 +200,8 @@ struct CounterpartyAPITests {
         let manager = try await APIClient.signIn(server, "manager.msk")
         let director = try await APIClient.signIn(server, "director")
         let accountant = try await APIClient.signIn(server, "accountant")
+        let listed = try await manager.get("/api/v1/currencies")
+        #expect(listed.items.first?["code"] as? String == "RUB" && listed.items.contains { $0["code"] as? String == "CNY" }, "\(listed.text)")
         var response = try await manager.post("/api/v1/deals", #"{"title": "Валюта", "currency": "XYZ"}"#)
         #expect(response.status == 422, "\(response.text)")
         #expect(response.fieldErrors["currency"]?.contains("XYZ") == true)

@@ -4,7 +4,7 @@
 /// that are rows of a resource reuse that resource's field schemas.
 enum FixedEndpoints {
     static var operations: [OpenAPIOperation] {
-        [health, login, logout, me, createToken, listTokens, revokeToken, audit, pipelines, clientCard, funnel, upload, download,
+        [health, login, logout, me, createToken, listTokens, revokeToken, audit, pipelines, currencies, clientCard, funnel, upload, download,
          answerApproval, readNotification, readAllNotifications, events, document]
     }
 
@@ -199,6 +199,17 @@ enum FixedEndpoints {
             method: "get", path: "/api/v1/pipelines", id: "listPipelines", summary: "Every pipeline with its stages and custom fields",
             tag: "pipelines",
             responses: [200: OpenAPIOperation.json("The pipelines", object([("items", array(.ref("PipelineWithStages")))]))],
+            errors: [503])
+    }
+
+    static var currencies: OpenAPIOperation {
+        OpenAPIOperation(
+            method: "get", path: "/api/v1/currencies", id: "listCurrencies",
+            summary: "The currencies deals, invoices and products may be in (RUB first)", tag: "pipelines",
+            responses: [200: OpenAPIOperation.json("The currencies", object([("items", array(object([
+                ("code", .obj(["type": .string("string"), "pattern": .string("^[A-Z]{3}$")])), ("name", string),
+                ("minor_units", integer),
+            ])))]))],
             errors: [503])
     }
 
