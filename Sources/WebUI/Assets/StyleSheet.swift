@@ -200,7 +200,11 @@ enum StyleSheet {
     svg.bcg .q-star circle { fill: var(--ok); }
     svg.bcg .q-question_mark circle { fill: var(--warn); }
     svg.bcg .q-dog circle { fill: var(--lost); }
-    table.report td { white-space: nowrap; }
+    svg.chart.matrix { max-width: 470px; }
+    svg.chart.bcg { max-width: 640px; }
+    svg.bcg line.band { stroke: var(--muted); stroke-dasharray: 4 4; }
+    svg.bcg .quadrant text.axis { font-size: 13px; }
+    svg.bcg .point text { font-size: 11px; }
 
     /* toasts */
     .toasts { position: fixed; right: 1rem; bottom: 1rem; display: flex; flex-direction: column; gap: .5rem; z-index: 100; max-width: min(420px, calc(100vw - 2rem)); }

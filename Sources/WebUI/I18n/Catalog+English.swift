@@ -360,5 +360,7 @@ extension Texts {
         .colGrowth: "Growth",
         .colRelativeShare: "Relative share",
         .colQuadrant: "Quadrant",
+        .chartNewClients: "New clients (no revenue in the previous period)",
+        .growthNew: "new",
     ]
 }

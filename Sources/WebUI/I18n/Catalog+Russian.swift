@@ -360,5 +360,7 @@ extension Texts {
         .colGrowth: "Рост",
         .colRelativeShare: "Относительная доля",
         .colQuadrant: "Квадрант",
+        .chartNewClients: "Новые клиенты (нет выручки в прошлом периоде)",
+        .growthNew: "новый",
     ]
 }

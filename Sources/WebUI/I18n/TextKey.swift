@@ -360,4 +360,6 @@ public enum TextKey: String, Sendable, CaseIterable {
     case colGrowth
     case colRelativeShare
     case colQuadrant
+    case chartNewClients
+    case growthNew
 }

@@ -59,6 +59,8 @@ struct CatalogReport: WebReport {
     struct Column: Sendable {
         enum Kind: Sendable {
             case text, integer, money, percent, decimal, date, timestamp
+            /// A percentage, or the text `orElse` when it is null (growth of a new client).
+            case percentOr(TextKey)
             /// A code shown through the catalogue (quadrants, groups).
             case code([String: TextKey])
         }
@@ -75,7 +77,7 @@ struct CatalogReport: WebReport {
 
         var numeric: Bool {
             switch kind {
-            case .integer, .money, .percent, .decimal: true
+            case .integer, .money, .percent, .decimal, .percentOr: true
             default: false
             }
         }
@@ -176,6 +178,7 @@ struct CatalogReport: WebReport {
         case .integer: return value ?? "—"
         case .money: return f.money(value, currency: data.value(row, "currency"))
         case .percent: return Self.percent(value, f)
+        case .percentOr(let key): return value == nil ? page.texts[key] : Self.percent(value, f)
         case .decimal: return f.quantity(value.map { DecimalText.text(DecimalText.value($0)) })
         case .date: return f.date(value)
         case .timestamp: return f.time(value)

@@ -78,7 +78,7 @@ extension CatalogReport {
     static let bcg = CatalogReport(
         slug: "bcg", title: .reportBCG, summary: .reportBCGSummary, report: "bcg_matrix",
         columns: [C("client", .client), C("currency", .currency), C("revenue", .colRevenue, .money),
-                  C("previous_revenue", .colPreviousRevenue, .money), C("growth", .colGrowth, .percent),
+                  C("previous_revenue", .colPreviousRevenue, .money), C("growth", .colGrowth, .percentOr(.growthNew)),
                   C("relative_share", .colRelativeShare, .decimal), C("quadrant", .colQuadrant, .code(ReportCharts.quadrantKeys))],
         chart: ReportCharts.bcg)
 

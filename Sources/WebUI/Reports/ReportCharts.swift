@@ -125,17 +125,33 @@ enum ReportCharts {
     static let bcg: CatalogReport.Chart = { page, data, _ in
         let t = page.texts
         let charts = data.byCurrency.map { group -> HTML in
-            let width = 560.0, height = 420.0, pad = 30.0
-            let plotW = width - 2 * pad, plotH = height - 2 * pad
+            let width = 560.0, baseHeight = 420.0, pad = 30.0
+            let plotW = width - 2 * pad
             // x: log10(share) in [-1.5, 1.5]; y: growth in [-1, 1.5] (clamped), new clients at the top.
             func x(_ share: Double) -> Double {
                 let l = min(1.5, max(-1.5, log10(max(share, 0.0001))))
                 return pad + (l + 1.5) / 3 * plotW
             }
+            // Growth in [-1, 1.5] over the plot below a band at the top for new clients (no previous revenue).
+            // The new clients' labels stack in the band (greedily: one that would overlap an
+            // earlier one moves down a line); the band is as tall as they need.
+            let shown = Array(group.rows.prefix(60))
+            var newPlaces: [Int: Int] = [:]
+            var newTaken: [(Int, Int)] = []
+            for (index, row) in shown.enumerated() where data.value(row, "growth") == nil {
+                let px = Int(x(DecimalText.double(data.value(row, "relative_share"))))
+                var py = Int(pad) + 30
+                while newTaken.contains(where: { abs($0.0 - px) < 150 && abs($0.1 - py) < 15 }) { py += 16 }
+                newTaken.append((px, py))
+                newPlaces[index] = py
+            }
+            let band = Double((newTaken.map(\.1).max() ?? Int(pad) + 14) + 12) - pad
+            let height = baseHeight + band
+            let plotH = height - 2 * pad
             func y(_ growth: Double?) -> Double {
-                guard let growth else { return pad + 8 }
+                guard let growth else { return pad + 30 }
                 let g = min(1.5, max(-1, growth))
-                return pad + (1.5 - g) / 2.5 * plotH
+                return pad + band + (1.5 - g) / 2.5 * (plotH - band)
             }
             let midX = x(1), midY = y(0.10)
             let quadrants: [(String, Double, Double, Double, Double)] = [
@@ -147,15 +163,26 @@ enum ReportCharts {
                 let anchor = labelX < q.1 + q.3 / 2 ? "start" : "end"
                 return """
                     <g class="quadrant q-\(q.0)"><rect x="\(Int(q.1))" y="\(Int(q.2))" width="\(Int(q.3))" height="\(Int(q.4))"></rect>
-                    <text x="\(Int(labelX))" y="\(Int(q.0 == "dog" || q.0 == "cash_cow" ? q.2 + q.4 - 8 : q.2 + 18))" text-anchor="\(anchor)" class="axis">\(t[quadrantKeys[q.0]!])</text></g>
+                    <text x="\(Int(labelX))" y="\(Int(q.2 + q.4 - 8))" text-anchor="\(anchor)" class="axis">\(t[quadrantKeys[q.0]!])</text></g>
                     """
             }
             parts.append("<text x=\"\(Int(width / 2))\" y=\"\(Int(height - 8))\" text-anchor=\"middle\" class=\"value\">\(t[.colRelativeShare]) →</text>")
             parts.append("<text x=\"12\" y=\"\(Int(height / 2))\" text-anchor=\"middle\" class=\"value\" transform=\"rotate(-90 12 \(Int(height / 2)))\">\(t[.colGrowth]) →</text>")
-            for row in group.rows.prefix(60) {
+            parts.append("<line x1=\"\(Int(pad))\" y1=\"\(Int(pad + band))\" x2=\"\(Int(width - pad))\" y2=\"\(Int(pad + band))\" class=\"band\"></line>")
+            parts.append("<text x=\"\(Int(width / 2))\" y=\"\(Int(pad + 14))\" text-anchor=\"middle\" class=\"value\">\(t[.chartNewClients])</text>")
+            // Labels placed greedily: one that would overlap an earlier one moves down a line.
+            var taken: [(Int, Int)] = []
+            for (index, row) in shown.enumerated() {
                 let share = DecimalText.double(data.value(row, "relative_share"))
                 let growth = data.value(row, "growth").map { DecimalText.double($0) }
-                let px = Int(x(share)), py = Int(y(growth))
+                let px = Int(x(share))
+                var py = Int(y(growth))
+                if let place = newPlaces[index] {
+                    py = place
+                } else {
+                    while taken.contains(where: { abs($0.0 - px) < 150 && abs($0.1 - py) < 15 }) { py += 16 }
+                    taken.append((px, py))
+                }
                 let name = data.value(row, "client") ?? ""
                 let short = name.count > 18 ? String(name.prefix(17)) + "…" : name
                 parts.append("""
