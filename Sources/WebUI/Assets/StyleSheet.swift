@@ -201,6 +201,11 @@ enum StyleSheet {
     svg.bcg .q-question_mark circle { fill: var(--warn); }
     svg.bcg .q-dog circle { fill: var(--lost); }
     svg.chart.matrix { max-width: 470px; }
+    table.report th, table.report td { padding: .45rem .5rem; font-size: .92rem; }
+    table.report th.num { white-space: normal; }
+    table.report td:not(.num) { min-width: 14ch; }
+    svg.matrix .label { font-size: 15px; }
+    svg.matrix .value { font-size: 14px; fill: var(--text); }
     svg.chart.bcg { max-width: 640px; }
     svg.bcg line.band { stroke: var(--muted); stroke-dasharray: 4 4; }
     svg.bcg .quadrant text.axis { font-size: 13px; }

@@ -115,8 +115,16 @@ struct CatalogReport: WebReport {
         let values = values(page)
         let data = try await ReportData.load(page, report, values)
         let t = page.texts
-        var text = "\u{FEFF}" + CSV.line(columns.map { t[$0.title] })
-        for row in data.rows { text += CSV.line(columns.map { data.value(row, $0.name) ?? "" }) }
+        // The table shows the currency in each sum; the CSV, whose sums are bare numbers, has its column.
+        var fields = columns
+        if data.columns.contains("currency"), !fields.contains(where: { $0.name == "currency" }) {
+            fields.insert(Column("currency", .currency), at: min(1, fields.count))
+        }
+        if data.columns.contains("inn"), let at = fields.firstIndex(where: { $0.name == "counterparty" }) {
+            fields.insert(Column("inn", .colINN), at: at + 1)
+        }
+        var text = "\u{FEFF}" + CSV.line(fields.map { t[$0.title] })
+        for row in data.rows { text += CSV.line(fields.map { data.value(row, $0.name) ?? "" }) }
         let parameters = values.map { "\(Self.jsonString($0.key)): \(Self.jsonString($0.value))" }.joined(separator: ", ")
         _ = try await page.connection.query(
             "select crm_api.record_report_export(\(report), \("{" + parameters + "}")::jsonb, \(Int64(data.rows.count)), true)")
@@ -192,7 +200,10 @@ struct CatalogReport: WebReport {
         var number = DecimalText.value(value) * 100
         var rounded = Decimal()
         NSDecimalRound(&rounded, &number, 1, .plain)
-        return f.quantity(NSDecimalNumber(decimal: rounded).description(withLocale: Locale(identifier: "en_US_POSIX"))) + "\u{00A0}%"
+        // Always one decimal: `94,0 %` beside `53,7 %`.
+        var text = NSDecimalNumber(decimal: rounded).description(withLocale: Locale(identifier: "en_US_POSIX"))
+        if !text.contains(".") { text += ".0" }
+        return (f.language == .ru ? text.replacingOccurrences(of: ".", with: ",") : text) + "\u{00A0}%"
     }
 
     /// The form field of parameter `name` (nil for the ones the page does not offer).

@@ -5,19 +5,19 @@ extension CatalogReport {
     static let lossReasons = CatalogReport(
         slug: "loss-reasons", title: .reportLossReasons, summary: .reportLossReasonsSummary, report: "loss_reasons",
         columns: [C("loss_reason", .colLossReason), C("lost_at_stage", .colLostAtStage), C("responsible", .responsible),
-                  C("currency", .currency), C("deals", .dealsCount, .integer), C("amount", .amount, .money)],
+                  C("deals", .dealsCount, .integer), C("amount", .amount, .money)],
         chart: ReportCharts.lossReasons)
 
     static let abcXYZ = CatalogReport(
         slug: "abc-xyz", title: .reportABCXYZ, summary: .reportABCXYZSummary, report: "abc_xyz",
-        columns: [C("client", .client), C("currency", .currency), C("revenue", .colRevenue, .money), C("share", .colShare, .percent),
+        columns: [C("client", .client), C("revenue", .colRevenue, .money), C("share", .colShare, .percent),
                   C("cumulative_share", .colCumulativeShare, .percent), C("abc", .colABC), C("mean_monthly", .colMeanMonthly, .money),
                   C("cv", .colCV, .percent), C("xyz", .colXYZ), C("cell", .colCell)],
         chart: ReportCharts.abcXYZMatrix)
 
     static let topManagers = CatalogReport(
         slug: "top-managers", title: .reportTopManagers, summary: .reportTopManagersSummary, report: "top_managers",
-        columns: [C("rank", .colRank, .integer), C("responsible", .responsible), C("currency", .currency), C("paid", .colPaid, .money),
+        columns: [C("rank", .colRank, .integer), C("responsible", .responsible), C("paid", .colPaid, .money),
                   C("payments", .colPayments, .integer), C("invoices", .colInvoices, .integer), C("deals", .dealsCount, .integer),
                   C("clients", .colClients, .integer)],
         chart: ReportCharts.moneyBars(label: { row, data in data.value(row, "responsible") ?? "—" }, value: "paid", title: .colPaid))
@@ -31,7 +31,7 @@ extension CatalogReport {
         chart: ReportCharts.kpiScore)
 
     private static let debtColumns = [
-        C("client", .client), C("counterparty", .colCounterparty), C("inn", .colINN), C("currency", .currency),
+        C("client", .client), C("counterparty", .colCounterparty),
         C("invoices", .colInvoices, .integer), C("outstanding", .colOutstanding, .money), C("not_due", .colNotDue, .money),
         C("overdue_1_30", .colOverdue1to30, .money), C("overdue_31_60", .colOverdue31to60, .money),
         C("overdue_61_90", .colOverdue61to90, .money), C("overdue_over_90", .colOverdueOver90, .money),
@@ -48,20 +48,20 @@ extension CatalogReport {
 
     static let grossProfitClients = CatalogReport(
         slug: "gross-profit", title: .reportGrossProfit, summary: .reportGrossProfitSummary, report: "gross_profit_clients",
-        columns: [C("client", .client), C("currency", .currency), C("deals", .dealsCount, .integer), C("invoiced", .colInvoiced, .money),
+        columns: [C("client", .client), C("deals", .dealsCount, .integer), C("invoiced", .colInvoiced, .money),
                   C("revenue", .colRevenue, .money), C("cost", .colCost, .money), C("gross_profit", .colGrossProfit, .money),
                   C("margin", .colMargin, .percent)],
         chart: ReportCharts.moneyBars(label: { row, data in data.value(row, "client") ?? "—" }, value: "gross_profit", title: .colGrossProfit))
 
     static let staleDeals = CatalogReport(
         slug: "stale-deals", title: .reportStaleDeals, summary: .reportStaleDealsSummary, report: "stale_deals",
-        columns: [C("title", .deal), C("stage", .stage), C("client", .client), C("responsible", .responsible), C("currency", .currency),
+        columns: [C("title", .deal), C("stage", .stage), C("client", .client), C("responsible", .responsible),
                   C("amount", .amount, .money), C("last_activity_at", .colLastActivity, .timestamp), C("days_idle", .colDaysIdle, .integer)])
 
     static let sources = CatalogReport(
         slug: "sources", title: .reportSources, summary: .reportSourcesSummary, report: "source_effectiveness",
         columns: [C("source", .colSource), C("marketing_event", .colMarketingEvent), C("utm_source", .colUTMSource),
-                  C("utm_medium", .colUTMMedium), C("utm_campaign", .colUTMCampaign), C("currency", .currency),
+                  C("utm_medium", .colUTMMedium), C("utm_campaign", .colUTMCampaign),
                   C("leads", .colLeads, .integer), C("clients", .colClients, .integer), C("won", .colWonDeals, .integer),
                   C("won_amount", .colWonAmount, .money), C("revenue", .colRevenue, .money), C("conversion", .conversion, .percent),
                   C("budget", .colBudget, .money), C("cost_per_lead", .colCostPerLead, .money), C("return_on_budget", .colReturnOnBudget, .percent)],
@@ -72,12 +72,12 @@ extension CatalogReport {
     static let purchases = CatalogReport(
         slug: "purchases", title: .reportPurchases, summary: .reportPurchasesSummary, report: "purchases",
         columns: [C("month", .colMonth, .date), C("category", .colCategory), C("supplier", .colSupplier), C("purchaser", .colPurchaser),
-                  C("currency", .currency), C("deals", .dealsCount, .integer), C("invoices", .colInvoices, .integer),
+                  C("deals", .dealsCount, .integer), C("invoices", .colInvoices, .integer),
                   C("invoiced", .colInvoiced, .money), C("paid", .colPaid, .money), C("outstanding", .colOutstanding, .money)])
 
     static let bcg = CatalogReport(
         slug: "bcg", title: .reportBCG, summary: .reportBCGSummary, report: "bcg_matrix",
-        columns: [C("client", .client), C("currency", .currency), C("revenue", .colRevenue, .money),
+        columns: [C("client", .client), C("revenue", .colRevenue, .money),
                   C("previous_revenue", .colPreviousRevenue, .money), C("growth", .colGrowth, .percentOr(.growthNew)),
                   C("relative_share", .colRelativeShare, .decimal), C("quadrant", .colQuadrant, .code(ReportCharts.quadrantKeys))],
         chart: ReportCharts.bcg)
