@@ -59,6 +59,8 @@ struct CatalogReport: WebReport {
     struct Column: Sendable {
         enum Kind: Sendable {
             case text, integer, money, percent, decimal, date, timestamp
+            /// The first day of a month shown as the month: `10.2026` (ru), `2026-10` (en).
+            case month
             /// A percentage, or the text `orElse` when it is null (growth of a new client).
             case percentOr(TextKey)
             /// A code shown through the catalogue (quadrants, groups).
@@ -92,6 +94,8 @@ struct CatalogReport: WebReport {
     let report: String
     let columns: [Column]
     var chart: Chart? = nil
+    /// Which columns the table shows for the resolved parameters (all by default).
+    var visible: (@Sendable ([String: String], Column) -> Bool)? = nil
 
     /// The parameters from the query, as the API accepts them (wrong ones fall back to defaults).
     func values(_ page: PageContext) -> [String: String] {
@@ -149,6 +153,7 @@ struct CatalogReport: WebReport {
         let names = ReportQueries.parameters(report)
         let fields = names.compactMap { field($0, resolved[$0], t) }
         let query = names.compactMap { name in resolved[name].map { "\(name)=\(Self.urlEncoded($0))" } }.joined(separator: "&")
+        let columns = visible.map { keep in self.columns.filter { keep(resolved, $0) } } ?? self.columns
         let head = columns.map { column -> HTML in "<th\(HTML.when(column.numeric, " class=\"num\""))>\(t[column.title])</th>" }
         let body = data.rows.map { row -> HTML in
             let cells = columns.map { column -> HTML in
@@ -189,6 +194,9 @@ struct CatalogReport: WebReport {
         case .percentOr(let key): return value == nil ? page.texts[key] : Self.percent(value, f)
         case .decimal: return f.quantity(value.map { DecimalText.text(DecimalText.value($0)) })
         case .date: return f.date(value)
+        case .month:
+            guard let value, value.count >= 7 else { return "—" }
+            return f.language == .ru ? String(value.dropFirst(5).prefix(2)) + "." + String(value.prefix(4)) : String(value.prefix(7))
         case .timestamp: return f.time(value)
         case .code(let keys): return value.map { keys[$0].map { page.texts[$0] } ?? $0 } ?? "—"
         }

@@ -67,11 +67,19 @@ extension CatalogReport {
                   C("budget", .colBudget, .money), C("cost_per_lead", .colCostPerLead, .money), C("return_on_budget", .colReturnOnBudget, .percent)],
         chart: ReportCharts.moneyBars(label: { row, data in
             data.value(row, "source") ?? data.value(row, "marketing_event") ?? data.value(row, "utm_campaign") ?? data.value(row, "utm_source") ?? "—"
-        }, value: "revenue", title: .colRevenue))
+        }, value: "revenue", title: .colRevenue),
+        visible: { parameters, column in
+            // Each grouping fills its own columns; budgets belong to marketing events.
+            switch parameters["group"] ?? "source" {
+            case "utm": !["source", "marketing_event", "budget", "cost_per_lead", "return_on_budget"].contains(column.name)
+            case "event": !["source", "utm_source", "utm_medium", "utm_campaign"].contains(column.name)
+            default: !["marketing_event", "utm_source", "utm_medium", "utm_campaign", "budget", "cost_per_lead", "return_on_budget"].contains(column.name)
+            }
+        })
 
     static let purchases = CatalogReport(
         slug: "purchases", title: .reportPurchases, summary: .reportPurchasesSummary, report: "purchases",
-        columns: [C("month", .colMonth, .date), C("category", .colCategory), C("supplier", .colSupplier), C("purchaser", .colPurchaser),
+        columns: [C("month", .colMonth, .month), C("category", .colCategory), C("supplier", .colSupplier), C("purchaser", .colPurchaser),
                   C("deals", .dealsCount, .integer), C("invoices", .colInvoices, .integer),
                   C("invoiced", .colInvoiced, .money), C("paid", .colPaid, .money), C("outstanding", .colOutstanding, .money)])
 
