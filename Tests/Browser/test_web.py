@@ -153,7 +153,7 @@ def shot(driver, name, full=True):
     size = driver.get_window_size()
     if full:
         height = driver.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
-        driver.set_window_size(size["width"], min(max(height, size["height"]), 4000))
+        driver.set_window_size(size["width"], min(max(height + 160, size["height"]), 4000))
         time.sleep(0.3)
     driver.save_screenshot(str(SHOTS / f"{name}.png"))
     driver.set_window_size(size["width"], size["height"])
@@ -518,3 +518,26 @@ def test_an_administrator_narrows_a_roles_scope_and_the_managers_board_changes(s
     admin.find_element(By.ID, "role-save").click()
     wait(admin).until(EC.presence_of_element_located((By.ID, "roles-notice")))
     server.tokens.clear()
+
+
+def test_the_director_reads_the_reports_abc_xyz_matrix_and_debts(server, browsers):
+    driver = browsers()
+    sign_in(driver, server, "director")
+    wait(driver).until(EC.presence_of_element_located((By.ID, "board")))
+    driver.get(server.base + "/reports")
+    links = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, ".report-list a")]
+    assert any(link.endswith("/reports/abc-xyz") for link in links) and any(link.endswith("/reports/debts") for link in links)
+    shot(driver, "29-reports-index")
+    driver.get(server.base + "/reports/abc-xyz")
+    wait(driver).until(EC.presence_of_element_located((By.ID, "report-table")))
+    assert driver.find_element(By.TAG_NAME, "h1").text == "ABC/XYZ-анализ клиентов"
+    assert driver.find_elements(By.ID, "csv"), "the director may export"
+    shot(driver, "30-report-abc-xyz")
+    driver.get(server.base + "/reports/debts")
+    wait(driver).until(EC.presence_of_element_located((By.ID, "report-table")))
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Дебиторская задолженность"
+    shot(driver, "31-report-debts")
+    driver.get(server.base + "/reports/bcg")
+    wait(driver).until(EC.presence_of_element_located((By.ID, "report-table")))
+    shot(driver, "32-report-bcg")
+    assert csp_violations(driver) == []

@@ -224,6 +224,65 @@ struct WebUITests {
         try await server.stop()
     }
 
+    @Test("every catalog report page answers with its title, table and chart; rows are the API's; CSV only with the export right")
+    func catalogReports() async throws {
+        let server = try await ReportsAPITests.start()
+        do {
+            let texts = Texts(language: .ru)
+            let period = "from=2025-01-01&to=2025-12-31"
+            let director = try await Browser.signIn(server, "director")
+            let manager = try await Browser.signIn(server, "manager.msk")
+            let index = try await director.get("/reports")
+            for report in CatalogReport.pages {
+                #expect(index.body.contains("href=\"/reports/\(report.slug)\""), "\(report.slug) listed")
+                for (browser, mayExport) in [(director, true), (manager, false)] {
+                    let page = try await browser.get("/reports/\(report.slug)?\(period)&as_of=2025-12-31")
+                    #expect(page.status == 200, "\(report.slug): \(page.status)")
+                    #expect(page.body.contains("<h1>\(HTML.escape(texts[report.title]))</h1>"), "\(report.slug) title")
+                    #expect(page.body.contains("<table class=\"list report\" id=\"report-table\""), "\(report.slug) table")
+                    #expect(page.body.contains("id=\"csv\"") == mayExport, "\(report.slug) CSV link")
+                }
+            }
+            // A chart where one makes sense: the nine cells, the quadrants, the ageing bars.
+            let abc = try await director.get("/reports/abc-xyz?\(period)")
+            #expect(abc.body.contains("<svg class=\"chart matrix\"") && abc.body.contains("data-cell=\"AX\"") && abc.body.contains("data-cell=\"CZ\""))
+            #expect(try await director.get("/reports/bcg?\(period)").body.contains("<svg class=\"chart bcg\""))
+            let debtsPage = try await director.get("/reports/debts?as_of=2025-12-31")
+            #expect(debtsPage.body.contains("<svg class=\"chart\"") && debtsPage.body.contains(texts[.colOverdueOver90]))
+
+            // The same rows as the API answers the same user (row rules decide, never the page).
+            for login in ["manager.msk", "director"] {
+                let browser = login == "director" ? director : manager
+                let api = try await APIClient.signIn(server, login)
+                for (slug, name, query) in [("debts", "receivables", "as_of=2025-12-31"), ("abc-xyz", "abc_xyz", period)] {
+                    let rows = ReportsAPITests.rows(try await api.get("/api/v1/reports/\(name)?\(query)"))
+                    let page = try await browser.get("/reports/\(slug)?\(query)").body
+                    let table = String(page[try #require(page.range(of: "id=\"report-table\"")).lowerBound...])
+                    #expect(!rows.isEmpty, "\(login) \(name) has rows")
+                    #expect(table.components(separatedBy: "<tr>").count - 2 == rows.count, "\(login) \(slug): as many rows as the API")
+                    for row in rows {
+                        let client = try #require(row["client"] as? String)
+                        #expect(table.contains(HTML.escape(client)), "\(login) \(slug): \(client)")
+                    }
+                }
+            }
+            let managerRows = ReportsAPITests.rows(try await APIClient.signIn(server, "manager.msk").get("/api/v1/reports/receivables?as_of=2025-12-31"))
+            let directorRows = ReportsAPITests.rows(try await APIClient.signIn(server, "director").get("/api/v1/reports/receivables?as_of=2025-12-31"))
+            #expect(managerRows.count < directorRows.count, "the manager sees fewer debts than the director")
+
+            // The CSV: served to the director (the report's columns), refused to the manager.
+            let csv = try await director.get("/reports/debts/csv?as_of=2025-12-31")
+            #expect(csv.status == 200 && csv.headers["content-disposition"] == "attachment; filename=\"debts.csv\"")
+            #expect(csv.body.contains(texts[.colOutstanding]) && csv.body.contains(texts[.colOverdueOver90]))
+            #expect(try await manager.get("/reports/debts/csv?as_of=2025-12-31").status == 403)
+            #expect(try await manager.get("/reports/abc-xyz/csv").status == 403)
+        } catch {
+            try await server.stop()
+            throw error
+        }
+        try await server.stop()
+    }
+
     @Test("the profile changes the own password only with the current one")
     func passwordChange() async throws {
         let server = try await RunningServer.start(demo: true)

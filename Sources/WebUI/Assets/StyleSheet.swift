@@ -178,6 +178,38 @@ enum StyleSheet {
     svg.chart rect { fill: var(--accent); }
     svg.chart .kind-won rect { fill: var(--won); }
     svg.chart .kind-lost rect { fill: var(--lost); }
+    svg.chart .kind-ok rect { fill: var(--ok); }
+    svg.chart .kind-warn rect { fill: var(--warn); }
+    svg.chart .kind-danger rect { fill: var(--danger); }
+    svg.chart .kind-loss rect { fill: #c9626b; }
+    .charts h2, .chart-block h2 { font-size: 1rem; margin: .2rem 0 .6rem; }
+    .charts { margin-bottom: 1rem; }
+    .charts svg.chart { max-width: 900px; }
+    svg.chart .axis { font-size: 14px; font-weight: 700; fill: var(--muted); }
+    svg.matrix .cell rect { fill: #fde9c8; stroke: #fff; }
+    svg.matrix .cell.tone-good rect { fill: #cdeed9; }
+    svg.matrix .cell.tone-poor rect { fill: #f6d3d3; }
+    svg.matrix .cell.empty rect { fill: #f0f2f6; }
+    svg.matrix .code { font-size: 22px; font-weight: 700; fill: var(--text); }
+    svg.bcg .quadrant rect { fill: #f4f6fa; stroke: var(--line); }
+    svg.bcg .quadrant.q-star rect { fill: #e3f5ea; }
+    svg.bcg .quadrant.q-cash_cow rect { fill: #e6eefc; }
+    svg.bcg .quadrant.q-question_mark rect { fill: #fdf1dc; }
+    svg.bcg .quadrant.q-dog rect { fill: #f3eeee; }
+    svg.bcg circle { fill: var(--accent); stroke: #fff; stroke-width: 1.5; }
+    svg.bcg .q-star circle { fill: var(--ok); }
+    svg.bcg .q-question_mark circle { fill: var(--warn); }
+    svg.bcg .q-dog circle { fill: var(--lost); }
+    svg.chart.matrix { max-width: 470px; }
+    table.report th, table.report td { padding: .45rem .5rem; font-size: .92rem; }
+    table.report th.num { white-space: normal; }
+    table.report td:not(.num) { min-width: 14ch; }
+    svg.matrix .label { font-size: 15px; }
+    svg.matrix .value { font-size: 14px; fill: var(--text); }
+    svg.chart.bcg { max-width: 640px; }
+    svg.bcg line.band { stroke: var(--muted); stroke-dasharray: 4 4; }
+    svg.bcg .quadrant text.axis { font-size: 13px; }
+    svg.bcg .point text { font-size: 11px; }
 
     /* toasts */
     .toasts { position: fixed; right: 1rem; bottom: 1rem; display: flex; flex-direction: column; gap: .5rem; z-index: 100; max-width: min(420px, calc(100vw - 2rem)); }

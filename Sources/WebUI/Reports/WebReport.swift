@@ -25,5 +25,5 @@ enum CSV {
 
 /// The reports the page offers, in order.
 enum WebReports {
-    static let all: [any WebReport] = [FunnelReport()]
+    static let all: [any WebReport] = [FunnelReport()] + CatalogReport.pages
 }
