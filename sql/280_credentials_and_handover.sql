@@ -38,13 +38,15 @@ create function crm_private.on_credentials_change() returns trigger
   language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 declare
   reason text;
+  ctx jsonb;
   current_session bigint;
 begin
   if new.password_hash is distinct from old.password_hash then
     reason := 'password_changed';
     -- Changing one's own password keeps the session it was changed in.
-    if (crm_private.context() ->> 'uid')::bigint = new.id then
-      current_session := (crm_private.context() ->> 'session_id')::bigint;
+    ctx := crm_private.context();
+    if (ctx ->> 'uid')::bigint = new.id then
+      current_session := (ctx ->> 'session_id')::bigint;
     end if;
   elsif old.active and not new.active then
     reason := 'user_disabled';
@@ -94,10 +96,10 @@ declare
   person bigint;
 begin
   -- The owner's own work (migrations, the demo, inbound processing) has no acting user.
-  if crm_private.context() is null then return new; end if;
+  uid := crm_private.rls_uid();
+  if uid is null then return new; end if;
   rank := crm_private.rls_rank(entity, 'update');
   if rank >= 4 then return new; end if;
-  uid := crm_private.rls_uid();
   departments := coalesce(crm_private.rls_piece('', '', 0, 5), '{}')::bigint[];
   territories := coalesce(crm_private.rls_piece('', '', 0, 4), '{}')::bigint[];
   foreach person in array array[case when new.owner_id is distinct from old.owner_id then new.owner_id end,
@@ -134,7 +136,7 @@ create trigger clients_handover before update of owner_id, responsible_id, depar
 create function crm_private.approval_task_guard() returns trigger
   language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 begin
-  if old.proof <> 'approval' or crm_private.context() is null then return new; end if;
+  if old.proof <> 'approval' or crm_private.rls_uid() is null then return new; end if;
   -- Inside the database's own functions: a deal leaving the stage (a trigger, depth > 1) or
   -- the approval being answered (crm_api.answer_approval sets crm.approval_answer).
   if pg_trigger_depth() > 1 or coalesce(current_setting('crm.approval_answer', true), 'off') = 'on' then
@@ -165,13 +167,11 @@ begin
   if uid is null then
     return null;
   end if;
-  if exists (select 1 from pg_db_role_setting s join pg_roles r on r.oid = s.setrole
-              where r.rolname = session_user
-                and (s.setdatabase <> 0
-                     or (select array_agg(x order by x) from unnest(s.setconfig) x)
-                        is distinct from array['default_transaction_read_only=on', 'search_path=crm, public']))
-     or not exists (select 1 from pg_db_role_setting s join pg_roles r on r.oid = s.setrole
-                     where r.rolname = session_user and s.setdatabase = 0) then
+  -- Every setting of the role, in any database, as "database oid:setting", sorted.
+  if (select array_agg(s.setdatabase || ':' || x order by s.setdatabase, x)
+        from pg_db_role_setting s join pg_roles r on r.oid = s.setrole, unnest(s.setconfig) x
+       where r.rolname = session_user)
+     is distinct from array['0:default_transaction_read_only=on', '0:search_path=crm, public'] then
     return null;
   end if;
   return uid;

@@ -84,7 +84,7 @@ begin
     return new;
   end if;
   -- The rules' own cancellations (the deal left the stage) and work without a user pass.
-  if pg_trigger_depth() > 1 or crm_private.context() is null then return new; end if;
+  if pg_trigger_depth() > 1 or crm_private.rls_uid() is null then return new; end if;
   if crm_private.rls_rank('task', 'update') < 2 then
     raise exception 'task «%» is required by the stage: complete it; only a head of department may cancel it', old.title
       using errcode = 'CR403';
@@ -98,9 +98,11 @@ create trigger tasks_required_cancel before update of status on crm.tasks
 create function crm_private.required_task_reissue() returns trigger
   language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 begin
-  if pg_trigger_depth() > 1 or crm_private.context() is null then return null; end if;
-  if new.status = 'cancelled' and old.status = 'open' and old.required and old.template_id is not null
-     and exists (select 1 from crm.deals d where d.id = old.deal_id and d.stage_id = old.stage_id) then
+  if not (new.status = 'cancelled' and old.status = 'open' and old.required and old.template_id is not null)
+     or pg_trigger_depth() > 1 or crm_private.rls_uid() is null then
+    return null;
+  end if;
+  if exists (select 1 from crm.deals d where d.id = old.deal_id and d.stage_id = old.stage_id) then
     insert into crm.tasks (title, description, assignee_id, owner_id, due_at, reminder_at, deal_id, client_id,
                            department_id, territory_id, stage_id, template_id, required, proof)
     values (old.title, old.description, old.assignee_id, old.owner_id,

@@ -50,7 +50,7 @@ create trigger deal_lines_total after insert or update or delete on crm.deal_lin
 create function crm_private.deal_amount_follows_lines() returns trigger
   language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
 begin
-  if new.amount is distinct from old.amount and pg_trigger_depth() = 1 and crm_private.context() is not null
+  if new.amount is distinct from old.amount and pg_trigger_depth() = 1 and crm_private.rls_uid() is not null
      and exists (select 1 from crm.deal_lines l where l.deal_id = new.id) then
     raise exception 'the amount of this deal is the sum of its product lines (%): change the lines',
       (select sum(l.amount) from crm.deal_lines l where l.deal_id = new.id) using errcode = 'CR409';

@@ -39,8 +39,7 @@ struct FilesController: Sendable {
             case .failure(let p): problems.append(.init(field: key, message: p.message))
             }
         }
-        let contentType = ((request.headers[.contentType] ?? "application/octet-stream").split(separator: ";").first ?? "")
-            .trimmingCharacters(in: .whitespaces).lowercased()
+        let contentType = Self.mediaType(request.headers[.contentType] ?? "application/octet-stream")
         if contentType.wholeMatch(of: #/[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+/#) == nil {
             problems.append(.init(field: "Content-Type", message: "must be a media type such as application/pdf"))
         }
@@ -92,13 +91,17 @@ struct FilesController: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
+    /// The media type of a Content-Type value, without parameters, lower-case (`""` for `;`).
+    static func mediaType(_ header: String) -> String {
+        (header.split(separator: ";").first ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+    }
+
     /// Whether a stored type is served as itself: only passive types a browser shows without
     /// running anything (images but SVG, PDF, plain text and CSV, audio, video, archives, office
     /// documents). Anything else (HTML, SVG, XML, scripts, unknown types) is served as
     /// `application/octet-stream`, so an uploaded page never runs on this site.
     static func isActive(_ contentType: String) -> Bool {
-        let type = (contentType.split(separator: ";").first ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        let parts = type.split(separator: "/", maxSplits: 1).map(String.init)
+        let parts = mediaType(contentType).split(separator: "/", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return true }
         let (top, sub) = (parts[0], parts[1])
         if top == "application" && (sub.hasPrefix("vnd.ms-") || sub.hasPrefix("vnd.openxmlformats-") || sub.hasPrefix("vnd.oasis.")) {
