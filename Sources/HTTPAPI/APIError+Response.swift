@@ -47,8 +47,8 @@ extension APIError {
         case is DecodingError:
             return .badRequest("the request body is not valid JSON for this endpoint")
         case let tooLarge as NIOTooManyBytesError:
-            let limit = tooLarge.maxBytes.map { " (at most \($0 / 1024) KiB)" } ?? ""
-            return .payloadTooLarge("the request body is too large\(limit)")
+            guard let limit = tooLarge.maxBytes else { return .payloadTooLarge("the request body is too large") }
+            return .payloadTooLarge("the request body is too large (at most \(limit / 1024) KiB)")
         default:
             return nil
         }
@@ -143,7 +143,7 @@ extension APIError {
 
     var message: String {
         switch self {
-        case .validation(let fields): return "\(fields.count) field(s) are invalid"
+        case .validation(let fields): return "invalid fields: \(fields.map(\.field).joined(separator: ", "))"
         case .badRequest(let message), .unauthorized(let message), .forbidden(let message), .notFound(let message),
             .conflict(let message), .preconditionFailed(let message), .payloadTooLarge(let message),
             .tooManyRequests(let message):
@@ -168,15 +168,21 @@ extension APIError {
 
 /// Builds JSON error responses.
 enum ErrorResponse {
-    static func make(_ error: APIError?, requestID: String) -> Response {
+    /// The answer to `error` (nil: a 500) in `language`.
+    static func make(_ error: APIError?, requestID: String, language: MessageLanguage = .ru) -> Response {
         let status = error?.status ?? .internalServerError
+        let localized = error?.localized(language)
+            ?? APIError.Localized(
+                message: ErrorCatalogue.translate("internal error; quote the request id when reporting it", to: language).text,
+                reason: "internal_error", fields: nil)
         let body = ErrorBody(
             error: .init(
                 status: status.code,
                 code: error?.code ?? "internal_error",
-                message: error?.message ?? "internal error; quote the request id when reporting it",
+                reason: localized.reason,
+                message: localized.message,
                 requestID: requestID,
-                fields: error?.fields,
+                fields: localized.fields,
                 existing: error?.existing))
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"

@@ -21,13 +21,18 @@ public enum APIError: Error, Sendable, Equatable {
     /// The database cannot be reached (503).
     case databaseUnavailable
 
-    /// One wrong field and why.
+    /// One wrong field and why. `field` is the JSON key (for programs); `label` what a person
+    /// calls the field and `code` the stable code of the message, both filled when answered.
     public struct FieldError: Codable, Sendable, Equatable {
         public var field: String
         public var message: String
-        public init(field: String, message: String) {
+        public var label: String?
+        public var code: String?
+        public init(field: String, message: String, label: String? = nil, code: String? = nil) {
             self.field = field
             self.message = message
+            self.label = label
+            self.code = code
         }
     }
 }

@@ -18,7 +18,7 @@ public enum APIRouter {
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ClientAddressMiddleware(resolver: clientAddresses))
         router.add(middleware: AccessLogMiddleware())
-        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: ErrorMiddleware(database: database))
         // Front ends' middleware (the web interface's cookie session bridge) before the routes.
         for extra in middleware { router.add(middleware: extra) }
         health.register(on: router)

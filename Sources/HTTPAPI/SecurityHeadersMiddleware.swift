@@ -14,7 +14,9 @@ public struct SecurityHeadersMiddleware: RouterMiddleware {
     ) async throws -> Response {
         var response: Response
         if request.method == .trace || request.method == .connect {
-            response = ErrorResponse.make(.methodNotAllowed, requestID: context.requestID)
+            response = ErrorResponse.make(
+                .methodNotAllowed, requestID: context.requestID,
+                language: MessageLanguage(acceptLanguage: request.headers[.acceptLanguage]) ?? .ru)
             response.headers[.allow] = "GET, HEAD, POST, PATCH, PUT, DELETE, OPTIONS"
         } else {
             response = try await next(request, context)

@@ -143,7 +143,10 @@ public struct HTTPTestResponse: Sendable {
     ) throws -> HTTPTestResponse {
         let client = try SocketClient(host: host, port: port)
         var request = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n"
-        for (name, value) in headers { request += "\(name): \(value)\r\n" }
+        // The tests read English messages unless they ask otherwise (an empty value sends no
+        // Accept-Language at all: the server's default, Russian, or the user's setting).
+        for (name, value) in headers where !value.isEmpty { request += "\(name): \(value)\r\n" }
+        if !headers.keys.contains(where: { $0.lowercased() == "accept-language" }) { request += "Accept-Language: en\r\n" }
         if let body {
             request += "Content-Length: \(body.utf8.count)\r\n"
             if !headers.keys.contains(where: { $0.lowercased() == "content-type" }) { request += "Content-Type: application/json\r\n" }

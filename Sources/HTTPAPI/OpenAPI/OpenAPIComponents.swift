@@ -27,7 +27,14 @@ enum OpenAPIComponents {
                         "type": .string("string"),
                         "enum": .strings(errorCodes.flatMap(\.codes) + ["method_not_allowed", "internal_error"]),
                     ]),
-                    "message": .obj(["type": .string("string")]),
+                    "reason": .obj([
+                        "type": .string("string"),
+                        "description": .string("the stable code of this refusal (e.g. stage_skip), when the server knows it"),
+                    ]),
+                    "message": .obj([
+                        "type": .string("string"),
+                        "description": .string("in the caller's language: Accept-Language (ru, en), else the user's setting, else Russian"),
+                    ]),
                     "request_id": .obj(["type": .string("string"), "description": .string("also in X-Request-Id")]),
                     "fields": .obj(["type": .string("array"), "items": .ref("FieldError")]),
                     "existing": .obj([
@@ -45,7 +52,9 @@ enum OpenAPIComponents {
     static let fieldErrorSchema: JSONValue = .obj([
         "type": .string("object"),
         "properties": .obj([
-            "field": .obj(["type": .string("string")]),
+            "field": .obj(["type": .string("string"), "description": .string("the JSON key (or parameter, header)")]),
+            "label": .obj(["type": .string("string"), "description": .string("what the field is called, in the caller's language")]),
+            "code": .obj(["type": .string("string"), "description": .string("the stable code of the message")]),
             "message": .obj(["type": .string("string")]),
         ]),
         "required": .strings(["field", "message"]),

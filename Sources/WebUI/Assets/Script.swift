@@ -21,7 +21,7 @@ enum Script {
       }
 
       async function api(method, url, data) {
-        const headers = { 'X-CSRF-Token': csrf(), 'Accept': 'application/json' };
+        const headers = { 'X-CSRF-Token': csrf(), 'Accept': 'application/json', 'Accept-Language': document.documentElement.lang || 'ru' };
         const options = { method, headers, credentials: 'same-origin' };
         if (data !== undefined) {
           headers['Content-Type'] = 'application/json';
@@ -40,7 +40,7 @@ enum Script {
           const error = json && json.error;
           let message = error ? error.message : (T.failed || 'failed') + ' (' + response.status + ')';
           if (error && error.fields && error.fields.length) {
-            message = error.fields.map(f => f.field + ': ' + f.message).join('; ');
+            message = error.fields.map(f => (f.label || f.field) + ': ' + f.message).join('; ');
           }
           throw new APIError(response.status, message, error);
         }
@@ -51,7 +51,7 @@ enum Script {
         const url = '/api/v1/files?name=' + encodeURIComponent(file.name) + '&deal_id=' + encodeURIComponent(dealId);
         const response = await fetch(url, {
           method: 'POST', credentials: 'same-origin', body: file,
-          headers: { 'X-CSRF-Token': csrf(), 'Content-Type': file.type || 'application/octet-stream' }
+          headers: { 'X-CSRF-Token': csrf(), 'Accept-Language': document.documentElement.lang || 'ru', 'Content-Type': file.type || 'application/octet-stream' }
         });
         const json = await response.json().catch(() => null);
         if (!response.ok) throw new APIError(response.status, json && json.error ? json.error.message : 'upload failed');

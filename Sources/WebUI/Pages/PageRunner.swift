@@ -71,7 +71,7 @@ struct PageRunner: Sendable {
             return response
         } catch {
             let texts = (override ?? .ru).texts
-            let described = APIError.describe(error)
+            let described = APIError.describe(error, language: MessageLanguage(rawValue: texts.language.rawValue) ?? .ru)
             if described == nil { context.logger.error("page failed", metadata: ["error": "\(String(reflecting: error))"]) }
             let status = described?.status ?? .internalServerError
             return Self.html(Layout.error(status: status.code, message: described?.message, texts: texts).text, status: status)

@@ -11,19 +11,26 @@ struct DealCustomFields: ResourceRule {
         let values = write.values["custom_fields"]?.jsonText
         let rows = try await connection.query(
             """
-            select crm_api.custom_field_problems(\
-            coalesce(\(pipeline)::bigint, (select pipeline_id from crm.deals where id = \(write.id)), \
-            (select id from crm.pipelines where is_default)), \
-            coalesce(\(values)::jsonb, (select custom_fields from crm.deals where id = \(write.id)), '{}'))::text
+            with p as (select coalesce(\(pipeline)::bigint, (select pipeline_id from crm.deals where id = \(write.id)), \
+            (select id from crm.pipelines where is_default)) as id) \
+            select crm_api.custom_field_problems(p.id, \
+            coalesce(\(values)::jsonb, (select custom_fields from crm.deals where id = \(write.id)), '{}'))::text, \
+            (select jsonb_object_agg(c.key, c.label) from crm.custom_fields c where c.pipeline_id = p.id)::text \
+            from p
             """, prepared: true)
         guard let text = rows.first?[0], case .array(let items) = try JSONValue.parse(Array(text.utf8)) else {
             return RuleOutcome()
+        }
+        // A custom field is named by its own label, as the pipeline defines it.
+        var labels: [String: String] = [:]
+        if let text = rows.first?[1], case .object(let object) = try JSONValue.parse(Array(text.utf8)) {
+            for (key, value) in object { labels["custom_fields." + key] = value.stringValue }
         }
         let problems: [APIError.FieldError] = items.compactMap { item in
             guard case .object(let o) = item, let field = o["field"]?.stringValue, let message = o["message"]?.stringValue else {
                 return nil
             }
-            return .init(field: field, message: message)
+            return .init(field: field, message: message, label: labels[field])
         }
         return RuleOutcome(problems: problems)
     }
