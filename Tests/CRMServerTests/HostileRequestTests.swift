@@ -266,4 +266,43 @@ import TestSupport
         #expect(try await manager.get("/api/v1/users/\(id)").string("name") == "Ольга Николаевна Кузнецова")
         try await server.stop()
     }
+
+    @Test("lists that show people carry their names next to the ids, read-only, as the users' rules show them")
+    func namesNextToIDs() async throws {
+        let server = try await RunningServer.start(demo: true)
+        let manager = try await APIClient.signIn(server, "manager.msk")
+        let users = try await manager.get("/api/v1/users?limit=100").items
+        var names: [Int64: String] = [:]
+        for user in users { if let id = (user["id"] as? NSNumber)?.int64Value { names[id] = user["name"] as? String } }
+        let deals = try await manager.get("/api/v1/deals?limit=50")
+        #expect(deals.items.count > 5, "\(deals.text)")
+        for deal in deals.items {
+            let owner = try #require((deal["owner_id"] as? NSNumber)?.int64Value)
+            #expect(deal["owner_name"] as? String == names[owner], "\(deal)")
+            if let responsible = (deal["responsible_id"] as? NSNumber)?.int64Value {
+                #expect(deal["responsible_name"] as? String == names[responsible], "\(deal)")
+            }
+        }
+        let tasks = try await manager.get("/api/v1/tasks?limit=20").items
+        #expect(!tasks.isEmpty)
+        for task in tasks {
+            let assignee = try #require((task["assignee_id"] as? NSNumber)?.int64Value)
+            #expect(task["assignee_name"] as? String == names[assignee], "\(task)")
+        }
+        // The client card names its people too.
+        let clients = deals.items.compactMap { ($0["client_id"] as? NSNumber)?.int64Value }
+        let client = try #require(clients.first)
+        let card = try await manager.get("/api/v1/clients/\(client)/card")
+        let cardClient = try #require(card["client"] as? [String: Any])
+        let cardOwner = try #require((cardClient["owner_id"] as? NSNumber)?.int64Value)
+        #expect(cardClient["owner_name"] as? String == names[cardOwner], "\(card.text)")
+        for openDeal in card["open_deals"] as? [[String: Any]] ?? [] {
+            let owner = try #require((openDeal["owner_id"] as? NSNumber)?.int64Value)
+            #expect(openDeal["owner_name"] as? String == names[owner], "\(openDeal)")
+        }
+        let deal = try #require(deals.ids.first)
+        let response = try await manager.patch("/api/v1/deals/\(deal)", #"{"owner_name": "Кто-то другой"}"#)
+        #expect(response.status == 422 && response.fieldErrors["owner_name"] == "read-only: set by the server", "\(response.text)")
+        try await server.stop()
+    }
 }

@@ -70,6 +70,11 @@ enum FieldLabels {
         "separator": ("Разделитель", "Separator"), "days": ("Дней", "Days"), "period": ("Период", "Period"),
         "manager_id": ("Менеджер", "Manager"), "supplier_id": ("Поставщик", "Supplier"), "since": ("С", "Since"),
         "as_of": ("На дату", "As of"), "pipeline": ("Воронка", "Pipeline"),
+        "owner_name": ("Владелец", "Owner"), "responsible_name": ("Ответственный", "Responsible"),
+        "assignee_name": ("Исполнитель", "Assignee"), "approver_name": ("Согласующий", "Approver"),
+        "answered_by_name": ("Кто ответил", "Answered by"), "moved_by_name": ("Кто перевёл", "Moved by"),
+        "created_by_name": ("Кто создал", "Created by"), "user_name": ("Пользователь", "User"),
+        "approver_user_name": ("Согласующий", "Approver"), "assignee_user_name": ("Исполнитель", "Assignee"),
     ]
 
     /// The label of `key` in `language`: custom fields (`custom_fields.size`) by their key when

@@ -224,10 +224,12 @@ enum FixedEndpoints {
             ("contacts", array(object(fields(.contacts, ["id", "name", "position", "phones", "emails"])))),
             ("open_deals", array(object(
                 fields(.deals, ["id", "title", "pipeline_id", "stage_id"]) + [("stage", string)]
-                    + fields(.deals, ["amount", "currency", "probability", "expected_close_date", "owner_id", "responsible_id", "created_at"])))),
+                    + fields(.deals, ["amount", "currency", "probability", "expected_close_date", "owner_id", "owner_name",
+                                      "responsible_id", "responsible_name", "created_at"])))),
             ("recent_interactions", array(object(
-                fields(.interactions, ["id", "kind", "direction", "occurred_at", "duration_seconds", "summary", "deal_id", "owner_id"])))),
-            ("open_tasks", array(object(fields(.tasks, ["id", "title", "assignee_id", "due_at", "time_zone", "status", "deal_id"])))),
+                fields(.interactions, ["id", "kind", "direction", "occurred_at", "duration_seconds", "summary", "deal_id", "owner_id",
+                                       "owner_name"])))),
+            ("open_tasks", array(object(fields(.tasks, ["id", "title", "assignee_id", "assignee_name", "due_at", "time_zone", "status", "deal_id"])))),
             ("unpaid_invoices", array(object(
                 fields(.invoices, ["id", "number", "deal_id", "counterparty_id", "issued_on", "due_on", "amount", "paid_amount",
                                    "currency", "status"])))),

@@ -38,7 +38,8 @@ public struct Resource: Sendable {
         self.path = path
         self.table = table
         self.singular = singular
-        self.fields = fields
+        // Where a row names a person, the person's name comes with the id (`owner_name`).
+        self.fields = fields + fields.compactMap(ResourceField.personName(for:))
         self.searchText = searchText
         self.similarName = similarName
         self.defaultSort = defaultSort

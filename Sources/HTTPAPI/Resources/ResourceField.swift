@@ -82,6 +82,18 @@ extension ResourceField {
     static let responsible = ResourceField("responsible_id", .reference(table: "crm.users"), filter: .equality)
     static let department = ResourceField("department_id", .reference(table: "crm.departments"), filter: .equality)
     static let territory = ResourceField("territory_id", .reference(table: "crm.territories"), filter: .equality)
+    /// The name of the user a reference to `crm.users` names (`owner_id` → `owner_name`,
+    /// `answered_by` → `answered_by_name`), read under the users' row rules: null when the
+    /// caller may not see that user. Nil for other fields.
+    static func personName(for field: ResourceField) -> ResourceField? {
+        guard case .reference(let table) = field.type, table == "crm.users" else { return nil }
+        let base = field.name.hasSuffix("_id") ? String(field.name.dropLast(3)) : field.name
+        return ResourceField(
+            base + "_name", .text(maxLength: 200), access: .readOnly,
+            expression: "(select u.name from crm.users u where u.id = t.\(field.name))",
+            summary: "the name of the user of \(field.name)")
+    }
+
     /// The standard trailer: version and times.
     static let trailer: [ResourceField] = [.version, .createdAt, .updatedAt]
 }
