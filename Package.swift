@@ -33,6 +33,12 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // C bindings for zlib (zlib1g-dev): deflate and CRC-32 for the .xlsx exports.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // Passwords (PBKDF2-HMAC-SHA256) and session/API tokens. Knows nothing of the database.
         .target(
             name: "Credentials",
@@ -96,7 +102,7 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "PostgresClient", "AccessControl", "CompanyIdentifiers", "Credentials",
+                "PostgresClient", "AccessControl", "CompanyIdentifiers", "Credentials", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

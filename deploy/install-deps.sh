@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs the Debian packages the server needs to build, test and run, when they are missing:
-# PostgreSQL 15 (server binaries for the private cluster), libpq-dev, libssl-dev, pkg-config;
+# PostgreSQL 15 (server binaries for the private cluster), libpq-dev, libssl-dev, zlib1g-dev, pkg-config;
 # with --tests also what the browser tests (Tests/Browser) need: Chromium and its driver, and
 # selenium and pytest for Python (from PyPI for the PATH's python3, else Debian's packages).
 # As root it installs them with apt-get; as another user it names what is missing and stops.
@@ -10,6 +10,7 @@ missing=""
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 [ -f /usr/include/postgresql/libpq-fe.h ] || missing="$missing libpq-dev"
 [ -f /usr/include/openssl/evp.h ] || missing="$missing libssl-dev"
+[ -f /usr/include/zlib.h ] || missing="$missing zlib1g-dev"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || missing="$missing postgresql postgresql-contrib"
 command -v pgbench >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pgbench >/dev/null 2>&1 || missing="$missing postgresql-contrib"
 if [ "${1:-}" = "--tests" ]; then

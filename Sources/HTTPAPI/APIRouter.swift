@@ -40,6 +40,7 @@ public enum APIRouter {
         SecretRowCreator.integrations(database: database).register(on: router)
         SecretRowCreator.webhookSubscriptions(database: database).register(on: router)
         for resource in Resource.all {
+            if resource.operations.contains(.list) { ListExportController(resource: resource, database: database).register(on: router) }
             ResourceController(resource: resource, database: database).register(on: router)
         }
         OpenAPIController(document: OpenAPIDocument.make(resources: Resource.all, version: health.version)).register(on: router)

@@ -196,6 +196,10 @@ extension ErrorCatalogue {
         .init("unknown_parameter", "unknown parameter of report {}", "у отчёта {1} нет такого параметра"),
         .init("bad_period", "must not be before from ({})", "не может быть раньше начала периода ({1})"),
         .init("bad_format", "must be json or csv", "допустимые значения: json или csv"),
+        .init("bad_format", "must be csv or xlsx", "допустимые значения: csv или xlsx"),
+        .init("bad_header", "must be labels or keys", "допустимые значения: labels (подписи) или keys (ключи)"),
+        .init("export_no_paging", "an export has every matching row: no paging", "выгрузка содержит все подходящие записи: постраничный вывод не нужен"),
+        .init("export_forbidden", "exporting this list is not permitted for your role", "вашей роли выгрузка этого списка не разрешена"),
         .init("bad_separator", "must be comma or semicolon", "допустимые значения: comma (запятая) или semicolon (точка с запятой)"),
     ]
 

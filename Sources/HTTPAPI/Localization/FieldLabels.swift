@@ -93,6 +93,19 @@ enum FieldLabels {
         return key
     }
 
+    /// The title of a list's sheet in a downloaded workbook («Сделки»).
+    static func sheetTitle(of resource: Resource, in language: MessageLanguage) -> String {
+        let word = Vocabulary.word(resource.singular, in: language)
+        return language == .ru ? (lists[resource.path] ?? word) : resource.path.replacingOccurrences(of: "-", with: " ").capitalized
+    }
+
+    /// The Russian names of the lists.
+    static let lists: [String: String] = [
+        "deals": "Сделки", "clients": "Клиенты", "contacts": "Контакты", "counterparties": "Контрагенты",
+        "products": "Товары", "invoices": "Счета", "payments": "Платежи", "tasks": "Задачи", "interactions": "Контакты с клиентами",
+        "deal-lines": "Строки сделок", "approvals": "Согласования", "files": "Файлы", "users": "Сотрудники",
+    ]
+
     /// The label of `key` when the catalogue has one.
     static func known(_ key: String, in language: MessageLanguage) -> String? {
         guard let pair = labels[key] else { return nil }

@@ -178,6 +178,18 @@ struct ResourceListQuery {
         return PostgresQueryText(sql: text, builder: builder)
     }
 
+    /// Every matching row in the list's order, each field as text, behind cursor `cursor` (an
+    /// export: no page, no limit).
+    func exportQuery(cursor: String) -> PostgresQueryText {
+        let direction = descending ? "desc" : "asc"
+        let order = similar.map { "similarity(\(resource.similarName!), \($0)) desc, t.id" }
+            ?? "\(sortField.sortSQL) \(direction), t.id \(direction)"
+        let columns = resource.fields.map { "(\($0.expression ?? "t.\($0.name)"))::text" }.joined(separator: ", ")
+        return PostgresQueryText(
+            sql: "declare \(cursor) no scroll cursor for select \(columns) from \(resource.table) t\(whereClause) order by \(order)",
+            builder: sql)
+    }
+
     /// The exact count under the same filters (only when asked: it reads every matching row).
     func countQuery() -> PostgresQueryText {
         PostgresQueryText(sql: "select count(*) from \(resource.table) t\(whereClause)", builder: sql)

@@ -1,0 +1,145 @@
+import AccessControl
+import Foundation
+import Hummingbird
+import PostgresClient
+
+/// `GET /api/v1/<list>/export?format=csv|xlsx` with the list's own filters, search and sort (and
+/// `saved_filter`): every matching row the caller may read, streamed from a cursor — CSV as the
+/// reports write it (UTF-8 with BOM, `separator=semicolon` for a Russian Excel) or an .xlsx
+/// workbook. The header names the columns by their labels in the caller's language
+/// (`header=keys`: the JSON keys). Needs the `export` action on the list's entity from an allowed
+/// network (403 before any byte); the database audits each download with its filters and rows.
+struct ListExportController: Sendable {
+    let resource: Resource
+    let database: UserDatabase
+
+    /// Parameters of the export itself; the rest are the list's.
+    static let own: Set<String> = ["format", "separator", "header"]
+    /// The list's paging parameters, which an export (every matching row) has no use for.
+    static let paging: Set<String> = ["limit", "cursor", "count"]
+
+    func register(on router: Router<CRMRequestContext>) {
+        router.get(RouterPath("/api/v1/\(resource.path)/export")) { request, context in try await self.export(request, context) }
+    }
+
+    func export(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
+        let token = try RequestInput.token(request, context)
+        let all = request.uri.queryParameters.map { (key: String($0.key), value: String($0.value)) }
+        var problems: [APIError.FieldError] = []
+        var format = ExportFormat.csv
+        var separator = CSVEncoder.Separator.comma
+        var keysHeader = false
+        for (key, value) in all {
+            switch key {
+            case "format":
+                if let chosen = ExportFormat(rawValue: value) { format = chosen } else { problems.append(.init(field: key, message: "must be csv or xlsx")) }
+            case "separator":
+                if let chosen = CSVEncoder.Separator(rawValue: value) { separator = chosen } else {
+                    problems.append(.init(field: key, message: "must be comma or semicolon"))
+                }
+            case "header":
+                if value == "keys" || value == "labels" { keysHeader = value == "keys" } else {
+                    problems.append(.init(field: key, message: "must be labels or keys"))
+                }
+            case _ where Self.paging.contains(key):
+                problems.append(.init(field: key, message: "an export has every matching row: no paging"))
+            default: break
+            }
+        }
+        if !problems.isEmpty { throw APIError.validation(problems) }
+        let listParameters = all.filter { !Self.own.contains($0.key) }
+        let savedFilter = try RequestInput.savedFilterID(listParameters)
+        let resource = self.resource
+        // The gate and the filters first: a refusal or a wrong filter is an ordinary error answer.
+        let (parameters, locale) = try await database.withRequest(token: token, clientIP: context.clientIP) {
+            connection, identity -> ([(key: String, value: String)], String?) in
+            _ = try await connection.query("select crm_api.check_list_export(\(resource.table)::regclass)")
+            var parameters = listParameters
+            if let savedFilter {
+                parameters = try await SavedFilters.merge(savedFilter, resource: resource, under: listParameters, on: connection)
+            }
+            let query = ResourceListQuery(resource: resource, parameters: parameters)
+            if !query.problems.isEmpty { throw APIError.validation(query.problems) }
+            let locale = try await connection.query("select locale from crm.users where id = \(identity.userID)").first?[0]
+            return (parameters, locale ?? nil)
+        }
+        let language = MessageLanguage(acceptLanguage: request.headers[.acceptLanguage]) ?? MessageLanguage(locale: locale)
+        let header = resource.fields.map { keysHeader ? $0.name : FieldLabels.label(of: $0.name, in: language) }
+        let kinds = resource.fields.map { ReportColumn.Kind($0.type) }
+        let filters = JSONValue.object(Dictionary(parameters.map { ($0.key, JSONValue.string($0.value)) }, uniquingKeysWith: { $1 })).jsonText
+        let database = self.database
+        let clientIP = context.clientIP
+        let file = ExportFile(format: format, header: header, kinds: kinds, separator: separator)
+        let formatName = format.rawValue
+        var headers = HTTPFields()
+        headers[.contentType] = format.contentType
+        headers[.contentDisposition] = "attachment; filename=\"\(resource.path).\(format.rawValue)\""
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            let stream = CSVStream(writer: writer)
+            @Sendable func record(_ connection: PostgresConnection, completed: Bool) async throws {
+                _ = try await connection.query("""
+                    select crm_api.record_list_export(\(resource.table)::regclass, \(formatName), \(filters)::jsonb, \
+                    \(Int64(stream.rows)), \(completed))
+                    """)
+            }
+            do {
+                try await database.withRequest(token: token, clientIP: clientIP) { connection, _ in
+                    let query = ResourceListQuery(resource: resource, parameters: parameters).exportQuery(cursor: "export_rows")
+                    _ = try await connection.query(query.builder.query(query.sql))
+                    await stream.write(ByteBuffer(bytes: file.begin(sheet: FieldLabels.sheetTitle(of: resource, in: language))))
+                    while !stream.broken {
+                        let batch = try await connection.query(PostgresQuery(unsafeSQL: "fetch \(ReportsController.batchSize) from export_rows"))
+                        if batch.isEmpty { break }
+                        let rows = batch.map { row in (0..<kinds.count).map { row[$0] } }
+                        await stream.write(ByteBuffer(bytes: file.rows(rows)), rows: batch.count)
+                    }
+                    if !stream.broken { await stream.write(ByteBuffer(bytes: file.finish())) }
+                    try await record(connection, completed: !stream.broken)
+                }
+            } catch {
+                // The database failed mid-stream: record what was sent, in a transaction of its own.
+                _ = try? await database.withRequest(token: token, clientIP: clientIP) { connection, _ in
+                    try await record(connection, completed: false)
+                }
+                throw error
+            }
+            if let failure = stream.failure { throw failure }
+            try await stream.writer.finish(nil)
+        })
+    }
+}
+
+/// The bytes of a download as it is written: CSV lines or the parts of an .xlsx workbook.
+/// Used by one task at a time (the download's), hence `@unchecked Sendable`.
+final class ExportFile: @unchecked Sendable {
+    private let format: ExportFormat
+    private let header: [String]
+    private let csv: CSVEncoder
+    private var xlsx: XLSXWriter
+
+    init(format: ExportFormat, header: [String], kinds: [ReportColumn.Kind], separator: CSVEncoder.Separator) {
+        self.format = format
+        self.header = header
+        csv = CSVEncoder(columns: zip(header, kinds).map { ReportColumn($0.0, $0.1) }, separator: separator)
+        xlsx = XLSXWriter(kinds: kinds)
+    }
+
+    func begin(sheet: String) -> [UInt8] {
+        switch format {
+        case .csv: return Array(csv.header().readableBytesView)
+        case .xlsx: return xlsx.begin(sheet: sheet, header: header)
+        }
+    }
+
+    func rows(_ rows: [[String?]]) -> [UInt8] {
+        switch format {
+        case .csv: return Array(rows.map { csv.row($0) }.joined().utf8)
+        case .xlsx: return xlsx.rows(rows)
+        }
+    }
+
+    func finish() -> [UInt8] {
+        format == .xlsx ? xlsx.finish() : []
+    }
+}
