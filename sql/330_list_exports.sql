@@ -6,15 +6,23 @@
 -- which rows exist (as for crm_api.begin_export).
 
 -- The entity of a secured table (its permissions' name), or CR403 when the caller may not export
--- it from where it is.
+-- it from where it is. A list without an entity of its own (a catalog such as the stages or the
+-- sources, the users) may be exported by whoever may export some entity.
 create function crm_api.check_list_export(p_table regclass) returns text
   language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
 declare
   ctx jsonb := crm_private.require_context();
   v_entity text;
+  v_allowed boolean;
 begin
   select entity into v_entity from crm_private.secured_tables where table_name = p_table;
-  if v_entity is null or crm_api.can(v_entity, 'export') = 'none' then
+  if v_entity is not null then
+    v_allowed := crm_api.can(v_entity, 'export') <> 'none';
+  else
+    v_allowed := exists (select 1 from crm_private.secured_tables s
+                          where s.entity is not null and crm_api.can(s.entity, 'export') <> 'none');
+  end if;
+  if not v_allowed then
     raise exception 'exporting this list is not permitted for your role' using errcode = 'CR403';
   end if;
   if not coalesce((ctx ->> 'export_network')::boolean, false) then
@@ -33,7 +41,7 @@ declare
   v_entity text := crm_api.check_list_export(p_table);
 begin
   return audit.append('export', null, null, null, null,
-                      jsonb_build_object('entity', v_entity, 'list', p_table::text, 'format', p_format,
+                      jsonb_build_object('entity', coalesce(v_entity, p_table::text), 'list', p_table::text, 'format', p_format,
                                          'filters', coalesce(p_filters, '{}'), 'rows', p_rows,
                                          'completed', p_completed));
 end

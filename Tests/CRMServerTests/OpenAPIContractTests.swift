@@ -216,6 +216,13 @@ struct OpenAPIContractTests {
                 }
                 _ = try await calls.callAsAnyone("GET", path, concrete: path.replacingOccurrences(of: "{id}", with: "\(id)"), token: calls.owner[segment], expect: 200)
                 _ = try await calls.call("GET", path, path.replacingOccurrences(of: "{id}", with: "999999999"), token: director, expect: 404)
+            } else if path.hasSuffix("/export") {
+                // A download as the first user with the export right; paging refused.
+                let file = try await calls.callAsAnyone("GET", path, concrete: "\(path)?format=csv", expect: 200)
+                if file.status == 200, file.headers["content-type"] != "text/csv; charset=utf-8" {
+                    Issue.record("\(key): \(file.headers["content-type"] ?? "no content type")")
+                }
+                _ = try await calls.call("GET", path, "\(path)?limit=2", token: director, expect: 422)
             } else if let sorts = Self.queryEnum(contract, path, "sort") {
                 let response = try await calls.call("GET", path, "\(path)?limit=2&count=true&sort=\(sorts.last!)", token: calls.owner[segment] ?? director, expect: 200)
                 if calls.ids[segment] == nil, let first = JSON.ids(response.body).first { calls.ids[segment] = first }

@@ -14,7 +14,7 @@ struct ResourcePaths {
     var operations: [OpenAPIOperation] {
         var out: [OpenAPIOperation] = []
         let ops = resource.operations
-        if ops.contains(.list) { out.append(list) }
+        if ops.contains(.list) { out.append(list); out.append(export) }
         if ops.contains(.create) { out.append(create) }
         if ops.contains(.read) { out.append(read) }
         if ops.contains(.update) { out.append(update) }
@@ -32,6 +32,34 @@ struct ResourcePaths {
             parameters: listParameters,
             responses: [200: OpenAPIOperation.json("A page of rows the caller may see", .ref(schemas.listName))],
             errors: [422, 503])
+    }
+
+    /// `GET /api/v1/<list>/export`: the list's filters (no paging) and the file's format.
+    var export: OpenAPIOperation {
+        let paging: Set<String> = ListExportController.paging
+        let filters = listParameters.filter { parameter in
+            guard case .object(let o) = parameter, let name = o["name"]?.stringValue else { return true }
+            return !paging.contains(name)
+        }
+        let enumeration = { (values: [String]) in JSONValue.obj(["type": .string("string"), "enum": .strings(values)]) }
+        let ok: JSONValue = .obj([
+            "description": .string("Every matching row the caller may read, streamed; the download is audited"),
+            "content": .obj([
+                "text/csv": .obj(["schema": .obj(["type": .string("string")])]),
+                ExportFormat.xlsx.contentType: .obj(["schema": .obj(["type": .string("string"), "format": .string("binary")])]),
+            ]),
+        ])
+        return OpenAPIOperation(
+            method: "get", path: collection + "/export", id: "export\(idStem)",
+            summary: "Download \(resource.path) as CSV or .xlsx (needs the export action on them)", tag: tag,
+            parameters: filters + [
+                OpenAPIOperation.query("format", enumeration(["csv", "xlsx"]), "csv (UTF-8 with BOM) or xlsx; default csv"),
+                OpenAPIOperation.query("separator", enumeration(["comma", "semicolon"]),
+                                       "CSV separator; semicolon also writes decimals with a comma (Russian Excel)"),
+                OpenAPIOperation.query("header", enumeration(["labels", "keys"]),
+                                       "the header row: the fields' labels in the caller's language (default) or their keys"),
+            ],
+            responses: [200: ok], errors: [403, 422, 503])
     }
 
     /// Every query parameter of `ResourceListQuery`: the filters of each filterable field and the
