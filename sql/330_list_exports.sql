@@ -47,6 +47,24 @@ begin
 end
 $$;
 
+-- A report's download in a given format (csv or xlsx); the four-argument form of sql/304 stays
+-- for CSV.
+create function crm_api.record_report_export(p_report text, p_parameters jsonb, p_rows bigint, p_completed boolean,
+                                             p_format text)
+  returns bigint
+  language plpgsql volatile security definer set search_path = pg_catalog, pg_temp as $$
+begin
+  perform crm_api.check_report_export();
+  return audit.append('export', null, null, null, null,
+                      jsonb_build_object('entity', 'report', 'report', p_report, 'format', p_format,
+                                         'parameters', coalesce(p_parameters, '{}'), 'rows', p_rows,
+                                         'completed', p_completed));
+end
+$$;
+
+revoke execute on function crm_api.record_report_export(text, jsonb, bigint, boolean, text) from public;
+grant execute on function crm_api.record_report_export(text, jsonb, bigint, boolean, text) to crm_user;
+
 revoke execute on function crm_api.check_list_export(regclass),
   crm_api.record_list_export(regclass, text, jsonb, bigint, boolean) from public;
 grant execute on function crm_api.check_list_export(regclass),

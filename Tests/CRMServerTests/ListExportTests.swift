@@ -98,6 +98,37 @@ struct ListExportTests {
         try await server.stop()
     }
 
+    @Test("a report as .xlsx: its columns and rows as the JSON answer has them, audited with its format")
+    func reportWorkbook() async throws {
+        let server = try await RunningServer.start(demo: true)
+        let director = try await APIClient.signIn(server, "director")
+        let json = try await director.get("/api/v1/reports/sales_funnel")
+        #expect(json.status == 200, "\(json.text)")
+        let rows = json["rows"] as? [[String: Any]] ?? []
+        let columns = (json["columns"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(!rows.isEmpty && !columns.isEmpty)
+        let script = """
+            import json, sys, urllib.request, zipfile, io, xml.etree.ElementTree as ET
+            request = urllib.request.Request(sys.argv[1], headers={"Authorization": "Bearer " + sys.argv[2]})
+            z = zipfile.ZipFile(io.BytesIO(urllib.request.urlopen(request).read()))
+            ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+            rows = ET.fromstring(z.read("xl/worksheets/sheet1.xml")).findall(".//m:sheetData/m:row", ns)
+            sheet = ET.fromstring(z.read("xl/workbook.xml")).find(".//m:sheet", ns).get("name")
+            print(json.dumps({"bad": z.testzip(), "rows": len(rows), "sheet": sheet,
+                              "header": [c.find("m:is/m:t", ns).text for c in rows[0]]}, ensure_ascii=False))
+            """
+        let url = "http://\(server.httpHost):\(server.httpPort)/api/v1/reports/sales_funnel?format=xlsx"
+        let result = JSON.object(try await TestPostgres.runBlocking { try Self.python(script, url, director.token) })
+        #expect(result["bad"] is NSNull && (result["rows"] as? NSNumber)?.intValue == rows.count + 1, "\(result)")
+        #expect(result["header"] as? [String] == columns && result["sheet"] as? String == "Воронка продаж", "\(result)")
+        let audit = try await ownerQuery(server, """
+            select details ->> 'format', details ->> 'rows' from audit.log
+             where action = 'export' and details ->> 'report' = 'sales_funnel' order by id desc limit 1
+            """)
+        #expect(audit.first?[0] == "xlsx" && audit.first?[1] == String(rows.count))
+        try await server.stop()
+    }
+
     static func python(_ script: String, _ arguments: String...) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -195,7 +195,7 @@ extension ErrorCatalogue {
         .init("bad_saved_filter", "{}: {}", "{1:f}: {2:t}", en: "{1:f}: {2:t}"),
         .init("unknown_parameter", "unknown parameter of report {}", "у отчёта {1} нет такого параметра"),
         .init("bad_period", "must not be before from ({})", "не может быть раньше начала периода ({1})"),
-        .init("bad_format", "must be json or csv", "допустимые значения: json или csv"),
+        .init("bad_format", "must be json, csv or xlsx", "допустимые значения: json, csv или xlsx"),
         .init("bad_format", "must be csv or xlsx", "допустимые значения: csv или xlsx"),
         .init("bad_header", "must be labels or keys", "допустимые значения: labels (подписи) или keys (ключи)"),
         .init("export_no_paging", "an export has every matching row: no paging", "выгрузка содержит все подходящие записи: постраничный вывод не нужен"),

@@ -60,8 +60,8 @@ enum ReportEndpoints {
             }
             out.append(OpenAPIOperation.query(parameter.name, schema, parameter.summary))
         }
-        out.append(OpenAPIOperation.query("format", F.enumeration(["json", "csv"]),
-                                          "csv: a CSV download (also with Accept: text/csv); needs the export action on reports"))
+        out.append(OpenAPIOperation.query("format", F.enumeration(["json", "csv", "xlsx"]),
+                                          "csv or xlsx: a download (CSV also with Accept: text/csv); needs the export action on reports"))
         out.append(OpenAPIOperation.query("separator", F.enumeration(["comma", "semicolon"]),
                                           "CSV separator; semicolon also writes decimals with a comma (Russian Excel)"))
         return out
@@ -78,6 +78,7 @@ enum ReportEndpoints {
             "content": .obj([
                 "application/json": .obj(["schema": .ref("ReportAnswer")]),
                 "text/csv": .obj(["schema": .obj(["type": .string("string")])]),
+                ExportFormat.xlsx.contentType: .obj(["schema": .obj(["type": .string("string"), "format": .string("binary")])]),
             ]),
         ])
         return OpenAPIOperation(

@@ -1,11 +1,12 @@
 import Hummingbird
 
 /// The validated query of one report request: the report's parameters (as text, cast by
-/// PostgreSQL), the format and the CSV separator. Every wrong or unknown parameter is named in
+/// PostgreSQL), the format (JSON, or a CSV or .xlsx download) and the CSV separator. Every wrong or unknown parameter is named in
 /// one 422.
 struct ReportRequest: Sendable {
     let values: [String: String]
-    let csv: Bool
+    /// A file to download; nil: the JSON answer.
+    let download: ExportFormat?
     let separator: CSVEncoder.Separator
 
     init(_ request: Request, _ report: ReportDefinition) throws {
@@ -27,8 +28,8 @@ struct ReportRequest: Sendable {
             problems.append(.init(field: "to", message: "must not be before from (\(from))"))
         }
         let format = request.uri.queryParameters.get("format")
-        if let format, format != "csv", format != "json" {
-            problems.append(.init(field: "format", message: "must be json or csv"))
+        if let format, format != "json", ExportFormat(rawValue: format) == nil {
+            problems.append(.init(field: "format", message: "must be json, csv or xlsx"))
         }
         let separatorText = request.uri.queryParameters.get("separator")
         let separator = separatorText.map { CSVEncoder.Separator(rawValue: $0) } ?? .comma
@@ -41,7 +42,15 @@ struct ReportRequest: Sendable {
         }
         let accept = request.headers[.accept] ?? ""
         self.values = values
-        self.csv = format == "csv" || (format == nil && accept.contains("text/csv"))
+        if let format {
+            self.download = ExportFormat(rawValue: format)
+        } else if accept.contains("text/csv") {
+            self.download = .csv
+        } else if accept.contains(ExportFormat.xlsx.contentType) {
+            self.download = .xlsx
+        } else {
+            self.download = nil
+        }
         self.separator = separator ?? .comma
     }
 

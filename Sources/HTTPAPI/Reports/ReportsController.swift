@@ -5,9 +5,9 @@ import PostgresClient
 
 /// `GET /api/v1/reports`: the reports and their parameters. `GET /api/v1/reports/{name}`: one
 /// report as JSON (`{"report", "parameters", "columns", "rows"}`, exact decimals as strings),
-/// or as CSV (`Accept: text/csv` or `?format=csv`; `separator=semicolon` for a Russian Excel),
-/// streamed from a cursor. Rows are what the caller may see: the report functions run under
-/// the caller's row rules. A CSV download needs the `export` action on reports and is audited
+/// or as a CSV (`Accept: text/csv` or `?format=csv`; `separator=semicolon` for a Russian Excel)
+/// or .xlsx (`?format=xlsx`) download, streamed from a cursor. Rows are what the caller may see: the report functions run under
+/// the caller's row rules. A download needs the `export` action on reports and is audited
 /// by the database (`crm_api.record_report_export`). (`/api/v1/reports/funnel` stays with
 /// `FunnelController`.)
 struct ReportsController: Sendable {
@@ -52,8 +52,8 @@ struct ReportsController: Sendable {
             throw APIError.notFound("no such report; GET /api/v1/reports lists them")
         }
         let input = try ReportRequest(request, report)
-        if input.csv {
-            return try await csv(report, input, token: token, clientIP: context.clientIP)
+        if let format = input.download {
+            return try await download(report, input, format, token: token, clientIP: context.clientIP)
         }
         let json = try await database.withRequest(token: token, clientIP: context.clientIP) { connection, _ in
             try await connection.query(report.jsonQuery(input.values))[0][0] ?? "{}"
@@ -65,44 +65,51 @@ struct ReportsController: Sendable {
 
     /// Checks the export right first (a 403 before any byte), then streams the rows in one
     /// transaction and records the export, with the row count, at its end.
-    private func csv(_ report: ReportDefinition, _ input: ReportRequest, token: String, clientIP: String) async throws -> Response {
+    private func download(
+        _ report: ReportDefinition, _ input: ReportRequest, _ format: ExportFormat, token: String, clientIP: String
+    ) async throws -> Response {
         try await database.withRequest(token: token, clientIP: clientIP) { connection, _ in
             _ = try await connection.query("select crm_api.check_report_export()")
         }
-        let encoder = CSVEncoder(columns: report.columns, separator: input.separator)
+        let file = ExportFile(
+            format: format, header: report.columns.map(\.name), kinds: report.columns.map(\.kind), separator: input.separator)
         let parameters = input.parametersJSON
+        let formatName = format.rawValue
         let database = self.database
         var headers = HTTPFields()
-        headers[.contentType] = "text/csv; charset=utf-8"
-        headers[.contentDisposition] = "attachment; filename=\"\(report.name).csv\""
+        headers[.contentType] = format.contentType
+        headers[.contentDisposition] = "attachment; filename=\"\(report.name).\(format.rawValue)\""
         headers[.cacheControl] = "no-store"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             let stream = CSVStream(writer: writer)
+            @Sendable func record(_ connection: PostgresConnection, completed: Bool) async throws {
+                _ = try await connection.query("""
+                    select crm_api.record_report_export(\(report.name), \(parameters)::jsonb, \(Int64(stream.rows)), \(completed), \
+                    \(formatName))
+                    """)
+            }
             do {
                 try await database.withRequest(token: token, clientIP: clientIP) { connection, _ in
                     _ = try await connection.query(report.cursorQuery(input.values, cursor: "report_rows"))
-                    await stream.write(encoder.header())
+                    await stream.write(ByteBuffer(bytes: file.begin(sheet: report.title.components(separatedBy: " / ")[0])))
                     while !stream.broken {
                         let batch = try await connection.query(PostgresQuery(unsafeSQL: "fetch \(Self.batchSize) from report_rows"))
                         if batch.isEmpty { break }
-                        var text = ""
-                        for row in batch { text += encoder.row((0..<report.columns.count).map { row[$0] }) }
-                        await stream.write(ByteBuffer(string: text), rows: batch.count)
+                        let rows = batch.map { row in (0..<report.columns.count).map { row[$0] } }
+                        await stream.write(ByteBuffer(bytes: file.rows(rows)), rows: batch.count)
                     }
-                    _ = try await connection.query(
-                        "select crm_api.record_report_export(\(report.name), \(parameters)::jsonb, \(Int64(stream.rows)), \(!stream.broken))")
+                    if !stream.broken { await stream.write(ByteBuffer(bytes: file.finish())) }
+                    try await record(connection, completed: !stream.broken)
                 }
             } catch {
                 // The database failed mid-stream: record what was sent, in a transaction of its own.
                 _ = try? await database.withRequest(token: token, clientIP: clientIP) { connection, _ in
-                    try await connection.query(
-                        "select crm_api.record_report_export(\(report.name), \(parameters)::jsonb, \(Int64(stream.rows)), false)")
+                    try await record(connection, completed: false)
                 }
                 throw error
             }
             if let failure = stream.failure { throw failure }
-            let writer = stream.writer
-            try await writer.finish(nil)
+            try await stream.writer.finish(nil)
         })
     }
 }
