@@ -82,6 +82,8 @@ struct LocalizedErrorsTests {
         #expect(ErrorCatalogue.translate("the request body is not valid JSON at byte 7: unexpected end", to: .ru).text
             == "тело запроса: неверный JSON в байте 7: неожиданный конец")
         #expect(ErrorCatalogue.translate("ИНН has a wrong check digit (a typo?)", to: .ru).text == "ИНН: неверная контрольная цифра (опечатка?)")
+        #expect(ErrorCatalogue.translate("login refused: outside the login hours of your role", to: .ru)
+            == ("вход отклонён: вне часов работы, разрешённых вашей роли", "outside_login_hours"), "a wrapper takes its inner code")
         #expect(ErrorCatalogue.translate("from «Новая» the deal goes on to «Квалификация» or «Отказ» only", to: .ru).text
             == "из этапа «Новая» сделка переходит только в «Квалификация» или «Отказ»")
         #expect(ErrorCatalogue.translate("something nobody wrote", to: .ru) == ("something nobody wrote", nil))

@@ -54,11 +54,22 @@ enum ErrorCatalogue {
         let template: MessageTemplate
         switch language {
         case .en:
-            guard let english = found.entry.englishTemplate else { return (message, found.entry.code) }
+            guard let english = found.entry.englishTemplate else { return (message, code(of: found)) }
             template = english
         case .ru: template = found.entry.russian
         }
-        return (template.render(found.values) { render($0, kind: $1, in: language) }, found.entry.code)
+        return (template.render(found.values) { render($0, kind: $1, in: language) }, code(of: found))
+    }
+
+    /// The code of a message: a wrapper's (`login refused: {1:t}`, `'{1}': {2:t}`) is the code of
+    /// the message it wraps, which says more.
+    private static func code(of found: Match) -> String {
+        for part in found.entry.russian.parts {
+            if case .value(let index, "t") = part, index <= found.values.count, let inner = match(found.values[index - 1]) {
+                return code(of: inner)
+            }
+        }
+        return found.entry.code
     }
 
     /// A value put back into a translated message, as its kind asks.
