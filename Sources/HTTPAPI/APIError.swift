@@ -20,6 +20,9 @@ public enum APIError: Error, Sendable, Equatable {
     case databaseBusy
     /// The database cannot be reached (503).
     case databaseUnavailable
+    /// A helper program the server needs is missing or failed (503): `code` names which
+    /// (`converter_missing`, `conversion_failed`), the message what to do.
+    case serviceUnavailable(code: String, message: String)
 
     /// One wrong field and why.
     public struct FieldError: Codable, Sendable, Equatable {

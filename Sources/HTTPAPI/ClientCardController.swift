@@ -3,7 +3,7 @@ import Hummingbird
 
 /// `GET /api/v1/clients/{id}/card`: the client with its current and former counterparties,
 /// contacts, open deals, recent interactions, open tasks, unpaid invoices and analytics rolled
-/// up over all its counterparties — one request, one statement, each part under its rules.
+/// up over all its counterparties, and its documents — one request, one statement, each part under its rules.
 struct ClientCardController: Sendable {
     let database: UserDatabase
 
@@ -12,7 +12,11 @@ struct ClientCardController: Sendable {
             let id = try RequestInput.id(context, .clients)
             let json = try await database.withRequest(token: RequestInput.token(request, context), clientIP: context.clientIP) {
                 connection, _ in
-                try await connection.query("select crm_api.client_card(\(id))::text", prepared: true)[0][0]
+                // The card of sql/297 and the client's documents (sql/380), one statement.
+                try await connection.query(
+                    """
+                    select (crm_api.client_card(\(id))::jsonb || jsonb_build_object('documents', crm_api.client_documents(\(id))))::text
+                    """, prepared: true)[0][0]
             }
             guard let json else { throw RequestInput.notFound(.clients, id) }
             return JSONResponse.raw(json)
