@@ -51,3 +51,25 @@ struct BinaryHTTP {
     /// A 180×60 PNG: a red emblem and a blue bar, the test company's logo.
     static let logo = Array(Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAALQAAAA8CAIAAABATAfQAAABG0lEQVR42u3csRHDIAxAUU+S2kNkxAyWrUiTNnfEYEDi/dME6J0b2xxF+tHhCASH4BAcgkNJcbwfp/OF40uhZpz4RjgqTVCyF47LLBDJjKMLC0QS4ugug48kOG6SwUd4HLfK4CMwjgEy+AiJY5gMPoLhGCyDjzA4psjgAw44IuOYKIMPOOCIiWO6DD7gaMVxPl+my8BhmnEsIqPGh6XCAQcccMABBxxwwAHHPjiWkgGHJwcccMABBxxwwAEHHHDAAYe3smYbHPKxj3xDSgYccITHUfy3AgccuoKj+FcWjqV82EokHMX9HHBM92EfUXEUd4LBMcWHTWTAUdxDCscYIhaQE0cjEUefH8e/Spz4jjgEh+CQ4BAcgkNd+wDSBna+Hk1GAAAAAABJRU5ErkJggg==")!)
 }
+
+extension BinaryHTTP {
+    /// The exchange as the JSON tests read it.
+    var response: APIResponse {
+        APIResponse(status: status, text: String(decoding: body, as: UTF8.self), headers: headers)
+    }
+
+    /// `POST /api/v1/deals/{deal}/documents` with `body` as `client`, on a socket that waits long
+    /// enough for Chromium on a busy machine (and for requests queued behind the number's lock).
+    static func makeDocument(_ client: APIClient, deal: Int64, _ body: String) async throws -> APIResponse {
+        try await exchange(client.server, "POST", "/api/v1/deals/\(deal)/documents", token: client.token, body: Array(body.utf8),
+                           contentType: "application/json").response
+    }
+}
+
+extension APIResponse {
+    init(status: Int, text: String, headers: [String: String]) {
+        self.status = status
+        self.text = text
+        self.headers = headers
+    }
+}
