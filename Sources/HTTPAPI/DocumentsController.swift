@@ -80,8 +80,8 @@ struct DocumentsController: Sendable {
             } catch let DocumentError.converterMissing(message) {
                 throw APIError.serviceUnavailable(code: "converter_missing", message: message)
             }
-            let htmlFile = try await store(Array(html.utf8), name: facts.title + ".html", type: "text/html", deal: dealID, on: connection)
-            let pdfFile = try await store(pdf, name: facts.title + ".pdf", type: "application/pdf", deal: dealID, on: connection)
+            let htmlFile = try await store(Array(html.utf8), name: facts.fileName + ".html", type: "text/html", deal: dealID, on: connection)
+            let pdfFile = try await store(pdf, name: facts.fileName + ".pdf", type: "application/pdf", deal: dealID, on: connection)
             let inserted = try await connection.query(
                 """
                 insert into crm.documents (deal_id, counterparty_id, template_id, template_version, kind, number, year, issued_on,

@@ -131,6 +131,10 @@ struct DocumentsAPITests {
         #expect(listed.ids == [documentID])
         let files = try await manager.get("/api/v1/files?deal_id=\(deal)")
         #expect(Set(files.ids) == [htmlID, pdfID])
+        let names = files.items.compactMap { $0["name"] as? String }.sorted()
+        let issued = (made.string("issued_on") ?? "").split(separator: "-")
+        let short = issued.count == 3 ? "\(issued[2]).\(issued[1]).\(issued[0])" : "?"
+        #expect(names == ["Счёт на оплату № 1 от \(short).html", "Счёт на оплату № 1 от \(short).pdf"], "\(names)")
         let card = try await manager.get("/api/v1/clients/\(client)/card")
         #expect(((card["documents"] as? [[String: Any]]) ?? []).compactMap { ($0["id"] as? NSNumber)?.int64Value } == [documentID], "\(card.text)")
         let audited = try await ownerQuery(server, """

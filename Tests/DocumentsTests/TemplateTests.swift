@@ -114,6 +114,7 @@ struct TemplateTests {
         #expect(rows.map { $0["line.number"] } == [.integer(1), .integer(2)])
         #expect(rows[0]["line.vat_amount"] == .money(Money("166.67", currency: "RUB")!))
         #expect(facts.title == "Счёт на оплату № 15 от 2 декабря 2026 г.")
+        #expect(facts.fileName == "Счёт на оплату № 15 от 02.12.2026")
     }
 
     @Test("the default templates shipped in sql/381 are valid and use the Russian layout")

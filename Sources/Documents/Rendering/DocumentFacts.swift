@@ -14,4 +14,7 @@ public struct DocumentFacts: Sendable {
 
     /// «Счёт на оплату № 15 от 2 декабря 2026 г.»
     public var title: String { "\(kind.title) № \(number) от \(date.long)" }
+
+    /// The name of its files without the extension: «Счёт на оплату № 15 от 02.12.2026».
+    public var fileName: String { "\(kind.title) № \(number) от \(date.short)" }
 }
