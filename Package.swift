@@ -98,11 +98,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Documents: Russian business formatting (amounts, words, dates, VAT), templates (parse,
+        // check against the field catalogue, fill) and HTML → PDF in a process of its own.
+        .target(
+            name: "Documents",
+            swiftSettings: swiftSettings
+        ),
         // The HTTP API (Hummingbird): routes, error format, request ids, access log.
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "PostgresClient", "AccessControl", "CompanyIdentifiers", "Credentials", "CZlib",
+                "PostgresClient", "AccessControl", "CompanyIdentifiers", "Credentials", "CZlib", "Documents",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -125,7 +131,7 @@ let package = Package(
             name: "CRMServer",
             dependencies: [
                 "PostgresClient", "EmbeddedPostgres", "SchemaMigrations", "AdminConsole", "HTTPAPI", "AccessControl", "Credentials",
-                "WebUI",
+                "WebUI", "Documents",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -158,6 +164,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "DocumentsTests",
+            dependencies: ["Documents"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CredentialsTests",
             dependencies: ["Credentials"],
             swiftSettings: swiftSettings
@@ -187,7 +198,7 @@ let package = Package(
             name: "CRMServerTests",
             dependencies: [
                 "CRMServer", "TestSupport", "PostgresClient", "EmbeddedPostgres", "SchemaMigrations", "HTTPAPI", "Credentials", "AccessControl",
-                "WebUI",
+                "WebUI", "Documents",
                 // The tests launch the built `crm` binary, so it must be built with them.
                 "crm",
                 .product(name: "Hummingbird", package: "hummingbird"),

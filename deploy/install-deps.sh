@@ -1,8 +1,11 @@
 #!/bin/sh
 # Installs the Debian packages the server needs to build, test and run, when they are missing:
 # PostgreSQL 15 (server binaries for the private cluster), libpq-dev, libssl-dev, zlib1g-dev, pkg-config;
-# with --tests also what the browser tests (Tests/Browser) need: Chromium and its driver, and
-# selenium and pytest for Python (from PyPI for the PATH's python3, else Debian's packages).
+# Chromium and fonts with Cyrillic (Liberation, DejaVu) for the PDF documents the server makes
+# at run time (Sources/Documents, PDFConverter);
+# with --tests also what the browser tests (Tests/Browser) need: Chromium's driver, and
+# selenium and pytest for Python (from PyPI for the PATH's python3, else Debian's packages), and
+# poppler-utils (pdftotext, pdftoppm) for the document tests.
 # As root it installs them with apt-get; as another user it names what is missing and stops.
 set -eu
 
@@ -13,8 +16,12 @@ command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 [ -f /usr/include/zlib.h ] || missing="$missing zlib1g-dev"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || missing="$missing postgresql postgresql-contrib"
 command -v pgbench >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pgbench >/dev/null 2>&1 || missing="$missing postgresql-contrib"
+# The PDF converter of documents, also in plain mode: the server runs it.
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+[ -f /usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf ] || missing="$missing fonts-liberation2"
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$missing fonts-dejavu-core"
 if [ "${1:-}" = "--tests" ]; then
-    command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+    command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || missing="$missing poppler-utils"
     command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
     python_ok() { python3 -c 'import selenium, pytest' >/dev/null 2>&1 || /usr/bin/python3 -c 'import selenium, pytest' >/dev/null 2>&1; }
     if ! python_ok && [ "$(id -u)" -eq 0 ] && command -v python3 >/dev/null 2>&1; then

@@ -22,6 +22,7 @@ public struct ConfigurationLoader: Sendable {
         case trustedProxies = "trusted-proxies"
         case filesDir = "files-dir"
         case filesMaxMB = "files-max-mb"
+        case pdfConverter = "pdf-converter"
         case biHost = "bi-host"
         case dbPort = "db-port"
 
@@ -105,6 +106,8 @@ public struct ConfigurationLoader: Sendable {
                 throw ConfigurationError("\(origin) = '\(value)' is not a size in MiB between 1 and 1024")
             }
             configuration.filesMaxBytes = megabytes << 20
+        case .pdfConverter:
+            configuration.pdfConverter = value.isEmpty ? nil : value
         case .biHost:
             configuration.biHost = value.isEmpty ? nil : try Self.host(value, origin: origin)
         case .dbPort:

@@ -1,3 +1,4 @@
+import Documents
 import AccessControl
 import AdminConsole
 import Credentials
@@ -140,6 +141,7 @@ public final class ServerApplication: Sendable {
             clientAddresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies.compactMap(IPNetwork.init)),
             files: FileStorage(folder: configuration.filesDirectory, maximumBytes: configuration.filesMaxBytes),
             notifications: notificationHub, eventHeartbeat: configuration.eventHeartbeat, inbound: inbound,
+            converter: PDFConverter(executable: configuration.pdfConverter),
             middleware: [WebUI.sessionBridge])
         WebUI(database: database, authenticator: authenticator).register(on: router)
         return router

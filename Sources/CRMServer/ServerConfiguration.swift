@@ -34,6 +34,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// An address the private cluster also listens on for BI tools (password logins only, never
     /// the server's own logins); `nil`: the private socket only.
     public var biHost: String?
+    /// The HTML → PDF converter (Chromium); `nil`: `chromium` found on the PATH at each use.
+    public var pdfConverter: String?
     /// The largest file accepted, in bytes.
     public var filesMaxBytes: Int = 25 << 20
     /// How often each instance fires due timers (`crm_api.fire_due_timers`).

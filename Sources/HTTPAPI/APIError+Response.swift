@@ -119,7 +119,7 @@ extension APIError {
         case .preconditionFailed: return .preconditionFailed
         case .payloadTooLarge: return .contentTooLarge
         case .tooManyRequests: return .tooManyRequests
-        case .databaseBusy, .databaseUnavailable: return .serviceUnavailable
+        case .databaseBusy, .databaseUnavailable, .serviceUnavailable: return .serviceUnavailable
         }
     }
 
@@ -138,6 +138,7 @@ extension APIError {
         case .tooManyRequests: return "too_many_requests"
         case .databaseBusy: return "database_busy"
         case .databaseUnavailable: return "database_unavailable"
+        case .serviceUnavailable(let code, _): return code
         }
     }
 
@@ -152,6 +153,7 @@ extension APIError {
         case .methodNotAllowed: return "this method is not allowed here"
         case .databaseBusy: return "database busy: try again shortly"
         case .databaseUnavailable: return "database unavailable: try again shortly"
+        case .serviceUnavailable(_, let message): return message
         }
     }
 

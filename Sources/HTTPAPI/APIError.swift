@@ -20,6 +20,9 @@ public enum APIError: Error, Sendable, Equatable {
     case databaseBusy
     /// The database cannot be reached (503).
     case databaseUnavailable
+    /// A helper program the server needs is missing or failed (503): `code` names which
+    /// (`converter_missing`, `conversion_failed`), the message what to do.
+    case serviceUnavailable(code: String, message: String)
 
     /// One wrong field and why. `field` is the JSON key (for programs); `label` what a person
     /// calls the field and `code` the stable code of the message, both filled when answered.

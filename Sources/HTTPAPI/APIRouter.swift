@@ -1,4 +1,5 @@
 import AccessControl
+import Documents
 import Hummingbird
 import Logging
 
@@ -10,7 +11,7 @@ public enum APIRouter {
         health: HealthController, auth: AuthController, database: UserDatabase, clientAddresses: ClientAddressResolver,
         files: FileStorage = FileStorage(folder: nil, maximumBytes: 25 << 20),
         notifications: NotificationHub = NotificationHub(), eventHeartbeat: Duration = .seconds(15),
-        inbound: InboundProcessor? = nil,
+        inbound: InboundProcessor? = nil, converter: PDFConverter = PDFConverter(),
         middleware: [any MiddlewareProtocol<Request, Response, CRMRequestContext>] = []
     ) -> Router<CRMRequestContext> {
         let router = Router(context: CRMRequestContext.self)
@@ -31,6 +32,7 @@ public enum APIRouter {
         FunnelController(database: database).register(on: router)
         ReportsController(database: database).register(on: router)
         FilesController(database: database, storage: files).register(on: router)
+        DocumentsController(database: database, storage: files, converter: converter).register(on: router)
         ApprovalsController(database: database).register(on: router)
         NotificationsController(database: database).register(on: router)
         EventStreamController(database: database, hub: notifications, heartbeat: eventHeartbeat).register(on: router)

@@ -4,7 +4,7 @@ import PostgresClient
 
 /// `GET /api/v1/clients/{id}/card`: the client with its current and former counterparties,
 /// contacts, open deals, recent interactions, open tasks, unpaid invoices and analytics rolled
-/// up over all its counterparties — each part under its rules — with the names of the people
+/// up over all its counterparties, and its documents — each part under its rules — with the names of the people
 /// it mentions next to their ids (one more statement for all of them, as the users' rules show).
 struct ClientCardController: Sendable {
     let database: UserDatabase
@@ -20,9 +20,12 @@ struct ClientCardController: Sendable {
             let id = try RequestInput.id(context, .clients)
             let json = try await database.withRequest(token: RequestInput.token(request, context), clientIP: context.clientIP) {
                 connection, _ -> String? in
-                guard let text = try await connection.query("select crm_api.client_card(\(id))::text", prepared: true)[0][0] else {
-                    return nil
-                }
+                // The card of sql/297 and the client's documents (sql/380), one statement.
+                let card = try await connection.query(
+                    """
+                    select (crm_api.client_card(\(id))::jsonb || jsonb_build_object('documents', crm_api.client_documents(\(id))))::text
+                    """, prepared: true)
+                guard let text = card[0][0] else { return nil }
                 return try await Self.withNames(try JSONValue.parse(Array(text.utf8)), on: connection).jsonText
             }
             guard let json else { throw RequestInput.notFound(.clients, id) }

@@ -52,6 +52,9 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(help: "The largest uploaded file in MiB (env CRM_FILES_MAX_MB; default 25).")
     var filesMaxMb: String?
 
+    @Option(help: "The Chromium program that makes PDF documents (env CRM_PDF_CONVERTER; default: chromium on the PATH).")
+    var pdfConverter: String?
+
     @Option(help: "The private cluster also listens on this address for BI tools, password logins only (env CRM_BI_HOST; default: the private socket only).")
     var biHost: String?
 
@@ -76,6 +79,7 @@ struct ConfigurationOptions: ParsableArguments {
         flags[.trustedProxies] = trustedProxies
         flags[.filesDir] = filesDir
         flags[.filesMaxMB] = filesMaxMb
+        flags[.pdfConverter] = pdfConverter
         flags[.biHost] = biHost
         flags[.dbPort] = dbPort
         return try ConfigurationLoader(flags: flags, configFile: config).load()

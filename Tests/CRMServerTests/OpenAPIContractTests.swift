@@ -107,6 +107,8 @@ struct OpenAPIContractTests {
         calls.ids["roles"] = try await ownerQuery(server, "select id from crm.roles where name = 'director'")[0].decode(Int64.self, at: 0)
         // The KPI weights exist from the migration (one per metric); administrators change them.
         calls.owner["kpi-weights"] = admin
+        // The company profile exists from the migration (one row); administrators change it.
+        calls.owner["company-profile"] = admin
         calls.alternates["stages"] = try await ownerQuery(server, "select max(id) from crm.stages")[0].decode(Int64.self, at: 0)
 
         // Creates, in an order where every reference an example makes names a row made before.
@@ -181,6 +183,38 @@ struct OpenAPIContractTests {
         calls.owner["files"] = director
         _ = try await calls.call("POST", "/api/v1/files", "/api/v1/files", token: director, body: "x",
                                  headers: ["Content-Type": "text/plain"], expect: 422)
+
+        // A document of a deal from the default invoice template (Chromium makes its PDF), refused
+        // bodies and an unknown deal; then the company logo, a binary body, set and removed.
+        let invoiceTemplate = try await ownerQuery(server, "select min(id) from crm.document_templates where kind = 'invoice'")[0]
+            .decode(Int64.self, at: 0)
+        let documentPath = "/api/v1/deals/{id}/documents"
+        let documentBody = JSONValue.object(["template_id": .number("\(invoiceTemplate)")])
+        // (On a socket that waits for Chromium on a busy machine; checked against the schema here.)
+        let made = try await BinaryHTTP.exchange(server, "POST", "/api/v1/deals/\(calls.ids["deals"] ?? 0)/documents", token: director,
+                                                 body: Array(documentBody.jsonText.utf8), contentType: "application/json")
+        #expect(made.status == 201, "\(made.response.text)")
+        let documentSchema = JSONValue.object(["$ref": .string("#/components/schemas/Document")])
+        #expect(contract.validator.problems(try JSONValue.parse(made.body), documentSchema) == [], "POST \(documentPath) body")
+        calls.answered["POST \(documentPath)", default: []].insert(made.status)
+        calls.ids["documents"] = JSON.id(made.response.text)
+        _ = try await calls.call("POST", documentPath, "/api/v1/deals/999999999/documents", token: director,
+                                 body: documentBody.jsonText, expect: 404)
+        try await calls.refused("POST", documentPath, "/api/v1/deals/\(calls.ids["deals"] ?? 0)/documents", token: director,
+                                schema: try #require(contract.requestSchema("POST", documentPath)), valid: documentBody)
+        let logo = try await BinaryHTTP.exchange(server, "PUT", "/api/v1/company-profile/logo", token: admin, body: BinaryHTTP.logo,
+                                                 contentType: "image/png")
+        #expect(logo.status == 200)
+        let profileSchema = JSONValue.object(["$ref": .string("#/components/schemas/CompanyProfile")])
+        #expect(contract.validator.problems(try JSONValue.parse(logo.body), profileSchema) == [], "PUT logo body")
+        calls.answered["PUT /api/v1/company-profile/logo", default: []].insert(logo.status)
+        let notImage = try await BinaryHTTP.exchange(server, "PUT", "/api/v1/company-profile/logo", token: admin,
+                                                     body: Array("not a png".utf8), contentType: "image/png")
+        #expect(notImage.status == 422)
+        _ = try await calls.call("PUT", "/api/v1/company-profile/logo", "/api/v1/company-profile/logo", token: director,
+                                 body: "x", headers: ["Content-Type": "image/png"], expect: 422)
+        _ = try await calls.call("DELETE", "/api/v1/company-profile/logo", "/api/v1/company-profile/logo", token: director, expect: 403)
+        _ = try await calls.call("DELETE", "/api/v1/company-profile/logo", "/api/v1/company-profile/logo", token: admin, expect: 200)
 
         // A notification of the director (the database writes them, the API cannot).
         calls.ids["notifications"] = try await ownerQuery(server, """

@@ -35,13 +35,14 @@ struct RunningServer {
         demoData: Bool = false,
         passwordIterations: Int = 1000, trustedProxies: [String] = [], httpHost: String = "127.0.0.1",
         consoleSocket: String? = nil, poolAcquireTimeout: Duration = .seconds(10), filesDirectory: String? = nil,
-        filesMaxBytes: Int = 25 << 20, eventHeartbeat: Duration = .seconds(15), auditHeadInterval: Duration = .seconds(10)
+        filesMaxBytes: Int = 25 << 20, pdfConverter: String? = nil, eventHeartbeat: Duration = .seconds(15), auditHeadInterval: Duration = .seconds(10)
     ) async throws -> RunningServer {
         var configuration = ServerConfiguration()
         configuration.auditHeadInterval = auditHeadInterval
         configuration.eventHeartbeat = eventHeartbeat
         configuration.filesDirectory = filesDirectory
         configuration.filesMaxBytes = filesMaxBytes
+        configuration.pdfConverter = pdfConverter
         configuration.consoleSocket = consoleSocket
         configuration.httpHost = httpHost
         configuration.trustedProxies = trustedProxies

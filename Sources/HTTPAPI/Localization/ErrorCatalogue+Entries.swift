@@ -4,7 +4,7 @@ extension ErrorCatalogue {
     /// `:f` a field, `:w` a word, `:s` words in parentheses). `LocalizationTests` checks that each
     /// message written in Sources/ and each rule error raised in sql/ has its entry here.
     static let entries: [Entry] = http + requestBody + values + lists + access + counterparties + rules + stageRules
-        + money + workflow
+        + money + documents + workflow
 
     /// The statuses' own answers and the HTTP layer.
     static let http: [Entry] = [
@@ -331,6 +331,56 @@ extension ErrorCatalogue {
               "сумма этой сделки — сумма её товарных строк ({1}): измените строки"),
         .init("overpayment", "payment overpays invoice {} by {} {} (amount {}, paid with this payment {})",
               "платёж переплачивает счёт {1} на {2} {3} (сумма счёта {4}, оплачено с этим платежом {5})"),
+    ]
+
+    /// Documents: templates, the company profile, making a document.
+    static let documents: [Entry] = [
+        .init("document_not_yours", "you may not change this deal, so you may not make its documents",
+              "вы не можете изменять эту сделку, поэтому не можете создавать её документы"),
+        .init("template_inactive", "the template is not active", "шаблон не активен"),
+        .init("template_outdated", "the template does not fit the document fields any more; correct it first: {}",
+              "шаблон больше не соответствует полям документа; сначала исправьте его: {1:l}"),
+        .init("conversion_failed", "the PDF could not be made; nothing was stored, try again",
+              "не удалось сформировать PDF; ничего не сохранено, попробуйте ещё раз"),
+        .init("converter_missing", "the PDF converter chromium is not installed (Debian package chromium)",
+              "программа для PDF chromium не установлена (пакет Debian chromium)"),
+        .init("converter_missing", "the PDF converter {} is not installed or not executable",
+              "программа для PDF {1} не установлена или не запускается"),
+        .init("template_required", "required (the document template to fill)", "обязательно (шаблон документа для заполнения)"),
+        .init("logo_too_large", "the logo is larger than 1 MiB", "логотип больше 1 МиБ"),
+        .init("logo_type", "must be a PNG (image/png) or JPEG (image/jpeg) image", "должно быть изображение PNG (image/png) или JPEG (image/jpeg)"),
+        .init("profile_admin_only", "only administrators change the company profile", "реквизиты компании меняют только администраторы"),
+        .init("template_kind_fixed", "the kind of a template cannot change; make a new template", "вид шаблона менять нельзя; создайте новый шаблон"),
+        .init("no_acting_user", "no acting user", "нет действующего пользователя"),
+        .init("unknown_document_kind", "unknown document kind {}", "неизвестный вид документа {1}"),
+        .init("document_number", "document number {} of {} was not taken from its sequence",
+              "номер документа {1} за {2} не взят из его последовательности"),
+        .init("document_number", "document number {} of {} was taken but no document was stored",
+              "номер документа {1} за {2} взят, но документ не сохранён"),
+        // Template errors: `line N: <problem>[ <field>]`.
+        .init("template_error", "line {}: {}", "строка {1}: {2:t}"),
+        .init("template_unknown_field", "unknown field{}", "неизвестное поле{1}"),
+        .init("template_syntax", "«{{» is not closed with «}}»", "«{{» не закрыто «}}»"),
+        .init("template_syntax", "«{{#{}}}» is not closed for{}", "«{{#{1}}}» не закрыт для{2}"),
+        .init("template_syntax", "empty «{{ }}»: name a field", "пустой «{{ }}»: укажите поле"),
+        .init("template_syntax", "«{{#each}}» needs one list field, as in {{#each lines}}",
+              "«{{#each}}» требует одно поле-список, например {{#each lines}}"),
+        .init("template_not_list", "not a list, cannot loop over{}", "не список, по нему нельзя пройти циклом:{1}"),
+        .init("template_unknown_list", "unknown list{}", "неизвестный список{1}"),
+        .init("template_loop", "a loop inside itself over{}", "цикл внутри самого себя по{1}"),
+        .init("template_syntax", "«{{#if}}» needs one field, as in {{#if counterparty.kpp}}",
+              "«{{#if}}» требует одно поле, например {{#if counterparty.kpp}}"),
+        .init("template_syntax", "«{{else}}» outside an «{{#if}}»", "«{{else}}» вне «{{#if}}»"),
+        .init("template_syntax", "«{{{}}}» takes nothing after it", "после «{{{1}}}» ничего не пишется"),
+        .init("template_syntax", "«{{/{}}}» without an opening «{{#{}}}»", "«{{/{1}}}» без открывающего «{{#{2}}}»"),
+        .init("template_syntax", "«{{/{}}}» closes «{{#{}}}» of line {} for{}", "«{{/{1}}}» закрывает «{{#{2}}}» из строки {3} для{4}"),
+        .init("template_syntax", "unknown tag «{{{}}}» (known: #each, #if, else, /each, /if, !)",
+              "неизвестный тег «{{{1}}}» (известны: #each, #if, else, /each, /if, !)"),
+        .init("template_syntax", "«{{{}}}» is not a field name, as in {{ deal.title }} or {{ document.total | words }}",
+              "«{{{1}}}» — не имя поля; пример: {{ deal.title }} или {{ document.total | words }}"),
+        .init("template_list_value", "a list is printed with {{#each}}, not as a value:{}", "список выводится через {{#each}}, а не как значение:{1}"),
+        .init("template_unknown_filter", "unknown filter «{}» (filters: {}) for{}", "неизвестный фильтр «{1}» (фильтры: {2}) для{3}"),
+        .init("template_row_field", "a row field outside its {{#each}} loop:{}", "поле строки вне своего цикла {{#each}}:{1}"),
     ]
 
     /// Everything else that reaches a client.

@@ -15,6 +15,8 @@ enum Vocabulary {
         "stage transition": "переход между этапами", "approval step": "шаг согласования",
         "stage history entry": "запись истории этапов", "KPI weight": "вес показателя KPI", "task template": "шаблон задачи",
         "exit condition": "условие выхода с этапа", "webhook subscription": "подписка на вебхук",
+        "company profile": "реквизиты компании", "document template": "шаблон документа", "template version": "версия шаблона",
+        "document": "документ",
         // Statuses.
         "approved": "согласовано", "rejected": "отклонено", "waiting": "ожидает очереди", "pending": "ожидает решения",
         "cancelled": "отменено",

@@ -230,6 +230,9 @@ enum FixedEndpoints {
                 fields(.interactions, ["id", "kind", "direction", "occurred_at", "duration_seconds", "summary", "deal_id", "owner_id",
                                        "owner_name"])))),
             ("open_tasks", array(object(fields(.tasks, ["id", "title", "assignee_id", "assignee_name", "due_at", "time_zone", "status", "deal_id"])))),
+            ("documents", array(object(
+                fields(.documents, ["id", "deal_id", "kind", "number", "issued_on", "title", "total", "currency", "html_file_id",
+                                    "pdf_file_id", "created_by", "created_at"])))),
             ("unpaid_invoices", array(object(
                 fields(.invoices, ["id", "number", "deal_id", "counterparty_id", "issued_on", "due_on", "amount", "paid_amount",
                                    "currency", "status"])))),
