@@ -20,6 +20,7 @@ PSQL=(psql -X -q -At -h "$SOCK" -p "$PGP" -U crm -d crm)
 log() { echo "$*" | tee -a "$OUT/summary.txt"; }
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
 
+if curl -fsS "$BASE/health" >/dev/null 2>&1; then echo "port $PORT answers already (another server): set BENCH_PORT"; exit 1; fi
 log "== $LABEL $(date -u +%FT%TZ) uptime: $(uptime)"
 "$BIN" serve --database-url "host=$SOCK port=$PGP user=crm dbname=crm" --demo --demo-password "$PW" \
   --http-host 127.0.0.1 --http-port "$PORT" --console-port 0 --sql-dir "$SQLDIR" --log-level warning > "$OUT/server.log" 2>&1 &

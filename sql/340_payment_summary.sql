@@ -481,3 +481,5 @@ grant execute on function crm_private.report_share_candidates(), crm_private.rep
   crm_private.visible_invoice_balances(date, boolean) to crm_user, crm_bi;
 revoke all on all functions in schema reports from public;
 grant execute on all functions in schema reports to crm_user, crm_bi;
+-- Trigger and helper functions are not for PUBLIC (the security self-check, sql/085); the grants above stay.
+revoke execute on all functions in schema crm_private, crm_api, audit from public;
