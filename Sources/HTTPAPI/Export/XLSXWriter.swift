@@ -23,8 +23,14 @@ struct XLSXWriter {
         var xml = """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetViews><sheetView workbookViewId="0">\
-            <pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData><row>
+            <pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>
             """
+        // Columns wide enough for their kind of value (Excel has no auto-fit on opening).
+        xml += "<cols>"
+        for (index, kind) in kinds.enumerated() {
+            xml += "<col min=\"\(index + 1)\" max=\"\(index + 1)\" width=\"\(Self.width(kind, header: header[safe: index]))\" customWidth=\"1\"/>"
+        }
+        xml += "</cols><sheetData><row>"
         for name in header { xml += "<c t=\"inlineStr\" s=\"3\"><is><t>\(Self.escaped(name))</t></is></c>" }
         xml += "</row>"
         out += zip.write(Array(xml.utf8))
@@ -51,6 +57,19 @@ struct XLSXWriter {
         out += zip.end()
         out += zip.finish()
         return out
+    }
+
+    /// A column's width in characters: by its kind, never narrower than its header.
+    static func width(_ kind: ReportColumn.Kind, header: String?) -> Int {
+        let byKind: Int
+        switch kind {
+        case .integer, .boolean: byKind = 10
+        case .money, .decimal: byKind = 16
+        case .date: byKind = 12
+        case .timestamp: byKind = 26
+        case .text: byKind = 30
+        }
+        return min(60, max(byKind, (header?.count ?? 0) + 2))
     }
 
     static func cell(_ value: String, kind: ReportColumn.Kind) -> String {
@@ -155,4 +174,8 @@ struct XLSXWriter {
         <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>\
         <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>
         """
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }
