@@ -67,79 +67,16 @@ struct ListExportController: Sendable {
         let header = resource.fields.map { keysHeader ? $0.name : FieldLabels.label(of: $0.name, in: language) }
         let kinds = resource.fields.map { ReportColumn.Kind($0.type) }
         let filters = JSONValue.object(Dictionary(parameters.map { ($0.key, JSONValue.string($0.value)) }, uniquingKeysWith: { $1 })).jsonText
-        let database = self.database
-        let clientIP = context.clientIP
         let file = ExportFile(format: format, header: header, kinds: kinds, separator: separator)
         let formatName = format.rawValue
-        var headers = HTTPFields()
-        headers[.contentType] = format.contentType
-        headers[.contentDisposition] = "attachment; filename=\"\(resource.path).\(format.rawValue)\""
-        headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            let stream = CSVStream(writer: writer)
-            @Sendable func record(_ connection: PostgresConnection, completed: Bool) async throws {
-                _ = try await connection.query("""
-                    select crm_api.record_list_export(\(resource.table)::regclass, \(formatName), \(filters)::jsonb, \
-                    \(Int64(stream.rows)), \(completed))
-                    """)
-            }
-            do {
-                try await database.withRequest(token: token, clientIP: clientIP) { connection, _ in
-                    let query = ResourceListQuery(resource: resource, parameters: parameters).exportQuery(cursor: "export_rows")
-                    _ = try await connection.query(query.builder.query(query.sql))
-                    await stream.write(ByteBuffer(bytes: file.begin(sheet: FieldLabels.sheetTitle(of: resource, in: language))))
-                    while !stream.broken {
-                        let batch = try await connection.query(PostgresQuery(unsafeSQL: "fetch \(ReportsController.batchSize) from export_rows"))
-                        if batch.isEmpty { break }
-                        let rows = batch.map { row in (0..<kinds.count).map { row[$0] } }
-                        await stream.write(ByteBuffer(bytes: file.rows(rows)), rows: batch.count)
-                    }
-                    if !stream.broken { await stream.write(ByteBuffer(bytes: file.finish())) }
-                    try await record(connection, completed: !stream.broken)
-                }
-            } catch {
-                // The database failed mid-stream: record what was sent, in a transaction of its own.
-                _ = try? await database.withRequest(token: token, clientIP: clientIP) { connection, _ in
-                    try await record(connection, completed: false)
-                }
-                throw error
-            }
-            if let failure = stream.failure { throw failure }
-            try await stream.writer.finish(nil)
-        })
-    }
-}
-
-/// The bytes of a download as it is written: CSV lines or the parts of an .xlsx workbook.
-/// Used by one task at a time (the download's), hence `@unchecked Sendable`.
-final class ExportFile: @unchecked Sendable {
-    private let format: ExportFormat
-    private let header: [String]
-    private let csv: CSVEncoder
-    private var xlsx: XLSXWriter
-
-    init(format: ExportFormat, header: [String], kinds: [ReportColumn.Kind], separator: CSVEncoder.Separator) {
-        self.format = format
-        self.header = header
-        csv = CSVEncoder(columns: zip(header, kinds).map { ReportColumn($0.0, $0.1) }, separator: separator)
-        xlsx = XLSXWriter(kinds: kinds)
-    }
-
-    func begin(sheet: String) -> [UInt8] {
-        switch format {
-        case .csv: return Array(csv.header().readableBytesView)
-        case .xlsx: return xlsx.begin(sheet: sheet, header: header)
+        let query = ResourceListQuery(resource: resource, parameters: parameters).exportQuery(cursor: "export_rows")
+        return ExportDownload(database: database, token: token, clientIP: context.clientIP).response(
+            filename: resource.path, format: format, file: file, sheet: FieldLabels.sheetTitle(of: resource, in: language),
+            columns: kinds.count, declare: query.builder.query(query.sql)
+        ) { connection, rows, completed in
+            _ = try await connection.query("""
+                select crm_api.record_list_export(\(resource.table)::regclass, \(formatName), \(filters)::jsonb, \(rows), \(completed))
+                """)
         }
-    }
-
-    func rows(_ rows: [[String?]]) -> [UInt8] {
-        switch format {
-        case .csv: return Array(rows.map { csv.row($0) }.joined().utf8)
-        case .xlsx: return xlsx.rows(rows)
-        }
-    }
-
-    func finish() -> [UInt8] {
-        format == .xlsx ? xlsx.finish() : []
     }
 }

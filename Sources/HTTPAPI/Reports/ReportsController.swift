@@ -13,9 +13,6 @@ import PostgresClient
 struct ReportsController: Sendable {
     let database: UserDatabase
 
-    /// Rows fetched from the cursor per round trip while streaming CSV.
-    static let batchSize = 500
-
     func register(on router: Router<CRMRequestContext>) {
         router.get("/api/v1/reports") { request, context in
             // The catalog is static; the request still checks the session like every other.
@@ -75,65 +72,12 @@ struct ReportsController: Sendable {
             format: format, header: report.columns.map(\.name), kinds: report.columns.map(\.kind), separator: input.separator)
         let parameters = input.parametersJSON
         let formatName = format.rawValue
-        let database = self.database
-        var headers = HTTPFields()
-        headers[.contentType] = format.contentType
-        headers[.contentDisposition] = "attachment; filename=\"\(report.name).\(format.rawValue)\""
-        headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            let stream = CSVStream(writer: writer)
-            @Sendable func record(_ connection: PostgresConnection, completed: Bool) async throws {
-                _ = try await connection.query("""
-                    select crm_api.record_report_export(\(report.name), \(parameters)::jsonb, \(Int64(stream.rows)), \(completed), \
-                    \(formatName))
-                    """)
-            }
-            do {
-                try await database.withRequest(token: token, clientIP: clientIP) { connection, _ in
-                    _ = try await connection.query(report.cursorQuery(input.values, cursor: "report_rows"))
-                    await stream.write(ByteBuffer(bytes: file.begin(sheet: report.title.components(separatedBy: " / ")[0])))
-                    while !stream.broken {
-                        let batch = try await connection.query(PostgresQuery(unsafeSQL: "fetch \(Self.batchSize) from report_rows"))
-                        if batch.isEmpty { break }
-                        let rows = batch.map { row in (0..<report.columns.count).map { row[$0] } }
-                        await stream.write(ByteBuffer(bytes: file.rows(rows)), rows: batch.count)
-                    }
-                    if !stream.broken { await stream.write(ByteBuffer(bytes: file.finish())) }
-                    try await record(connection, completed: !stream.broken)
-                }
-            } catch {
-                // The database failed mid-stream: record what was sent, in a transaction of its own.
-                _ = try? await database.withRequest(token: token, clientIP: clientIP) { connection, _ in
-                    try await record(connection, completed: false)
-                }
-                throw error
-            }
-            if let failure = stream.failure { throw failure }
-            try await stream.writer.finish(nil)
-        })
-    }
-}
-
-/// The response writer while the CSV streams from inside the database transaction's closure.
-/// Used by one task at a time (the stream's), hence `@unchecked Sendable`.
-final class CSVStream: @unchecked Sendable {
-    var writer: any ResponseBodyWriter
-    private(set) var rows = 0
-    private(set) var failure: (any Error)?
-    var broken: Bool { failure != nil }
-
-    init(writer: any ResponseBodyWriter) {
-        self.writer = writer
-    }
-
-    /// Writes; a failure (the client went away) is kept and ends the stream.
-    func write(_ buffer: ByteBuffer, rows: Int = 0) async {
-        guard failure == nil else { return }
-        do {
-            try await writer.write(buffer)
-            self.rows += rows
-        } catch {
-            failure = error
+        return ExportDownload(database: database, token: token, clientIP: clientIP).response(
+            filename: report.name, format: format, file: file, sheet: report.title.components(separatedBy: " / ")[0],
+            columns: report.columns.count, declare: report.cursorQuery(input.values, cursor: "export_rows")
+        ) { connection, rows, completed in
+            _ = try await connection.query(
+                "select crm_api.record_report_export(\(report.name), \(parameters)::jsonb, \(rows), \(completed), \(formatName))")
         }
     }
 }
