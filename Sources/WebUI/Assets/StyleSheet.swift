@@ -128,6 +128,7 @@ enum StyleSheet {
     .deal-card .next-task.overdue { color: var(--danger); font-weight: 600; }
     .deal-card.dragging { pointer-events: none; box-shadow: 0 12px 28px rgba(0,0,0,.25); z-index: 50; position: relative; opacity: .95; }
     .deal-card.pending { opacity: .55; }
+    .column .more { display: block; text-align: center; padding: .45rem .3rem .1rem; font-size: .85rem; }
 
     /* the stage bar */
     .stage-bar { display: flex; gap: 4px; overflow-x: auto; margin-bottom: 1rem; padding-bottom: 4px; }
@@ -261,5 +262,22 @@ enum StyleSheet {
     .check-hint { display: block; font-size: .8rem; min-height: 1rem; }
     .check-hint.ok { color: var(--ok); }
     .check-hint.bad { color: var(--danger); }
+    fieldset.follow-up { border: 1px solid var(--line); border-radius: 8px; padding: .5rem .7rem .7rem; margin: 0; display: grid; gap: .6rem; }
+    fieldset.follow-up legend { font-size: .9rem; color: var(--muted); padding: 0 .3rem; }
+    fieldset.follow-up[data-kind=""] .follow-up-detail, fieldset.follow-up:not([data-kind="colleague"]) .follow-up-colleague { display: none; }
+    .admin-grid { display: grid; gap: 1rem; grid-template-columns: minmax(0, 3fr) minmax(280px, 2fr); align-items: start; margin-bottom: 1rem; }
+    .stack { display: grid; gap: 1rem; }
+    .tree { list-style: none; margin: 0; padding: 0; }
+    .tree .tree { padding-left: 1.4rem; border-left: 2px solid var(--line); margin-left: .45rem; }
+    .tree li { padding: .2rem 0; }
+    .tree .node { display: inline-flex; gap: .5rem; align-items: baseline; padding: .25rem .55rem; border-radius: 6px; background: #f3f5f9; }
+    .tree .node-name { font-weight: 600; }
+    button.link.danger { color: var(--danger); background: none; border: 0; }
+    .warning { background: #fff4e5; color: #5c3b00; border-radius: 8px; padding: .6rem .8rem; font-size: .9rem; margin: 0; }
+    .pill.purpose-admin { background: #fdecec; color: #9b1c1c; }
+    .pill.purpose-login { background: #e6eefc; color: var(--accent-dark); }
+    tr.current td { background: #f3f8ff; }
+    #network-add, .admin-grid + .card, .card + .card { margin-top: 1rem; }
+    @media (max-width: 760px) { .admin-grid { grid-template-columns: 1fr; } }
     """#
 }

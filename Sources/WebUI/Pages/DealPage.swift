@@ -5,7 +5,7 @@ import PostgresClient
 /// `/deals/{id}`: the deal card — stage bar (click to move), fields and the pipeline's custom
 /// fields (typed inputs, saved through the API), product lines with the total, tasks (complete),
 /// approvals (approve/reject with a comment), interactions, files, invoices and payments, the
-/// stage history and the change history (the audit log; only administrators see entries).
+/// stage history and the change history (the audit log: old → new by name, sql/361).
 /// A deal the user may not see is the API's 404.
 struct DealPage: Sendable {
     let runner: PageRunner
