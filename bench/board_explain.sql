@@ -5,12 +5,11 @@
 -- except that scope "all" — no territory array — drops the arms, as the page does, by a constant).
 begin;
 select 1 from crm_api.begin_request_as(:uid, '127.0.0.1'::inet);
-select coalesce(crm_private.rls_territories_or_all('deal', 'read')::text, 'ALL') as t,
-       crm_private.rls_departments('deal', 'read')::text as d, coalesce(crm_private.rls_own('deal', 'read'), 0) as o,
-       crm_private.rls_shared('deal', 'read', 'deal')::text as s \gset
+select coalesce(territories::text, 'ALL') as t, departments::text as d, coalesce(own, 0) as o, shared::text as s
+  from crm_api.deal_read_scope() \gset
 \echo scope: territories :t departments :d own :o shared :s
 explain (analyze, buffers, costs off)
-select stage_id, currency, deals, amount::text from crm_private.visible_deal_board_totals(:pipeline, null, null);
+select stage_id, currency, deals, amount::text from crm_api.deal_board_totals(:pipeline, null, null);
 select '{' || string_agg(s.id::text, ',' order by s.position) || '}' as stages,
        '{' || string_agg('50', ',') || '}' as limits
   from crm.stages s where s.pipeline_id = :pipeline \gset

@@ -3,7 +3,7 @@
 -- The board shows per stage the count and the sum of the visible deals and the newest cards.
 -- The counts and sums come from the trigger-kept funnel summary of sql/305, for one pipeline and
 -- narrowed by the board's filters the summary has as key columns (responsible, department):
--- crm_private.visible_deal_board_totals applies the deals' read policy to the summary's key
+-- crm_api.deal_board_totals applies the deals' read policy to the summary's key
 -- columns exactly as crm_private.visible_deal_stage_totals() does (same arms, same shares; if
 -- secure_table's shape for deals changes, both change). It can only narrow: its parameters are
 -- ANDed to the caller's own rules.
@@ -14,7 +14,7 @@
 
 create index deals_board_idx on crm.deals (stage_id, stage_entered_at desc, id desc);
 
-create function crm_private.visible_deal_board_totals(p_pipeline_id bigint, p_responsible_id bigint, p_department_id bigint)
+create function crm_api.deal_board_totals(p_pipeline_id bigint, p_responsible_id bigint, p_department_id bigint)
   returns table (stage_id bigint, currency text, deals bigint, amount numeric)
   language sql stable security definer set search_path = pg_catalog, pg_temp as $$
   with v as (
@@ -43,5 +43,17 @@ create function crm_private.visible_deal_board_totals(p_pipeline_id bigint, p_re
    having sum(x.deals) <> 0
 $$;
 
-revoke all on function crm_private.visible_deal_board_totals(bigint, bigint, bigint) from public;
-grant execute on function crm_private.visible_deal_board_totals(bigint, bigint, bigint) to crm_user;
+revoke all on function crm_api.deal_board_totals(bigint, bigint, bigint) from public;
+grant execute on function crm_api.deal_board_totals(bigint, bigint, bigint) to crm_user;
+
+-- The caller's read scope of deals as the deals' read policy takes it: the territory subtree (null:
+-- scope all), the departments, the own user (null: none) and the deals shared with the caller. The
+-- board adds these as plain comparisons so that the plan can start from the rule-column indexes;
+-- row-level security still applies, so they can only narrow what a statement reads.
+create function crm_api.deal_read_scope(out territories bigint[], out departments bigint[], out own bigint, out shared bigint[])
+  language sql stable security definer set search_path = pg_catalog, pg_temp as $$
+  select crm_private.rls_territories_or_all('deal', 'read'), crm_private.rls_departments('deal', 'read'),
+         crm_private.rls_own('deal', 'read'), crm_private.rls_shared('deal', 'read', 'deal')
+$$;
+revoke all on function crm_api.deal_read_scope() from public;
+grant execute on function crm_api.deal_read_scope() to crm_user;

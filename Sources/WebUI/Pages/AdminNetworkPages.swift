@@ -37,7 +37,7 @@ struct AdminNetworkPages: Sendable {
             _ = try await page.connection.query("select crm_api.require_admin()")
             guard let id = form["id"].flatMap(Int64.init) else { return .redirect("/admin/sessions?result=gone") }
             let ended = try await page.connection.query("select crm_api.kill_session(\(id))")[0].decode(Bool.self, at: 0)
-            let back = form["login"].flatMap { $0.isEmpty ? nil : "&login=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? ""
+            let back = form["login"].flatMap { $0.isEmpty ? nil : FilterBar.query([("login", $0)]) } ?? ""
             return .redirect("/admin/sessions?result=\(ended ? "ended" : "gone")\(back)")
         }
     }

@@ -52,9 +52,9 @@ struct BoardPage: Sendable {
 
         static func load(_ page: PageContext) async throws -> Scope {
             let rows = try await page.rows("""
-                select crm_private.rls_territories_or_all('deal', 'read')::text, crm_private.rls_departments('deal', 'read')::text,
-                       crm_private.rls_own('deal', 'read'), crm_private.rls_shared('deal', 'read', 'deal')::text,
+                select s.territories::text, s.departments::text, s.own, s.shared::text,
                        (select u.department_id from crm.users u where u.id = \(page.user.id))
+                from crm_api.deal_read_scope() s
                 """)
             let row = rows.first
             return Scope(
@@ -95,7 +95,7 @@ struct BoardPage: Sendable {
             let department: Int64? = filter.department ? (scope.department ?? -1) : nil
             rows = try await page.rows("""
                 select stage_id, currency, deals, amount::text
-                from crm_private.visible_deal_board_totals(\(pipelineID), \(responsible), \(department))
+                from crm_api.deal_board_totals(\(pipelineID), \(responsible), \(department))
                 order by stage_id, currency <> 'RUB', currency
                 """)
         } else {
@@ -106,8 +106,8 @@ struct BoardPage: Sendable {
                     select d.stage_id, d.currency::text, count(*), sum(d.amount)::text
                     from crm.deals d
                     where d.pipeline_id = $1\(conditions)\(arms)
-                    group by 1, 2
-                    order by 1, 2 <> 'RUB', 2
+                    group by d.stage_id, d.currency::text
+                    order by d.stage_id, d.currency::text <> 'RUB', d.currency::text
                     """,
                 bindings: [.init(pipelineID)] + bindings + armBindings))
         }

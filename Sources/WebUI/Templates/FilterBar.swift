@@ -53,8 +53,14 @@ enum FilterBar {
             """
     }
 
-    /// `&a=1&b=2`, each value percent-encoded.
+    /// `&a=1&b=2`, each value percent-encoded (letters, digits and `-._~` stay as they are).
     static func query(_ items: [(String, String)]) -> String {
-        items.map { "&\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined()
+        items.map { "&\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")" }.joined()
     }
+
+    static let unreserved: CharacterSet = {
+        var set = CharacterSet.alphanumerics
+        set.insert(charactersIn: "-._~")
+        return set
+    }()
 }
