@@ -12,7 +12,7 @@
 # goes to the output folder (bench/board_explain.sql). Loopback only; run under the bench lock:
 #   flock /tmp/crm-bench.lock bench/board.sh
 # Environment: BENCH_PORT (18090), BENCH_DURATION (15 s), BENCH_VISIBLE (200), BENCH_BIN (a built
-# crm), BENCH_DISABLE_TRIGGERS (0; 1: the load runs without triggers and the funnel summary is
+# crm), BENCH_DATA (a data folder kept and reused: loaded once), BENCH_DISABLE_TRIGGERS (0; 1: the load runs without triggers and the funnel summary is
 # rebuilt after it), BENCH_OUT (bench/out/board-<time>).
 set -euo pipefail
 N=${1:-200000}
@@ -30,7 +30,8 @@ if [[ -n ${BENCH_BIN:-} ]]; then BIN=$BENCH_BIN; else
   swift build -c release --product crm 2>&1 | tail -3
   BIN="$(swift build -c release --show-bin-path)/crm"
 fi
-DATA=$(mktemp -d /tmp/crmboard.XXXXXX)
+# BENCH_DATA: a data folder to keep (loaded once, reused by later runs); else a fresh one, deleted at the end.
+if [[ -n ${BENCH_DATA:-} ]]; then DATA=$BENCH_DATA; mkdir -p "$DATA"; KEEP=1; else DATA=$(mktemp -d /tmp/crmboard.XXXXXX); KEEP=0; fi
 log "uptime at start: $(uptime)"
 log "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME")"
 "$BIN" serve --demo --demo-password "$PW" --data-dir "$DATA" --http-host 127.0.0.1 --http-port "$PORT" \
@@ -42,7 +43,7 @@ stop_server() {
     for _ in $(seq 1 60); do kill -0 "$SERVER" 2>/dev/null || break; sleep 1; done
   fi
 }
-trap 'stop_server; rm -rf "$DATA"' EXIT
+trap 'stop_server; [[ $KEEP == 1 ]] || rm -rf "$DATA"' EXIT
 for i in $(seq 1 180); do
   curl -fsS "$BASE/health" >/dev/null 2>&1 && break
   kill -0 "$SERVER" 2>/dev/null || { echo "server exited:"; tail -20 "$OUT/server.log"; exit 1; }
@@ -55,16 +56,22 @@ export PGHOST="$SOCK" PGPORT="$PGP"
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -U crm -d crm)
 log "cluster: $(psql -X -At -U crm -d crm -c 'select version()')"
 
+HAVE=$("${PSQL[@]}" -At -c "select count(*) from crm.deals")
+if (( HAVE >= N )); then
+  log "the data folder holds $HAVE deals already: no load"
+else
 log "load $N deals"
 t0=$(date +%s)
 BENCH_DISABLE_TRIGGERS=${BENCH_DISABLE_TRIGGERS:-0} "$HERE/load.sh" "$SOCK" "$N" 2>&1 | tee -a "$OUT/run.log"
-if [[ ${BENCH_DISABLE_TRIGGERS:-0} == 1 ]]; then
+fi
+if (( HAVE < N )) && [[ ${BENCH_DISABLE_TRIGGERS:-0} == 1 ]]; then
   "${PSQL[@]}" -c "truncate crm_private.deal_stage_summary" -c "insert into crm_private.deal_stage_summary
     select pipeline_id, stage_id, currency, owner_id, coalesce(responsible_id, 0), coalesce(department_id, 0),
            coalesce(territory_id, 0), count(*), sum(amount) from crm.deals group by 1, 2, 3, 4, 5, 6, 7" -c "analyze"
   log "funnel summary rebuilt after the trigger-less load"
 fi
-log "load took $(( $(date +%s) - t0 )) s; deals: $("${PSQL[@]}" -At -c 'select count(*) from crm.deals')"
+(( HAVE >= N )) || log "load took $(( $(date +%s) - t0 )) s"
+log "deals: $("${PSQL[@]}" -At -c 'select count(*) from crm.deals')"
 PIPELINE=$("${PSQL[@]}" -At -c "select id from crm.pipelines where is_default")
 log "default pipeline $PIPELINE: $("${PSQL[@]}" -At -c "select count(*) from crm.deals where pipeline_id = $PIPELINE") deals"
 

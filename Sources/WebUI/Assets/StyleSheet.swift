@@ -69,7 +69,8 @@ enum StyleSheet {
     /* cards, grids, lists */
     .card { background: var(--card); border-radius: var(--radius); box-shadow: var(--shadow); padding: 1rem; }
     .grid { display: grid; gap: 1rem; margin-bottom: 1rem; }
-    .grid.two { grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); }
+    .grid.two { grid-template-columns: repeat(auto-fit, minmax(min(340px, 100%), 1fr)); }
+    .grid > *, .admin-grid > *, .stack > * { min-width: 0; }
     .items { list-style: none; margin: 0; padding: 0; }
     .items > li { padding: .55rem 0; border-top: 1px solid var(--line); }
     .items > li:first-child { border-top: 0; }
@@ -241,7 +242,7 @@ enum StyleSheet {
       .tools { margin-left: auto; order: 2; gap: .6rem; }
       .tools .user { display: none; }
       .column { flex-basis: 84vw; max-height: none; }
-      .grid.two { grid-template-columns: 1fr; }
+      .grid.two { grid-template-columns: minmax(0, 1fr); }
       .form .row { grid-template-columns: 1fr; }
       .filter-form .wide { grid-column: auto; }
       .planner { grid-template-columns: 1fr; }
@@ -262,6 +263,8 @@ enum StyleSheet {
     .check-hint { display: block; font-size: .8rem; min-height: 1rem; }
     .check-hint.ok { color: var(--ok); }
     .check-hint.bad { color: var(--danger); }
+    details#new-deal.card:not([open]) { background: none; box-shadow: none; padding: 0; margin-bottom: .7rem; }
+    details#new-deal.card[open] { max-width: 760px; }
     fieldset.follow-up { border: 1px solid var(--line); border-radius: 8px; padding: .5rem .7rem .7rem; margin: 0; display: grid; gap: .6rem; }
     fieldset.follow-up legend { font-size: .9rem; color: var(--muted); padding: 0 .3rem; }
     fieldset.follow-up[data-kind=""] .follow-up-detail, fieldset.follow-up:not([data-kind="colleague"]) .follow-up-colleague { display: none; }

@@ -454,5 +454,6 @@ extension Texts {
         .newDeal: "New deal",
         .clientFind: "Find the client",
         .clientFindPlaceholder: "start typing the name",
+        .fieldLossComment: "Loss comment",
     ]
 }

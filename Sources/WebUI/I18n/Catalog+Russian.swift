@@ -454,5 +454,6 @@ extension Texts {
         .newDeal: "Новая сделка",
         .clientFind: "Найти клиента",
         .clientFindPlaceholder: "начните вводить название",
+        .fieldLossComment: "Комментарий к проигрышу",
     ]
 }

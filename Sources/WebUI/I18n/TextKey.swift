@@ -454,4 +454,5 @@ public enum TextKey: String, Sendable, CaseIterable {
     case newDeal
     case clientFind
     case clientFindPlaceholder
+    case fieldLossComment
 }

@@ -12,6 +12,7 @@ enum DealChanges {
         "owner_id": .owner, "responsible_id": .responsible, "client_id": .client, "counterparty_id": .fieldCounterparty,
         "source_id": .source, "loss_reason_id": .lossReason, "probability": .probability, "expected_close_date": .expectedClose,
         "kind_id": .fieldKind, "department_id": .department, "territory_id": .orgNodeTerritory, "custom_fields": .customFields,
+        "loss_comment": .fieldLossComment,
     ]
 
     static func render(_ id: Int64, _ page: PageContext) async throws -> [HTML] {
@@ -71,6 +72,10 @@ enum DealChanges {
                 heads[entry] = (row[1], row[2], row[3])
             }
             guard let key = row[4], !hidden.contains(key) else { continue }
+            // A new or deleted deal: its named fields with a value, not every column.
+            if row[3] != "update", labels[key] == nil || ["", "{}", "[]"].contains(row[3] == "insert" ? row[6] ?? "" : row[5] ?? "") {
+                continue
+            }
             let label = labels[key].map { t[$0] } ?? key
             func value(_ raw: String?, _ name: String?) -> String {
                 guard let raw else { return "—" }
