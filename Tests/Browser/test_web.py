@@ -617,6 +617,44 @@ def test_a_call_with_a_task_for_a_colleague_a_new_client_and_a_new_deal(server, 
     assert csp_violations(driver) == []
 
 
+def test_edit_a_deals_fields_and_add_a_contact_with_a_phone(server, browsers):
+    from selenium.webdriver.support.ui import Select
+    me = server.me("manager.msk")["id"]
+    client = server.api("manager.msk", "GET", "/api/v1/clients?limit=1")[1]["items"][0]["id"]
+    status, deal = server.api("manager.msk", "POST", "/api/v1/deals", {"title": "Правка полей", "client_id": client, "pipeline_id": 1,
+                                                                         "amount": "1000.00"})
+    assert status == 201, deal
+    driver = browsers()
+    sign_in(driver, server, "manager.msk")
+    wait(driver).until(EC.presence_of_element_located((By.ID, "board")))
+    driver.get(server.base + f"/deals/{deal['id']}")
+    driver.find_element(By.ID, "deal-edit-button").click()
+    form = driver.find_element(By.ID, "deal-edit-form")
+    amount = form.find_element(By.NAME, "amount")
+    amount.clear()
+    amount.send_keys("2 750,25")
+    form.find_element(By.NAME, "probability").clear()
+    form.find_element(By.NAME, "probability").send_keys("60")
+    driver.execute_script("arguments[0].value = '2026-12-31'", form.find_element(By.NAME, "expected_close_date"))
+    shot(driver, "48-deal-edit-fields", full=False)
+    driver.find_element(By.ID, "deal-edit-save").click()
+    wait(driver).until(EC.text_to_be_present_in_element((By.ID, "deal-fields"), "2 750,25"))
+    saved = server.api("manager.msk", "GET", f"/api/v1/deals/{deal['id']}")[1]
+    assert saved["amount"] == "2750.25" and saved["probability"] == 60 and saved["expected_close_date"] == "2026-12-31", saved
+    driver.get(server.base + f"/clients/{client}")
+    driver.find_element(By.ID, "new-contact-button").click()
+    form = driver.find_element(By.ID, "contact-form")
+    name = "Контакт " + uuid.uuid4().hex[:6]
+    form.find_element(By.NAME, "name").send_keys(name)
+    form.find_element(By.NAME, "position").send_keys("Главный технолог")
+    driver.find_element(By.ID, "contact-phone").send_keys("+7 (495) 765-43-21")
+    driver.find_element(By.ID, "contact-save").click()
+    wait(driver).until(EC.text_to_be_present_in_element((By.ID, "client-contacts"), name))
+    link = driver.find_element(By.CSS_SELECTOR, "#client-contacts a.tel[href='tel:+74957654321']")
+    assert "765" in link.text
+    shot(driver, "49-client-contact-added")
+
+
 def test_cards_and_admin_pages_fit_a_phone(server, browsers):
     driver = browsers(width=390, height=844)
     sign_in(driver, server, "manager.msk")

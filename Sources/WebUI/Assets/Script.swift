@@ -343,6 +343,7 @@ enum Script {
           const raw = input.value.trim();
           if (raw === '') continue;
           if (type === 'number') setPath(data, name, Number(raw));
+          else if (type === 'list') setPath(data, name, raw.split(/[,;]/).map(x => x.trim()).filter(Boolean));
           else if (type === 'money') setPath(data, name, raw.replace(/[\s\u00a0]/g, '').replace(',', '.'));
           else if (type === 'local-time') setPath(data, name, localToISO(raw));
           else setPath(data, name, raw);

@@ -265,6 +265,9 @@ enum StyleSheet {
     .check-hint.bad { color: var(--danger); }
     details#new-deal.card:not([open]) { background: none; box-shadow: none; padding: 0; margin-bottom: .7rem; }
     details#new-deal.card[open] { max-width: 760px; }
+    .narrow-form { max-width: 560px; }
+    .search-form { display: flex; gap: .6rem; margin-bottom: 1rem; align-items: center; }
+    .search-form input { flex: 1; }
     fieldset.follow-up { border: 1px solid var(--line); border-radius: 8px; padding: .5rem .7rem .7rem; margin: 0; display: grid; gap: .6rem; }
     fieldset.follow-up legend { font-size: .9rem; color: var(--muted); padding: 0 .3rem; }
     fieldset.follow-up[data-kind=""] .follow-up-detail, fieldset.follow-up:not([data-kind="colleague"]) .follow-up-colleague { display: none; }

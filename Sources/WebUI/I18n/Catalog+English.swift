@@ -28,7 +28,7 @@ extension Texts {
         .sessionExpired: "Your session has expired. Please sign in again.",
         .sessionIdle: "Your session ended after a period of inactivity. Please sign in again.",
         .sessionNetwork: "The session was opened from another network. Please sign in again.",
-        .sessionInvalid: "Sign in to continue.",
+        .sessionInvalid: "The session has ended — e.g. by signing out in another window, by an administrator or a change of rights. Sign in again.",
         .errorForbidden: "Not allowed",
         .errorNotFound: "Not found",
         .errorConflict: "Refused by the rules",
@@ -455,5 +455,11 @@ extension Texts {
         .clientFind: "Find the client",
         .clientFindPlaceholder: "start typing the name",
         .fieldLossComment: "Loss comment",
+        .editFields: "Edit",
+        .newContact: "New contact",
+        .contactName: "Name",
+        .contactPosition: "Position",
+        .contactPhone: "Phone",
+        .contactEmail: "E-mail",
     ]
 }

@@ -28,7 +28,7 @@ extension Texts {
         .sessionExpired: "Сеанс истёк. Войдите снова.",
         .sessionIdle: "Сеанс завершён после периода бездействия. Войдите снова.",
         .sessionNetwork: "Сеанс был открыт из другой сети. Войдите снова.",
-        .sessionInvalid: "Войдите, чтобы продолжить.",
+        .sessionInvalid: "Сеанс завершён — например, выходом в другом окне, администратором или сменой прав. Войдите снова.",
         .errorForbidden: "Недостаточно прав",
         .errorNotFound: "Не найдено",
         .errorConflict: "Действие отклонено правилами",
@@ -455,5 +455,11 @@ extension Texts {
         .clientFind: "Найти клиента",
         .clientFindPlaceholder: "начните вводить название",
         .fieldLossComment: "Комментарий к проигрышу",
+        .editFields: "Изменить",
+        .newContact: "Новый контакт",
+        .contactName: "Имя",
+        .contactPosition: "Должность",
+        .contactPhone: "Телефон",
+        .contactEmail: "E-mail",
     ]
 }

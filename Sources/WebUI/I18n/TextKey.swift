@@ -455,4 +455,10 @@ public enum TextKey: String, Sendable, CaseIterable {
     case clientFind
     case clientFindPlaceholder
     case fieldLossComment
+    case editFields
+    case newContact
+    case contactName
+    case contactPosition
+    case contactPhone
+    case contactEmail
 }

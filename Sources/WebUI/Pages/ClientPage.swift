@@ -111,7 +111,23 @@ struct ClientPage: Sendable {
               <section class="card" id="client-interactions"><h2>\(t[.interactions])</h2>
                 \(InteractionList.form(clientID: id, dealID: nil, page, users: colleagues))
                 \(HTML.items(interactionItems, empty: t[.noInteractions], id: "interaction-list"))</section>
-              <section class="card" id="client-contacts"><h2>\(t[.contacts])</h2>\(HTML.items(contactItems, empty: t[.noContacts]))</section>
+              <section class="card" id="client-contacts"><h2>\(t[.contacts])</h2>
+                <details class="quick" id="new-contact">
+                  <summary class="button" id="new-contact-button">\(Icons.plus) \(t[.newContact])</summary>
+                  <form class="form" data-api="/api/v1/contacts" data-method="POST" id="contact-form">
+                    <input type="hidden" name="client_id" data-type="number" value="\(id)">
+                    <div class="row">
+                      <label>\(t[.contactName])<input name="name" data-type="string" required maxlength="300"></label>
+                      <label>\(t[.contactPosition])<input name="position" data-type="string" maxlength="200"></label>
+                    </div>
+                    <div class="row">
+                      <label>\(t[.contactPhone])<input name="phones" data-type="list" type="tel" inputmode="tel" placeholder="+7 495 123-45-67" id="contact-phone"></label>
+                      <label>\(t[.contactEmail])<input name="emails" data-type="list" type="email" id="contact-email"></label>
+                    </div>
+                    <div class="actions"><button type="submit" class="primary" id="contact-save">\(t[.save])</button></div>
+                  </form>
+                </details>
+                \(HTML.items(contactItems, empty: t[.noContacts]))</section>
               <section class="card" id="client-deals"><h2>\(t[.deals])</h2>\(NewDealForm.render(page, pipelineID: nil, clientID: id))\(HTML.items(dealItems, empty: t[.noDeals]))</section>
               <section class="card"><h2>\(t[.openTasks])</h2>\(HTML.items(taskItems, empty: t[.noTasks]))</section>
               <section class="card"><h2>\(t[.unpaidInvoices])</h2>\(HTML.items(invoiceItems, empty: t[.noInvoices]))</section>

@@ -47,17 +47,15 @@ struct ClientsPage: Sendable {
         let link = "/clients?" + (search.map { "q=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") + "&" } ?? "") + "page="
         let kinds = ["customer", "supplier", "both"].map { "<option value=\"\($0)\">\(t[TextKey(companyKind: $0)])</option>" as HTML }
         let body: HTML = """
-            <div class="toolbar">
-              <h1>\(t[.navClients])</h1>
-              <details class="quick" id="new-client">
-                <summary class="button primary" id="new-client-button">\(Icons.plus) \(t[.newClient])</summary>
-                <form class="form card" data-api="/api/v1/clients" data-method="POST" data-open="/clients/" id="client-form">
-                  <label>\(t[.name])<input name="name" data-type="string" data-similar="clients" required maxlength="500" autocomplete="off" id="client-name-input"></label>
-                  <label>\(t[.kind])<select name="kind" data-type="string">\(kinds)</select></label>
-                  <div class="actions"><button type="submit" class="primary" id="client-save">\(t[.save])</button></div>
-                </form>
-              </details>
-            </div>
+            <h1>\(t[.navClients])</h1>
+            <details class="quick" id="new-client">
+              <summary class="button primary" id="new-client-button">\(Icons.plus) \(t[.newClient])</summary>
+              <form class="form card narrow-form" data-api="/api/v1/clients" data-method="POST" data-open="/clients/" id="client-form">
+                <label>\(t[.name])<input name="name" data-type="string" data-similar="clients" required maxlength="500" autocomplete="off" id="client-name-input"></label>
+                <label>\(t[.kind])<select name="kind" data-type="string">\(kinds)</select></label>
+                <div class="actions"><button type="submit" class="primary" id="client-save">\(t[.save])</button></div>
+              </form>
+            </details>
             <form method="get" action="/clients" class="card search-form" id="client-search">
               <input type="search" name="q" value="\(search)" placeholder="\(t[.clientSearchPlaceholder])" aria-label="\(t[.search])">
               <button type="submit" class="primary">\(t[.search])</button>
