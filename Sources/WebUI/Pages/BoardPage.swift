@@ -135,22 +135,31 @@ struct BoardPage: Sendable {
         // The stages with deals, each with its own limit: a column reads its newest cards through
         // deals_board_idx (or the rule-column indexes for a user who sees few), never the whole stage.
         let shownStages = stages.filter { (totals[$0.id]?.count ?? 0) > 0 }
-        let limits = shownStages.map { $0.id == more ? Self.cardsWhenMore : Self.cardsPerColumn }
-        let (conditions, bindings) = filter.conditions(userID: page.user.id, first: 5)
-        let (arms, armBindings) = scope.arms(first: 5 + bindings.count)
-        let cards = try await page.rows(PostgresQuery(
+        // One statement: per stage a sub-select with its own literal limit (our constants, so the
+        // planner knows the board holds at most a few hundred cards and joins them by index).
+        let (conditions, bindings) = filter.conditions(userID: page.user.id, first: 3)
+        let (arms, armBindings) = scope.arms(first: 3 + bindings.count)
+        var stageBindings: [PostgresBinding] = []
+        let perStage = shownStages.enumerated().map { index, stage -> String in
+            stageBindings.append(.init(stage.id))
+            let limit = stage.id == more ? Self.cardsWhenMore : Self.cardsPerColumn
+            return """
+                (select d.id, d.title, d.stage_id, d.amount, d.currency, d.client_id, d.responsible_id, d.version,
+                        d.stage_entered_at, \(index) as position
+                 from crm.deals d
+                 where d.stage_id = $\(3 + bindings.count + armBindings.count + index) and d.pipeline_id = $1\(conditions)\(arms)
+                 order by d.stage_entered_at desc, d.id desc
+                 limit \(limit))
+                """
+        }
+        let cards = perStage.isEmpty ? [] : Array(try await page.rows(PostgresQuery(
             sql: """
+                with x as (
+                \(perStage.joined(separator: "\nunion all\n"))
+                )
                 select x.id, x.title, x.stage_id, x.amount::text, x.currency, x.client_id, c.name, r.name,
                        nt.title, to_char(nt.due_at at time zone $2, 'YYYY-MM-DD HH24:MI'), nt.due_at < now(), x.version
-                from unnest($3::bigint[], $4::int[]) with ordinality as st(id, cards, position)
-                cross join lateral (
-                  select d.id, d.title, d.stage_id, d.amount, d.currency, d.client_id, d.responsible_id, d.version,
-                         d.stage_entered_at
-                  from crm.deals d
-                  where d.stage_id = st.id and d.pipeline_id = $1\(conditions)\(arms)
-                  order by d.stage_entered_at desc, d.id desc
-                  limit st.cards
-                ) x
+                from x
                 left join crm.clients c on c.id = x.client_id
                 left join crm.users r on r.id = x.responsible_id
                 left join lateral (
@@ -158,10 +167,9 @@ struct BoardPage: Sendable {
                   where t.deal_id = x.id and t.status = 'open'
                   order by t.due_at nulls last, t.id limit 1
                 ) nt on true
-                order by st.position, x.stage_entered_at desc, x.id desc
+                order by x.position, x.stage_entered_at desc, x.id desc
                 """,
-            bindings: [.init(pipelineID), .init(page.user.timeZone), .init("{\(shownStages.map { String($0.id) }.joined(separator: ","))}"),
-                       .init("{\(limits.map(String.init).joined(separator: ","))}")] + bindings + armBindings))
+            bindings: [.init(pipelineID), .init(page.user.timeZone)] + bindings + armBindings + stageBindings)))
         var byStage: [Int64: [HTML]] = [:]
         let format = page.format
         for row in cards {
