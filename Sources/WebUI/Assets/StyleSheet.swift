@@ -62,7 +62,9 @@ enum StyleSheet {
     label > input, label > select, label > textarea { margin-top: .2rem; color: var(--text); }
     label.check { display: flex; align-items: center; gap: .4rem; color: var(--text); }
     .form { display: grid; gap: .7rem; }
-    .form .row { display: grid; grid-template-columns: 1fr 1fr; gap: .7rem; }
+    .form .row { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: .7rem; }
+    select { max-width: 100%; }
+    fieldset { min-width: 0; }
     .actions { display: flex; gap: .6rem; align-items: center; flex-wrap: wrap; }
     .req { color: var(--danger); }
 
@@ -243,7 +245,7 @@ enum StyleSheet {
       .tools .user { display: none; }
       .column { flex-basis: 84vw; max-height: none; }
       .grid.two { grid-template-columns: minmax(0, 1fr); }
-      .form .row { grid-template-columns: 1fr; }
+      .form .row { grid-template-columns: minmax(0, 1fr); }
       .filter-form .wide { grid-column: auto; }
       .planner { grid-template-columns: 1fr; }
       .weekday { display: none; }
