@@ -33,6 +33,7 @@ public struct WebUI: Sendable {
         BoardPage(runner: runner).register(on: router)
         DealPage(runner: runner).register(on: router)
         ClientPage(runner: runner).register(on: router)
+        ClientsPage(runner: runner).register(on: router)
         TasksPage(runner: runner).register(on: router)
         ReportsPage(runner: runner).register(on: router)
         AdminPages(runner: runner).register(on: router)

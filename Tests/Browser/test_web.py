@@ -472,6 +472,231 @@ def test_counterparty_identifiers_are_checked_as_typed_and_a_duplicate_is_offere
     shot(driver, "26-counterparty-duplicate", full=False)
 
 
+def test_administrator_trees_networks_and_sessions(server, browsers):
+    from selenium.webdriver.support.ui import Select
+    admin = browsers()
+    sign_in(admin, server, "admin")
+    wait(admin).until(EC.presence_of_element_located((By.CSS_SELECTOR, "main")))
+    # Departments: a new one under «Moscow sales», shown in the tree with the outcome.
+    admin.get(server.base + "/admin/departments")
+    tree = wait(admin).until(EC.presence_of_element_located((By.ID, "departments-tree")))
+    assert "Moscow sales" in tree.text
+    form = admin.find_element(By.ID, "departments-add")
+    form.find_element(By.NAME, "name").send_keys("Отдел ключевых клиентов")
+    Select(form.find_element(By.NAME, "parent")).select_by_visible_text(
+        next(o.text for o in form.find_elements(By.CSS_SELECTOR, "select[name=parent] option") if o.text.endswith("Moscow sales")))
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert "Добавлено" in wait(admin).until(EC.presence_of_element_located((By.ID, "tree-result"))).text
+    assert "Отдел ключевых клиентов" in admin.find_element(By.ID, "departments-tree").text
+    shot(admin, "33-admin-departments")
+    # Moving a node under its own branch is refused in words.
+    move = admin.find_element(By.ID, "departments-move")
+    node = next(o.get_attribute("value") for o in move.find_elements(By.CSS_SELECTOR, "select[name=node] option") if o.text == "Management")
+    Select(move.find_element(By.NAME, "node")).select_by_value(node)
+    Select(move.find_element(By.NAME, "parent")).select_by_visible_text(
+        next(o.text for o in move.find_elements(By.CSS_SELECTOR, "select[name=parent] option") if o.text.endswith("Moscow sales")))
+    move.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert "внутрь его собственной ветви" in wait(admin).until(EC.presence_of_element_located((By.ID, "tree-result"))).text
+    admin.get(server.base + "/admin/territories")
+    assert "Moscow" in wait(admin).until(EC.presence_of_element_located((By.ID, "territories-tree"))).text
+    shot(admin, "34-admin-territories")
+
+    # Networks: an export network for the accountants, listed, then removed.
+    admin.get(server.base + "/admin/networks")
+    form = wait(admin).until(EC.presence_of_element_located((By.ID, "network-add")))
+    form.find_element(By.NAME, "network").send_keys("10.20.0.0/16")
+    holder = next(o.get_attribute("value") for o in form.find_elements(By.CSS_SELECTOR, "select[name=holder] option") if o.text == "accountant")
+    Select(form.find_element(By.NAME, "holder")).select_by_value(holder)
+    Select(form.find_element(By.NAME, "purpose")).select_by_value("export")
+    form.find_element(By.NAME, "description").send_keys("Бухгалтерия, 3 этаж")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert "Сеть разрешена" in wait(admin).until(EC.presence_of_element_located((By.ID, "admin-result"))).text
+    table = admin.find_element(By.ID, "networks")
+    assert "10.20.0.0/16" in table.text and "выгрузка" in table.text and "Бухгалтерия, 3 этаж" in table.text
+    shot(admin, "35-admin-networks")
+    table.find_element(By.CSS_SELECTOR, "form[action='/admin/networks/remove'] button").click()
+    assert "Сеть удалена" in wait(admin).until(EC.presence_of_element_located((By.ID, "admin-result"))).text
+    assert admin.find_elements(By.ID, "networks-empty")
+
+    # Sessions: the accountant's browser session is listed and ended; that browser is signed out.
+    accountant = browsers()
+    sign_in(accountant, server, "accountant")
+    wait(accountant).until(EC.presence_of_element_located((By.ID, "board")))
+    admin.get(server.base + "/admin/sessions?login=accountant")
+    rows = wait(admin).until(EC.presence_of_element_located((By.ID, "sessions"))).find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert rows and all("accountant" in r.text for r in rows)
+    admin.get(server.base + "/admin/sessions")
+    assert "это вы" in admin.find_element(By.ID, "sessions").text
+    shot(admin, "36-admin-sessions")
+    admin.get(server.base + "/admin/sessions?login=accountant")
+    wait(admin).until(EC.presence_of_element_located((By.ID, "sessions"))).find_element(
+        By.CSS_SELECTOR, "tbody tr form[action='/admin/sessions/end'] button").click()
+    assert "Сеанс завершён" in wait(admin).until(EC.presence_of_element_located((By.ID, "admin-result"))).text
+    accountant.get(server.base + "/board")
+    wait(accountant).until(EC.presence_of_element_located((By.ID, "signin")))
+    assert "/login" in accountant.current_url
+    shot(accountant, "37-session-ended-sign-in", full=False)
+    # A manager is refused the administration pages.
+    manager = browsers()
+    sign_in(manager, server, "manager.spb")
+    wait(manager).until(EC.presence_of_element_located((By.ID, "board")))
+    manager.get(server.base + "/admin/sessions")
+    assert "Недостаточно прав" in manager.find_element(By.TAG_NAME, "h1").text
+    assert csp_violations(admin) == []
+
+
+def test_a_call_with_a_task_for_a_colleague_a_new_client_and_a_new_deal(server, browsers):
+    from selenium.webdriver.support.ui import Select
+    driver = browsers()
+    sign_in(driver, server, "manager.msk")
+    wait(driver).until(EC.presence_of_element_located((By.ID, "board")))
+    # Clients: search, then a new client with a similar name offered while typing.
+    existing = server.api("manager.msk", "GET", "/api/v1/clients?limit=1")[1]["items"][0]
+    driver.get(server.base + "/clients")
+    wait(driver).until(EC.presence_of_element_located((By.ID, "client-list")))
+    shot(driver, "38-clients")
+    driver.find_element(By.ID, "new-client-button").click()
+    name = "Клиент из браузера " + uuid.uuid4().hex[:6]
+    field = driver.find_element(By.ID, "client-name-input")
+    field.send_keys(existing["name"][:-1])
+    similar = wait(driver).until(EC.visibility_of_element_located((By.ID, "similar-clients")))
+    assert existing["name"] in similar.text
+    shot(driver, "39-new-client-similar", full=False)
+    field.clear()
+    field.send_keys(name)
+    driver.find_element(By.ID, "client-save").click()
+    wait(driver).until(EC.text_to_be_present_in_element((By.ID, "client-name"), name))
+    client_id = int(driver.current_url.rstrip("/").split("/")[-1])
+    # A call with a task for a colleague in two days.
+    head = server.me("head.msk")["id"]
+    driver.find_element(By.ID, "register-call").click()
+    wait(driver).until(EC.visibility_of_element_located((By.ID, "interaction-summary"))).send_keys("Договорились о встрече")
+    Select(driver.find_element(By.ID, "follow-up-kind")).select_by_value("colleague")
+    Select(driver.find_element(By.ID, "follow-up-assignee")).select_by_value(str(head))
+    title = driver.find_element(By.ID, "follow-up-title")
+    title.clear()
+    title.send_keys("Подготовить КП для " + name)
+    shot(driver, "40-call-with-task-for-colleague", full=False)
+    driver.find_element(By.ID, "interaction-save").click()
+    wait(driver).until(EC.text_to_be_present_in_element((By.ID, "client-interactions"), "Договорились о встрече"))
+    tasks = server.api("head.msk", "GET", f"/api/v1/tasks?client_id={client_id}&assignee_id={head}")[1]["items"]
+    assert any(t["title"] == "Подготовить КП для " + name for t in tasks), tasks
+    # A reminder for oneself, «перезвонить через 2 дня».
+    driver.find_element(By.ID, "register-call").click()
+    wait(driver).until(EC.visibility_of_element_located((By.ID, "interaction-summary"))).send_keys("Не дозвонился")
+    Select(driver.find_element(By.ID, "follow-up-kind")).select_by_value("me")
+    driver.find_element(By.ID, "interaction-save").click()
+    wait(driver).until(EC.text_to_be_present_in_element((By.ID, "client-interactions"), "Не дозвонился"))
+    me = server.me("manager.msk")["id"]
+    mine = server.api("manager.msk", "GET", f"/api/v1/tasks?client_id={client_id}&assignee_id={me}")[1]["items"]
+    callback = next(t for t in mine if t["title"] == "Перезвонить")
+    assert callback["reminder_at"] == callback["due_at"]
+    due = time.mktime(time.strptime(callback["due_local"][:16], "%Y-%m-%dT%H:%M"))
+    assert 1.9 * 86400 < due - time.mktime(time.gmtime(time.time() + 3 * 3600)) < 2.1 * 86400, callback
+    # A new deal for it from the board: the client found by name, the amount as typed in Russian.
+    driver.get(server.base + "/board?pipeline=1")
+    wait(driver).until(EC.presence_of_element_located((By.ID, "board")))
+    driver.find_element(By.ID, "new-deal-button").click()
+    driver.find_element(By.ID, "new-deal-title").send_keys("Поставка из браузера")
+    driver.find_element(By.ID, "new-deal-client-search").send_keys(name)
+    wait(driver).until(lambda d: d.find_element(By.ID, "new-deal-client").get_attribute("value") == str(client_id))
+    driver.find_element(By.ID, "new-deal-amount").send_keys("12 500,50")
+    shot(driver, "41-new-deal-form", full=False)
+    driver.find_element(By.ID, "new-deal-save").click()
+    wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".toast.ok")))
+    deal = server.api("manager.msk", "GET", f"/api/v1/deals?client_id={client_id}")[1]["items"][0]
+    assert deal["amount"] == "12500.50" and deal["title"] == "Поставка из браузера"
+    card = wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, f".deal-card[data-deal-id='{deal['id']}']")))
+    assert column_of(card) == str(deal["stage_id"])
+    # The deal card's change history after a move, old → new by name.
+    server.api("manager.msk", "PATCH", f"/api/v1/deals/{deal['id']}", {"amount": "13000.00"})
+    driver.get(server.base + f"/deals/{deal['id']}")
+    history = wait(driver).until(EC.presence_of_element_located((By.ID, "deal-changes")))
+    assert "12 500,50" in history.text.replace("\u00a0", " ") and "13 000,00" in history.text.replace("\u00a0", " ")
+    shot(driver, "42-deal-change-history")
+    assert csp_violations(driver) == []
+
+
+def test_edit_a_deals_fields_and_add_a_contact_with_a_phone(server, browsers):
+    from selenium.webdriver.support.ui import Select
+    me = server.me("manager.msk")["id"]
+    client = server.api("manager.msk", "GET", f"/api/v1/clients?owner_id={me}&limit=1")[1]["items"][0]["id"]
+    status, deal = server.api("manager.msk", "POST", "/api/v1/deals", {"title": "Правка полей", "client_id": client, "pipeline_id": 1,
+                                                                         "amount": "1000.00"})
+    assert status == 201, deal
+    driver = browsers()
+    sign_in(driver, server, "manager.msk")
+    wait(driver).until(EC.presence_of_element_located((By.ID, "board")))
+    driver.get(server.base + f"/deals/{deal['id']}")
+    driver.find_element(By.ID, "deal-edit-button").click()
+    form = driver.find_element(By.ID, "deal-edit-form")
+    amount = form.find_element(By.NAME, "amount")
+    amount.clear()
+    amount.send_keys("2 750,25")
+    form.find_element(By.NAME, "probability").clear()
+    form.find_element(By.NAME, "probability").send_keys("60")
+    driver.execute_script("arguments[0].value = '2026-12-31'", form.find_element(By.NAME, "expected_close_date"))
+    shot(driver, "48-deal-edit-fields", full=False)
+    driver.find_element(By.ID, "deal-edit-save").click()
+    wait(driver).until(EC.text_to_be_present_in_element((By.ID, "deal-fields"), "2 750,25"))
+    saved = server.api("manager.msk", "GET", f"/api/v1/deals/{deal['id']}")[1]
+    assert saved["amount"] == "2750.25" and saved["probability"] == 60 and saved["expected_close_date"] == "2026-12-31", saved
+    driver.get(server.base + f"/clients/{client}")
+    driver.find_element(By.ID, "new-contact-button").click()
+    form = driver.find_element(By.ID, "contact-form")
+    name = "Контакт " + uuid.uuid4().hex[:6]
+    form.find_element(By.NAME, "name").send_keys(name)
+    form.find_element(By.NAME, "position").send_keys("Главный технолог")
+    driver.find_element(By.ID, "contact-phone").send_keys("+7 (495) 765-43-21")
+    driver.find_element(By.ID, "contact-save").click()
+    wait(driver).until(EC.text_to_be_present_in_element((By.ID, "client-contacts"), name))
+    link = driver.find_element(By.CSS_SELECTOR, "#client-contacts a.tel[href='tel:+74957654321']")
+    assert "765" in link.text
+    shot(driver, "49-client-contact-added")
+
+
+@pytest.mark.xfail(strict=False, reason="known: the deal card and the client card are about 485px wide on a 390px "
+                                        "phone (cause not found yet) — the page scrolls sideways")
+def test_the_deal_and_client_cards_fit_a_phone(server, browsers):
+    driver = browsers(width=390, height=844)
+    sign_in(driver, server, "manager.msk")
+    wait(driver).until(EC.presence_of_element_located((By.ID, "board")))
+    deal_id = server.api("manager.msk", "GET", "/api/v1/deals?limit=1&pipeline_id=1")[1]["items"][0]["id"]
+    driver.get(server.base + f"/deals/{deal_id}")
+    wait(driver).until(EC.presence_of_element_located((By.ID, "stage-bar")))
+    shot(driver, "43-phone-deal-card")
+    deal_width = driver.execute_script("return document.documentElement.scrollWidth")
+    client_id = server.api("manager.msk", "GET", "/api/v1/clients?limit=1")[1]["items"][0]["id"]
+    driver.get(server.base + f"/clients/{client_id}")
+    wait(driver).until(EC.presence_of_element_located((By.ID, "client-contacts")))
+    shot(driver, "44-phone-client-card")
+    assert deal_width <= 400 and driver.execute_script("return document.documentElement.scrollWidth") <= 400
+
+
+@pytest.mark.xfail(strict=False, reason="under investigation: in this headless Chromium at a 390px window the pages "
+                                         "measure 485px (document scrollWidth), also the tasks page; not yet known "
+                                         "whether a page or the window causes it")
+def test_cards_and_admin_pages_fit_a_phone(server, browsers):
+    driver = browsers(width=390, height=844)
+    sign_in(driver, server, "manager.msk")
+    wait(driver).until(EC.presence_of_element_located((By.ID, "board")))
+    client_id = server.api("manager.msk", "GET", "/api/v1/clients?limit=1")[1]["items"][0]["id"]
+    deal_id = server.api("manager.msk", "GET", "/api/v1/deals?limit=1&pipeline_id=1")[1]["items"][0]["id"]
+    for name, path in (("45-phone-tasks", "/tasks"), ("46-phone-planner", "/planner")):
+        driver.get(server.base + path)
+        wait(driver).until(EC.presence_of_element_located((By.TAG_NAME, "main")))
+        wide = driver.execute_script("return document.documentElement.scrollWidth")
+        assert wide <= 400, f"{path} is {wide}px wide on a 390px phone"
+        shot(driver, name)
+    admin = browsers(width=390, height=844)
+    sign_in(admin, server, "admin")
+    wait(admin).until(EC.presence_of_element_located((By.CSS_SELECTOR, "main")))
+    admin.get(server.base + "/admin/departments")
+    wait(admin).until(EC.presence_of_element_located((By.ID, "departments-tree")))
+    assert admin.execute_script("return document.documentElement.scrollWidth") <= 400
+    shot(admin, "47-phone-admin-departments")
+
+
 def test_an_administrator_narrows_a_roles_scope_and_the_managers_board_changes(server, browsers):
     """Runs last: it changes the demo's «manager» role (and restores it)."""
     def board_ids(driver):

@@ -148,24 +148,37 @@ enum Script {
         return BigInt(whole || '0') * 100n + BigInt(((fraction || '') + '00').slice(0, 2));
       }
 
-      function formatMoney(k) {
+      function formatMoney(k, currency) {
         const negative = k < 0n;
         if (negative) k = -k;
         const whole = (k / 100n).toString();
         const fraction = (k % 100n).toString().padStart(2, '0');
         const group = language === 'ru' ? '\u00a0' : ',';
         const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, group);
-        return (negative ? '-' : '') + grouped + (language === 'ru' ? ',' : '.') + fraction + '\u00a0₽';
+        const sign = !currency || currency === 'RUB' ? '₽' : currency;
+        return (negative ? '-' : '') + grouped + (language === 'ru' ? ',' : '.') + fraction + '\u00a0' + sign;
       }
 
-      function addToColumn(column, deltaCount, amount) {
+      // A column's count and its sum in the card's currency (a column sums each currency apart).
+      function addToColumn(column, deltaCount, amount, currency) {
         if (!column) return;
+        currency = currency || 'RUB';
         const count = column.querySelector('.count');
-        const sum = column.querySelector('.sum');
         count.textContent = String((parseInt(count.textContent, 10) || 0) + deltaCount);
+        let sum = column.querySelector('.sum[data-currency="' + currency + '"]');
+        if (!sum) {
+          sum = document.createElement('span');
+          sum.className = 'sum';
+          sum.dataset.currency = currency;
+          sum.dataset.sum = '0';
+          const sums = column.querySelector('.sums');
+          if (sums.children.length) sums.append(' · ');
+          sums.append(sum);
+        }
         const total = kopecks(sum.dataset.sum) + (deltaCount > 0 ? kopecks(amount) : -kopecks(amount));
-        sum.dataset.sum = (total / 100n).toString() + '.' + (total % 100n).toString().padStart(2, '0');
-        sum.textContent = formatMoney(total);
+        sum.dataset.sum = (total < 0n ? '-' : '') + ((total < 0n ? -total : total) / 100n).toString() + '.'
+          + ((total < 0n ? -total : total) % 100n).toString().padStart(2, '0');
+        sum.textContent = formatMoney(total, currency);
       }
 
       // ---- Loss reason (moving to a lost stage) ----------------------------------------------
@@ -253,8 +266,8 @@ enum Script {
           if (!data) return;
           const amount = card.dataset.amount;
           target.querySelector('.cards').prepend(card);
-          addToColumn(from, -1, amount);
-          addToColumn(target, 1, amount);
+          addToColumn(from, -1, amount, card.dataset.currency);
+          addToColumn(target, 1, amount, card.dataset.currency);
           card.classList.add('pending');
           try {
             const deal = await api('PATCH', '/api/v1/deals/' + card.dataset.dealId, data);
@@ -265,16 +278,16 @@ enum Script {
               const further = board.querySelector('.column[data-stage-id="' + deal.stage_id + '"]');
               if (further) {
                 further.querySelector('.cards').prepend(card);
-                addToColumn(target, -1, amount);
-                addToColumn(further, 1, amount);
+                addToColumn(target, -1, amount, card.dataset.currency);
+                addToColumn(further, 1, amount, card.dataset.currency);
               }
             }
             toast(T.moved || 'moved', 'ok');
           } catch (error) {
             if (d.next && d.next.parentElement === d.origin) d.origin.insertBefore(card, d.next);
             else d.origin.appendChild(card);
-            addToColumn(target, -1, amount);
-            addToColumn(from, 1, amount);
+            addToColumn(target, -1, amount, card.dataset.currency);
+            addToColumn(from, 1, amount, card.dataset.currency);
             toast((T.moveRefused || 'refused') + ': ' + error.message, 'error');
           } finally {
             card.classList.remove('pending');
@@ -330,6 +343,8 @@ enum Script {
           const raw = input.value.trim();
           if (raw === '') continue;
           if (type === 'number') setPath(data, name, Number(raw));
+          else if (type === 'list') setPath(data, name, raw.split(/[,;]/).map(x => x.trim()).filter(Boolean));
+          else if (type === 'money') setPath(data, name, raw.replace(/[\s\u00a0]/g, '').replace(',', '.'));
           else if (type === 'local-time') setPath(data, name, localToISO(raw));
           else setPath(data, name, raw);
         }
@@ -351,13 +366,25 @@ enum Script {
           const data = await formData(form);
           if (submitter && submitter.name) data[submitter.name] = submitter.value;
           const result = await api(form.dataset.method || 'POST', form.dataset.api, data);
-          const followUp = form.querySelector('[data-follow-up]');
-          if (followUp && followUp.checked && result) {
-            const due = localToISO(localNowPlusDays(2));
-            const task = { title: T.callBack || 'Call back', assignee_id: Number(body.dataset.user), due_at: due, reminder_at: due };
+          // The follow-up of a registered interaction: a reminder for oneself or a task for a colleague.
+          const followUp = form.querySelector('[data-follow-up="kind"]');
+          if (followUp && followUp.value && result) {
+            const days = Number((form.querySelector('[data-follow-up="days"]') || {}).value || 2);
+            const due = localToISO(localNowPlusDays(days));
+            const title = ((form.querySelector('[data-follow-up="title"]') || {}).value || '').trim() || T.callBack || 'Call back';
+            const assignee = followUp.value === 'colleague'
+              ? Number(form.querySelector('[data-follow-up="assignee"]').value) : Number(body.dataset.user);
+            const task = { title, assignee_id: assignee, due_at: due };
+            if (followUp.value === 'me') task.reminder_at = due;
             if (result.client_id) task.client_id = result.client_id;
             if (result.deal_id) task.deal_id = result.deal_id;
             await api('POST', '/api/v1/tasks', task);
+          }
+          if (form.dataset.open && result && result.id) {
+            const notes = (result.warnings || []).map(w => w.message).filter(Boolean);
+            try { sessionStorage.setItem('crm-toast', [T.saved || 'saved'].concat(notes).join(' · ')); } catch (e) { /* private mode */ }
+            location.href = form.dataset.open + result.id;
+            return;
           }
           reloadWith(T.saved || 'saved');
         } catch (error) {
@@ -409,8 +436,55 @@ enum Script {
           hint.textContent = ok ? '✓' : (T['bad' + input.dataset.check.charAt(0).toUpperCase() + input.dataset.check.slice(1)] || '✗');
           hint.className = 'check-hint ' + (ok ? 'ok' : 'bad');
           input.setCustomValidity(ok ? '' : hint.textContent);
+          if (ok && input.dataset.check === 'inn') offerDuplicates(input, value);
+          else if (input.dataset.check === 'inn') showDuplicates(input, []);
         };
         input.addEventListener('input', run);
+      });
+
+      // A valid ИНН: the counterparties with it that the user may see are offered at once (the
+      // server refuses a second one with the same ИНН and КПП and names it, also one not shown).
+      let duplicateLookup = 0;
+      async function offerDuplicates(input, inn) {
+        const ticket = ++duplicateLookup;
+        let found = [];
+        try {
+          const list = await api('GET', '/api/v1/counterparties?inn=' + encodeURIComponent(inn) + '&limit=5');
+          found = (list && list.items) || [];
+        } catch (e) { found = []; }
+        if (ticket === duplicateLookup) showDuplicates(input, found);
+      }
+
+      function showDuplicates(input, found) {
+        const form = input.closest('form');
+        let box = form.querySelector('.duplicates');
+        if (!found.length) { if (box) box.remove(); return; }
+        if (!box) {
+          box = document.createElement('div');
+          box.className = 'duplicates alert';
+          box.id = 'counterparty-duplicates';
+          form.querySelector('.actions').insertAdjacentElement('beforebegin', box);
+        }
+        box.textContent = '';
+        const title = document.createElement('strong');
+        title.textContent = T.duplicatesFound || 'exists';
+        box.appendChild(title);
+        found.forEach(c => {
+          const line = document.createElement('div');
+          const link = document.createElement('a');
+          link.href = '/clients/' + c.client_id;
+          link.textContent = c.legal_name + (c.kpp ? ' · ' + (T.kpp || 'KPP') + ' ' + c.kpp : '');
+          line.appendChild(link);
+          box.appendChild(line);
+        });
+      }
+
+      // The follow-up's colleague is asked only for a task for a colleague.
+      document.querySelectorAll('[data-follow-up="kind"]').forEach(select => {
+        const set = select.closest('fieldset');
+        const sync = () => { set.dataset.kind = select.value; };
+        select.addEventListener('change', sync);
+        sync();
       });
 
       // The quick forms: opening one focuses its first field (register a call: click, type, save).
@@ -420,6 +494,65 @@ enum Script {
           const field = details.querySelector('textarea, input:not([type="hidden"])');
           if (field) field.focus();
         });
+      });
+
+      // ---- Clients while typing: similar names offered, a deal's client found by name --------
+
+      function debounce(fn, ms) {
+        let timer = null;
+        return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+      }
+
+      async function similarClients(text, limit) {
+        if (text.trim().length < 3) return [];
+        try {
+          const list = await api('GET', '/api/v1/clients?similar=' + encodeURIComponent(text.trim()) + '&limit=' + limit);
+          return (list && list.items) || [];
+        } catch (e) { return []; }
+      }
+
+      document.querySelectorAll('input[data-similar="clients"]').forEach(input => {
+        const box = document.createElement('div');
+        box.className = 'duplicates alert hidden';
+        box.id = 'similar-clients';
+        input.closest('label').insertAdjacentElement('afterend', box);
+        input.addEventListener('input', debounce(async () => {
+          const found = await similarClients(input.value, 5);
+          box.textContent = '';
+          box.classList.toggle('hidden', !found.length);
+          if (!found.length) return;
+          const title = document.createElement('strong');
+          title.textContent = T.similarClients || 'similar';
+          box.appendChild(title);
+          found.forEach(c => {
+            const line = document.createElement('div');
+            const link = document.createElement('a');
+            link.href = '/clients/' + c.id;
+            link.textContent = c.name;
+            line.appendChild(link);
+            box.appendChild(line);
+          });
+        }, 300));
+      });
+
+      document.querySelectorAll('input[data-client-search]').forEach(input => {
+        const select = document.getElementById(input.dataset.clientSearch);
+        input.addEventListener('input', debounce(async () => {
+          const found = await similarClients(input.value, 10);
+          const keep = select.value;
+          select.textContent = '';
+          const none = document.createElement('option');
+          none.value = '';
+          none.textContent = T.noClient || '—';
+          select.appendChild(none);
+          found.forEach(c => {
+            const option = document.createElement('option');
+            option.value = String(c.id);
+            option.textContent = c.name;
+            select.appendChild(option);
+          });
+          if (found.length) select.value = String(found[0].id); else select.value = keep && [...select.options].some(o => o.value === keep) ? keep : '';
+        }, 300));
       });
 
       // ---- The planner: drag a task to another day -------------------------------------------

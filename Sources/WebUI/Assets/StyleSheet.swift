@@ -62,14 +62,17 @@ enum StyleSheet {
     label > input, label > select, label > textarea { margin-top: .2rem; color: var(--text); }
     label.check { display: flex; align-items: center; gap: .4rem; color: var(--text); }
     .form { display: grid; gap: .7rem; }
-    .form .row { display: grid; grid-template-columns: 1fr 1fr; gap: .7rem; }
+    .form .row { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: .7rem; }
+    select { max-width: 100%; }
+    fieldset { min-width: 0; }
     .actions { display: flex; gap: .6rem; align-items: center; flex-wrap: wrap; }
     .req { color: var(--danger); }
 
     /* cards, grids, lists */
     .card { background: var(--card); border-radius: var(--radius); box-shadow: var(--shadow); padding: 1rem; }
     .grid { display: grid; gap: 1rem; margin-bottom: 1rem; }
-    .grid.two { grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); }
+    .grid.two { grid-template-columns: repeat(auto-fit, minmax(min(340px, 100%), 1fr)); }
+    .grid > *, .admin-grid > *, .stack > * { min-width: 0; }
     .items { list-style: none; margin: 0; padding: 0; }
     .items > li { padding: .55rem 0; border-top: 1px solid var(--line); }
     .items > li:first-child { border-top: 0; }
@@ -128,6 +131,7 @@ enum StyleSheet {
     .deal-card .next-task.overdue { color: var(--danger); font-weight: 600; }
     .deal-card.dragging { pointer-events: none; box-shadow: 0 12px 28px rgba(0,0,0,.25); z-index: 50; position: relative; opacity: .95; }
     .deal-card.pending { opacity: .55; }
+    .column .more { display: block; text-align: center; padding: .45rem .3rem .1rem; font-size: .85rem; }
 
     /* the stage bar */
     .stage-bar { display: flex; gap: 4px; overflow-x: auto; margin-bottom: 1rem; padding-bottom: 4px; }
@@ -240,8 +244,8 @@ enum StyleSheet {
       .tools { margin-left: auto; order: 2; gap: .6rem; }
       .tools .user { display: none; }
       .column { flex-basis: 84vw; max-height: none; }
-      .grid.two { grid-template-columns: 1fr; }
-      .form .row { grid-template-columns: 1fr; }
+      .grid.two { grid-template-columns: minmax(0, 1fr); }
+      .form .row { grid-template-columns: minmax(0, 1fr); }
       .filter-form .wide { grid-column: auto; }
       .planner { grid-template-columns: 1fr; }
       .weekday { display: none; }
@@ -261,5 +265,27 @@ enum StyleSheet {
     .check-hint { display: block; font-size: .8rem; min-height: 1rem; }
     .check-hint.ok { color: var(--ok); }
     .check-hint.bad { color: var(--danger); }
+    details#new-deal.card:not([open]) { background: none; box-shadow: none; padding: 0; margin-bottom: .7rem; }
+    details#new-deal.card[open] { max-width: 760px; }
+    .narrow-form { max-width: 560px; }
+    .search-form { display: flex; gap: .6rem; margin-bottom: 1rem; align-items: center; }
+    .search-form input { flex: 1; }
+    fieldset.follow-up { border: 1px solid var(--line); border-radius: 8px; padding: .5rem .7rem .7rem; margin: 0; display: grid; gap: .6rem; }
+    fieldset.follow-up legend { font-size: .9rem; color: var(--muted); padding: 0 .3rem; }
+    fieldset.follow-up[data-kind=""] .follow-up-detail, fieldset.follow-up:not([data-kind="colleague"]) .follow-up-colleague { display: none; }
+    .admin-grid { display: grid; gap: 1rem; grid-template-columns: minmax(0, 3fr) minmax(280px, 2fr); align-items: start; margin-bottom: 1rem; }
+    .stack { display: grid; gap: 1rem; }
+    .tree { list-style: none; margin: 0; padding: 0; }
+    .tree .tree { padding-left: 1.4rem; border-left: 2px solid var(--line); margin-left: .45rem; }
+    .tree li { padding: .2rem 0; }
+    .tree .node { display: inline-flex; gap: .5rem; align-items: baseline; padding: .25rem .55rem; border-radius: 6px; background: #f3f5f9; }
+    .tree .node-name { font-weight: 600; }
+    button.link.danger { color: var(--danger); background: none; border: 0; }
+    .warning { background: #fff4e5; color: #5c3b00; border-radius: 8px; padding: .6rem .8rem; font-size: .9rem; margin: 0; }
+    .pill.purpose-admin { background: #fdecec; color: #9b1c1c; }
+    .pill.purpose-login { background: #e6eefc; color: var(--accent-dark); }
+    tr.current td { background: #f3f8ff; }
+    #network-add, .admin-grid + .card, .card + .card { margin-top: 1rem; }
+    @media (max-width: 760px) { .admin-grid { grid-template-columns: 1fr; } }
     """#
 }

@@ -87,3 +87,25 @@ extension TextKey {
         }
     }
 }
+
+extension TextKey {
+    /// The text of an allowed network's purpose.
+    init(networkPurpose purpose: String) {
+        self = switch purpose {
+        case "login": .netPurposeLogin
+        case "export": .netPurposeExport
+        case "admin": .netPurposeAdmin
+        default: .unknownValue
+        }
+    }
+
+    /// The text of a session's kind.
+    init(sessionPurpose purpose: String) {
+        self = switch purpose {
+        case "web": .sessPurposeWeb
+        case "console": .sessPurposeConsole
+        case "console_local": .sessPurposeConsoleLocal
+        default: .unknownValue
+        }
+    }
+}

@@ -5,7 +5,8 @@ import PostgresClient
 /// Administration for administrators (the console stays the primary tool): `/admin` the users
 /// with their roles, department and territories; `/admin/roles` the matrix entity × action →
 /// scope of a role, editable (the same upsert as the console's `ROLE SET`, which ends the role's
-/// sessions); `/admin/audit` the audit log with filters. The database decides: a non-admin
+/// sessions); `/admin/audit` the audit log with filters; the departments and territories trees
+/// (`AdminTreePages`), networks and sessions (`AdminNetworkPages`). The database decides: a non-admin
 /// reads no audit entry and may not write a permission (`crm_api.require_admin`).
 struct AdminPages: Sendable {
     let runner: PageRunner
@@ -37,11 +38,17 @@ struct AdminPages: Sendable {
             return .redirect("/admin/roles?role=\(role)&saved=1")
         }
         runner.get(router, "/admin/audit") { page in try await Self.audit(page) }
+        AdminTreePages(runner: runner).register(on: router)
+        AdminNetworkPages(runner: runner).register(on: router)
     }
 
     static func tabs(_ page: PageContext, active: String) -> HTML {
         let t = page.texts
-        let items: [(String, String, TextKey)] = [("users", "/admin", .adminUsers), ("roles", "/admin/roles", .adminRoles), ("audit", "/admin/audit", .adminAudit)]
+        let items: [(String, String, TextKey)] = [
+            ("users", "/admin", .adminUsers), ("roles", "/admin/roles", .adminRoles), ("departments", "/admin/departments", .adminDepartments),
+            ("territories", "/admin/territories", .adminTerritories), ("networks", "/admin/networks", .adminNetworks),
+            ("sessions", "/admin/sessions", .adminSessions), ("audit", "/admin/audit", .adminAudit),
+        ]
         let links = items.map { item -> HTML in "<a href=\"\(item.1)\" class=\"tab\(item.0 == active ? " active" : "")\">\(t[item.2])</a>" }
         return "<h1>\(t[.navAdmin])</h1><nav class=\"tabs admin-tabs\">\(links)</nav>"
     }

@@ -84,6 +84,7 @@ struct ClientPage: Sendable {
             where i.client_id = \(id) order by i.occurred_at desc, i.id desc limit 30
             """)
         let interactionItems = interactions.map { InteractionList.item($0, page) }
+        let colleagues = PostgresRowsLike(try await page.rows("select id, name from crm.users where active order by name"))
 
         let tasks = try await page.rows("""
             select t.id, t.title, t.status, to_char(t.due_at at time zone \(tz), 'YYYY-MM-DD HH24:MI'), t.due_at < now(), u.name, t.proof, t.required,
@@ -108,10 +109,26 @@ struct ClientPage: Sendable {
             \(analytics)
             <div class="grid two">
               <section class="card" id="client-interactions"><h2>\(t[.interactions])</h2>
-                \(InteractionList.form(clientID: id, dealID: nil, page))
+                \(InteractionList.form(clientID: id, dealID: nil, page, users: colleagues))
                 \(HTML.items(interactionItems, empty: t[.noInteractions], id: "interaction-list"))</section>
-              <section class="card" id="client-contacts"><h2>\(t[.contacts])</h2>\(HTML.items(contactItems, empty: t[.noContacts]))</section>
-              <section class="card"><h2>\(t[.deals])</h2>\(HTML.items(dealItems, empty: t[.noDeals]))</section>
+              <section class="card" id="client-contacts"><h2>\(t[.contacts])</h2>
+                <details class="quick" id="new-contact">
+                  <summary class="button" id="new-contact-button">\(Icons.plus) \(t[.newContact])</summary>
+                  <form class="form" data-api="/api/v1/contacts" data-method="POST" id="contact-form">
+                    <input type="hidden" name="client_id" data-type="number" value="\(id)">
+                    <div class="row">
+                      <label>\(t[.contactName])<input name="name" data-type="string" required maxlength="300"></label>
+                      <label>\(t[.contactPosition])<input name="position" data-type="string" maxlength="200"></label>
+                    </div>
+                    <div class="row">
+                      <label>\(t[.contactPhone])<input name="phones" data-type="list" type="tel" inputmode="tel" placeholder="+7 495 123-45-67" id="contact-phone"></label>
+                      <label>\(t[.contactEmail])<input name="emails" data-type="list" type="email" id="contact-email"></label>
+                    </div>
+                    <div class="actions"><button type="submit" class="primary" id="contact-save">\(t[.save])</button></div>
+                  </form>
+                </details>
+                \(HTML.items(contactItems, empty: t[.noContacts]))</section>
+              <section class="card" id="client-deals"><h2>\(t[.deals])</h2>\(NewDealForm.render(page, pipelineID: nil, clientID: id))\(HTML.items(dealItems, empty: t[.noDeals]))</section>
               <section class="card"><h2>\(t[.openTasks])</h2>\(HTML.items(taskItems, empty: t[.noTasks]))</section>
               <section class="card"><h2>\(t[.unpaidInvoices])</h2>\(HTML.items(invoiceItems, empty: t[.noInvoices]))</section>
               <section class="card" id="client-counterparties"><h2>\(t[.counterparties])</h2>

@@ -13,6 +13,15 @@ struct DealFilter: Sendable {
     var createdFrom: String?
     var createdTo: String?
     var search: String?
+    /// Only the deal list takes it (the board's "all N in the list" of a column).
+    var stageID: Int64?
+
+    /// Whether the funnel summary can count the filtered deals: it has the responsible and the
+    /// department as key columns, not the source, amount, dates or words.
+    var summarisable: Bool {
+        sourceID == nil && amountFrom == nil && amountTo == nil && createdFrom == nil && createdTo == nil && search == nil
+            && stageID == nil
+    }
 
     init(_ page: PageContext) {
         mine = page.parameter("mine") == "1"
@@ -24,6 +33,7 @@ struct DealFilter: Sendable {
         createdFrom = Self.date(page.parameter("created_from"))
         createdTo = Self.date(page.parameter("created_to"))
         search = page.parameter("q").map { String($0.prefix(200)) }
+        stageID = page.int64("stage")
     }
 
     /// The query string of these filters (for links that keep them).
@@ -38,6 +48,7 @@ struct DealFilter: Sendable {
         if let createdFrom { items.append(("created_from", createdFrom)) }
         if let createdTo { items.append(("created_to", createdTo)) }
         if let search { items.append(("q", search)) }
+        if let stageID { items.append(("stage", String(stageID))) }
         return items
     }
 
@@ -57,6 +68,7 @@ struct DealFilter: Sendable {
         }
         if let responsibleID { add({ "d.responsible_id = \($0)" }, .init(responsibleID)) }
         if let sourceID { add({ "d.source_id = \($0)" }, .init(sourceID)) }
+        if let stageID { add({ "d.stage_id = \($0)" }, .init(stageID)) }
         if let amountFrom { add({ "d.amount >= \($0)::numeric" }, .init(amountFrom)) }
         if let amountTo { add({ "d.amount <= \($0)::numeric" }, .init(amountTo)) }
         if let createdFrom { add({ "d.created_at >= \($0)::date" }, .init(createdFrom)) }

@@ -62,7 +62,8 @@ enum DealListPage {
             </nav>
             """
         let html: HTML = """
-            \(try await FilterBar.render(page, pipelines: pipelines, chosen: pipelineID, filter: filter, view: "list"))
+            \(try await FilterBar.render(page, pipelines: pipelines, chosen: pipelineID, filter: filter, view: "list",
+                                          stages: try await BoardPage.stages(pipelineID, page)))
             <div class="card table-wrap">
             <table class="list" id="deal-list">
               <thead><tr>\(header("title", .dealTitle))<th>\(t[.client])</th>\(header("stage", .stage))\(header("amount", .amount))<th>\(t[.responsible])</th>\(header("created", .created))\(header("close", .expectedClose))</tr></thead>

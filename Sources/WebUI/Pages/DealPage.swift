@@ -5,7 +5,7 @@ import PostgresClient
 /// `/deals/{id}`: the deal card — stage bar (click to move), fields and the pipeline's custom
 /// fields (typed inputs, saved through the API), product lines with the total, tasks (complete),
 /// approvals (approve/reject with a comment), interactions, files, invoices and payments, the
-/// stage history and the change history (the audit log; only administrators see entries).
+/// stage history and the change history (the audit log: old → new by name, sql/361).
 /// A deal the user may not see is the API's 404.
 struct DealPage: Sendable {
     let runner: PageRunner
@@ -26,7 +26,8 @@ struct DealPage: Sendable {
         let deals = try await page.rows("""
             select d.title, d.pipeline_id, p.name, d.stage_id, d.amount::text, d.currency, d.probability, src.name,
                    d.expected_close_date::text, to_char(d.created_at at time zone \(tz), 'YYYY-MM-DD HH24:MI'),
-                   d.client_id, c.name, r.name, o.name, d.custom_fields::text, d.version, s.kind, lr.name, d.loss_comment
+                   d.client_id, c.name, r.name, o.name, d.custom_fields::text, d.version, s.kind, lr.name, d.loss_comment,
+                   d.responsible_id, d.source_id
             from crm.deals d
             join crm.pipelines p on p.id = d.pipeline_id
             join crm.stages s on s.id = d.stage_id
@@ -59,6 +60,29 @@ struct DealPage: Sendable {
               \(HTML.when(deal[16] == "lost", "<dt>\(t[.lossReason])</dt><dd>\(deal[17] ?? "—") \(deal[18] ?? "")</dd>"))
             </dl>
             """
+        let users = PostgresRowsLike(try await page.rows("select id, name from crm.users where active order by name"))
+        let sources = PostgresRowsLike(try await page.rows("select id, name from crm.sources where active order by name"))
+        func options(_ rows: PostgresRowsLike, selected: String?) -> [HTML] {
+            rows.items.map { "<option value=\"\($0.0)\"\(HTML.when(String($0.0) == selected, " selected"))>\($0.1)</option>" }
+        }
+        let edit: HTML = """
+            <details class="quick" id="deal-edit">
+              <summary class="button" id="deal-edit-button">\(t[.editFields])</summary>
+              <form class="form" data-api="/api/v1/deals/\(id)" data-method="PATCH" id="deal-edit-form">
+                <label>\(t[.dealTitle])<input name="title" data-type="string" required maxlength="300" value="\(deal[0])"></label>
+                <div class="row">
+                  <label>\(t[.amount])<input name="amount" data-type="money" inputmode="decimal" value="\(deal[4])"></label>
+                  <label>\(t[.probability])<input name="probability" data-type="number" type="number" min="0" max="100" value="\(deal[6])"></label>
+                </div>
+                <div class="row">
+                  <label>\(t[.responsible])<select name="responsible_id" data-type="number">\(options(users, selected: deal[19]))</select></label>
+                  <label>\(t[.source])<select name="source_id" data-type="number"><option value="">—</option>\(options(sources, selected: deal[20]))</select></label>
+                </div>
+                <label>\(t[.expectedClose])<input name="expected_close_date" data-type="string" type="date" value="\(deal[8])"></label>
+                <div class="actions"><button type="submit" class="primary" id="deal-edit-save">\(t[.save])</button></div>
+              </form>
+            </details>
+            """
         let custom = try await CustomFieldsForm.render(dealID: id, pipelineID: pipelineID, valuesJSON: deal[14] ?? "{}", page)
         let sections = try await DealSections.render(id, page)
         let lossReasons = try await page.rows("select id, name from crm.loss_reasons where active order by name")
@@ -68,7 +92,7 @@ struct DealPage: Sendable {
             <h1 id="deal-title">\(deal[0] ?? "")</h1>
             <div class="stage-bar" id="stage-bar">\(stageBar)</div>
             <div class="grid two">
-              <section class="card"><h2>\(t[.dealFields])</h2>\(summary)</section>
+              <section class="card" id="deal-fields"><h2>\(t[.dealFields])</h2>\(summary)\(HTML.when(deal[16] == "open", edit))</section>
               <section class="card">\(custom)</section>
             </div>
             \(sections)

@@ -11,6 +11,8 @@ struct PageContext: Sendable {
     let request: Request
     /// The client's address (as the API takes it).
     let clientIP: String
+    /// The session of the request (nil for an API token).
+    var sessionID: Int64? = nil
 
     var format: Formatting { Formatting(language: texts.language) }
 
@@ -39,6 +41,6 @@ enum PageOutput: Sendable {
 
     /// The navigation section a page belongs to (highlighted in the menu).
     enum Section: String, Sendable {
-        case board, deals, tasks, planner, reports, profile, admin, none
+        case board, deals, clients, tasks, planner, reports, profile, admin, none
     }
 }

@@ -45,7 +45,7 @@ struct PageRunner: Sendable {
                 let texts = Language(locale: user.locale).texts
                 let page = PageContext(
                     connection: connection, user: user, texts: texts, csrf: WebSession.csrf(for: token), request: request,
-                    clientIP: identity.clientIP)
+                    clientIP: identity.clientIP, sessionID: identity.sessionID)
                 switch try await handler(page) {
                 case .redirect(let location):
                     return (.seeOther, nil, location, nil)

@@ -59,6 +59,7 @@ enum DealSections {
             where i.deal_id = \(id) order by i.occurred_at desc, i.id desc limit 50
             """)
         let interactionItems = interactions.map { InteractionList.item($0, page) }
+        let colleagues = PostgresRowsLike(try await page.rows("select id, name from crm.users where active order by name"))
 
         let files = try await page.rows("""
             select id, name, size_bytes, to_char(created_at at time zone \(tz), 'YYYY-MM-DD HH24:MI') from crm.files where deal_id = \(id) order by id desc
@@ -94,17 +95,9 @@ enum DealSections {
             "<tr><td>\(row[0] ?? "")</td><td>\(f.time(row[1]))</td><td>\(f.time(row[2]))</td><td>\(row[3] ?? "—")\(row[4] == "t" ? " · " + t[.byAutomation] : "")</td></tr>"
         }
 
-        let changes = try await page.rows("""
-            select to_char(a.at at time zone \(tz), 'YYYY-MM-DD HH24:MI'), u.name, a.action, a.old_values::text, a.new_values::text
-            from audit.log a left join crm.users u on u.id = a.user_id
-            where a.table_name = 'crm.deals' and a.row_id = \(id) order by a.id desc limit 30
-            """)
-        let changeRows = changes.map { row -> HTML in
-            "<tr><td>\(f.time(row[0]))</td><td>\(row[1] ?? "—")</td><td>\(row[2] ?? "")</td><td>\(AuditDiff.render(old: row[3], new: row[4]))</td></tr>"
-        }
-
-        let changesHTML: HTML = changes.isEmpty ? "<p class=\"muted\">\(t[.noChangeHistory])</p>" : """
-            <div class="table-wrap"><table class="list"><thead><tr><th>\(t[.when])</th><th>\(t[.who])</th><th>\(t[.action])</th><th>\(t[.changes])</th></tr></thead><tbody>\(changeRows)</tbody></table></div>
+        let changeRows = try await DealChanges.render(id, page)
+        let changesHTML: HTML = changeRows.isEmpty ? "<p class=\"muted\">\(t[.noChangeHistory])</p>" : """
+            <div class="table-wrap"><table class="list" id="deal-changes"><thead><tr><th>\(t[.when])</th><th>\(t[.who])</th><th>\(t[.changes])</th></tr></thead><tbody>\(changeRows)</tbody></table></div>
             """
         let invoicesHTML: HTML = invoices.isEmpty ? "<p class=\"muted\">\(t[.noInvoices])</p>" : """
             <div class="table-wrap"><table class="list"><thead><tr><th>\(t[.invoice])</th><th>\(t[.issued])</th><th>\(t[.due])</th><th class="num">\(t[.amount])</th><th class="num">\(t[.paid])</th><th>\(t[.status])</th><th>\(t[.payments])</th></tr></thead><tbody>\(invoiceRows)</tbody></table></div>
@@ -115,7 +108,7 @@ enum DealSections {
               <section class="card" id="deal-tasks"><h2>\(t[.tasks])</h2>\(HTML.items(taskItems, empty: t[.noTasks]))</section>
               <section class="card" id="deal-approvals"><h2>\(t[.approvals])</h2>\(HTML.items(approvalItems, empty: t[.noApprovals]))</section>
               <section class="card" id="deal-interactions"><h2>\(t[.interactions])</h2>
-                \(InteractionList.form(clientID: nil, dealID: id, page))
+                \(InteractionList.form(clientID: nil, dealID: id, page, users: colleagues))
                 \(HTML.items(interactionItems, empty: t[.noInteractions]))</section>
               <section class="card"><h2>\(t[.files])</h2>\(HTML.items(fileItems, empty: t[.noFiles]))</section>
               <section class="card"><h2>\(t[.invoices])</h2>\(invoicesHTML)</section>

@@ -2,9 +2,10 @@ import Foundation
 
 /// The pipeline tabs, the board/list switch and the filter form above the board and the list.
 enum FilterBar {
-    static func render(_ page: PageContext, pipelines: [(Int64, String)], chosen: Int64, filter: DealFilter, view: String) async throws
-        -> HTML
-    {
+    static func render(
+        _ page: PageContext, pipelines: [(Int64, String)], chosen: Int64, filter: DealFilter, view: String,
+        stages: [BoardPage.Stage] = []
+    ) async throws -> HTML {
         let t = page.texts
         let base = view == "board" ? "/board" : "/deals"
         let tabs = pipelines.map { pipeline -> HTML in
@@ -18,6 +19,12 @@ enum FilterBar {
             }
         }
         let query = Self.query(filter.query)
+        let stageOptions = stages.map { stage -> HTML in
+            "<option value=\"\(stage.id)\"\(HTML.when(stage.id == filter.stageID, " selected"))>\(stage.name)</option>"
+        }
+        let stageSelect: HTML = HTML.when(
+            !stages.isEmpty,
+            "<label>\(t[.stage])<select name=\"stage\"><option value=\"\">\(t[.any])</option>\(stageOptions)</select></label>")
         return """
             <div class="toolbar">
               <nav class="tabs">\(tabs)</nav>
@@ -34,6 +41,7 @@ enum FilterBar {
                 <label class="check"><input type="checkbox" name="department" value="1"\(HTML.when(filter.department, " checked"))> \(t[.filterDepartment])</label>
                 <label>\(t[.responsible])<select name="responsible"><option value="">\(t[.any])</option>\(options(PostgresRowsLike(users), selected: filter.responsibleID))</select></label>
                 <label>\(t[.source])<select name="source"><option value="">\(t[.any])</option>\(options(PostgresRowsLike(sources), selected: filter.sourceID))</select></label>
+                \(stageSelect)
                 <label>\(t[.amountFrom])<input name="amount_from" inputmode="decimal" value="\(filter.amountFrom)"></label>
                 <label>\(t[.amountTo])<input name="amount_to" inputmode="decimal" value="\(filter.amountTo)"></label>
                 <label>\(t[.createdFrom])<input type="date" name="created_from" value="\(filter.createdFrom)"></label>
@@ -45,8 +53,14 @@ enum FilterBar {
             """
     }
 
-    /// `&a=1&b=2`, each value percent-encoded.
+    /// `&a=1&b=2`, each value percent-encoded (letters, digits and `-._~` stay as they are).
     static func query(_ items: [(String, String)]) -> String {
-        items.map { "&\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined()
+        items.map { "&\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")" }.joined()
     }
+
+    static let unreserved: CharacterSet = {
+        var set = CharacterSet.alphanumerics
+        set.insert(charactersIn: "-._~")
+        return set
+    }()
 }

@@ -5,7 +5,7 @@ enum Layout {
     static func page(title: String, section: PageOutput.Section, body: HTML, page: PageContext) -> HTML {
         let t = page.texts
         let items: [(PageOutput.Section, String, TextKey)] = [
-            (.board, "/board", .navBoard), (.deals, "/deals", .navDeals), (.tasks, "/tasks", .navTasks),
+            (.board, "/board", .navBoard), (.deals, "/deals", .navDeals), (.clients, "/clients", .navClients), (.tasks, "/tasks", .navTasks),
             (.planner, "/planner", .navPlanner), (.reports, "/reports", .navReports),
         ] + (page.user.admin ? [(.admin, "/admin", .navAdmin)] : [])
         let menu = items.map { item -> HTML in
@@ -67,6 +67,8 @@ enum Layout {
             ("taskOverdue", .kindTaskOverdue), ("dealMoved", .kindDealMoved), ("approvalRequested", .kindApprovalRequested),
             ("approvalAnswered", .kindApprovalAnswered), ("leadArrived", .kindLeadArrived), ("callMissed", .kindCallMissed),
             ("lossReasonNeeded", .jsLossReasonNeeded), ("close", .close), ("callBack", .callBack), ("duplicate", .jsDuplicate), ("badInn", .jsBadInn), ("badKpp", .jsBadKpp), ("badOgrn", .jsBadOgrn),
+            ("duplicatesFound", .jsDuplicatesFound), ("kpp", .kpp), ("similarClients", .jsSimilarClients),
+            ("noClient", .noClient),
         ]
         let attributes = keys.map { key -> HTML in " data-\(key.0.kebab)=\"\(t[key.1])\"" }
         return "<div id=\"crm-texts\" hidden\(attributes)></div>"
