@@ -61,6 +61,7 @@ extension ErrorCatalogue {
         .init("file_name_control", "must not contain control characters (tabs, line breaks)",
               "не должно содержать управляющих символов (табуляций, переводов строк)"),
         .init("no_role", "no role", "не указана роль"),
+        .init("tree_change_failed", "the node could not be changed", "узел дерева изменить не удалось"),
         .init("media_type", "must be a media type such as application/pdf", "должен быть типом содержимого, например application/pdf"),
     ]
 
