@@ -281,4 +281,33 @@ struct WebBoardAndAdminTests {
         }
         try await server.stop()
     }
+
+    @Test("the client card's money is per currency, never added across currencies")
+    func clientCardCurrencies() async throws {
+        let server = try await RunningServer.start(demo: true)
+        do {
+            let api = try await APIClient.signIn(server, "manager.msk")
+            let client = try await api.create("/api/v1/clients", #"{"name": "ООО «Две валюты»"}"#)
+            let counterparty = try await api.create(
+                "/api/v1/counterparties", #"{"client_id": \#(client), "legal_name": "ООО Две валюты", "inn": "7707083893", "kpp": "773601001"}"#)
+            for (currency, amount) in [("RUB", "1000.00"), ("USD", "250.00")] {
+                let deal = try await api.create(
+                    "/api/v1/deals",
+                    #"{"title": "Сделка \#(currency)", "client_id": \#(client), "counterparty_id": \#(counterparty), "currency": "\#(currency)", "amount": "\#(amount)"}"#)
+                _ = try await api.create(
+                    "/api/v1/invoices",
+                    #"{"deal_id": \#(deal), "counterparty_id": \#(counterparty), "number": "В-\#(currency)", "amount": "\#(amount)", "issued_on": "2026-12-01", "due_on": "2026-12-15"}"#)
+            }
+            let browser = try await Browser.signIn(server, "manager.msk")
+            let card = try await browser.get("/clients/\(client)")
+            #expect(card.status == 200)
+            let stats = try #require(card.body.firstRange(of: "class=\"stats\"").map { String(card.body[$0.lowerBound...].prefix(1500)) })
+            #expect(stats.contains("1\u{A0}000,00") && stats.contains("250,00"), "each currency's invoiced amount: \(stats)")
+            #expect(!stats.contains("1\u{A0}250,00"), "no sum across currencies: \(stats)")
+        } catch {
+            try await server.stop()
+            throw error
+        }
+        try await server.stop()
+    }
 }

@@ -25,24 +25,36 @@ struct ClientPage: Sendable {
         let clients = try await page.rows("""
             select c.name, c.kind, r.name, c.notes, c.is_private,
                    (select count(*) filter (where s.kind = 'open') || ';' || count(*) filter (where s.kind = 'won') || ';' ||
-                           count(*) filter (where s.kind = 'lost') || ';' || coalesce(sum(d.amount) filter (where s.kind = 'won'), 0)
+                           count(*) filter (where s.kind = 'lost')
                       from crm.deals d join crm.stages s on s.id = d.stage_id where d.client_id = c.id),
-                   (select coalesce(sum(v.amount), 0)::text || ';' || coalesce(sum(v.paid_amount), 0)::text from crm.invoices v
-                      join crm.counterparties k on k.id = v.counterparty_id where k.client_id = c.id and not v.cancelled)
+                   -- Money per currency, never added across currencies: "RUB=…;USD=…".
+                   (select string_agg(x.currency || '=' || x.won, ';' order by x.currency)
+                      from (select d.currency, sum(d.amount)::text as won from crm.deals d join crm.stages s on s.id = d.stage_id
+                             where d.client_id = c.id and s.kind = 'won' group by d.currency) x),
+                   (select string_agg(x.currency || '=' || x.invoiced || '=' || x.paid, ';' order by x.currency)
+                      from (select v.currency, sum(v.amount)::text as invoiced, sum(v.paid_amount)::text as paid from crm.invoices v
+                              join crm.counterparties k on k.id = v.counterparty_id
+                             where k.client_id = c.id and not v.cancelled group by v.currency) x)
             from crm.clients c left join crm.users r on r.id = c.responsible_id where c.id = \(id)
             """)
         guard let client = clients.first else { throw APIError.notFound("no client \(id)") }
-        let dealStats = (client[5] ?? "0;0;0;0").split(separator: ";").map(String.init)
-        let money = (client[6] ?? "0;0").split(separator: ";").map(String.init)
+        let dealStats = (client[5] ?? "0;0;0").split(separator: ";").map(String.init)
         let stat = { (i: Int, list: [String]) in i < list.count ? list[i] : "0" }
+        // "RUB=1=2;USD=3=4": the `column`-th amount of each currency, side by side (0 ₽ when none).
+        let perCurrency = { (text: String?, column: Int) -> String in
+            let parts = (text ?? "").split(separator: ";").map { $0.split(separator: "=").map(String.init) }
+                .filter { $0.count > column }
+            if parts.isEmpty { return f.money("0", currency: "RUB") }
+            return parts.map { f.money($0[column], currency: $0[0]) }.joined(separator: " · ")
+        }
         let analytics: HTML = """
             <div class="stats">
               <div><span class="big">\(stat(0, dealStats))</span><span>\(t[.dealsOpen])</span></div>
               <div><span class="big">\(stat(1, dealStats))</span><span>\(t[.dealsWon])</span></div>
               <div><span class="big">\(stat(2, dealStats))</span><span>\(t[.dealsLost])</span></div>
-              <div><span class="big">\(f.money(stat(3, dealStats), currency: "RUB"))</span><span>\(t[.wonAmount])</span></div>
-              <div><span class="big">\(f.money(stat(0, money), currency: "RUB"))</span><span>\(t[.invoiced])</span></div>
-              <div><span class="big">\(f.money(stat(1, money), currency: "RUB"))</span><span>\(t[.paid])</span></div>
+              <div><span class="big">\(perCurrency(client[6], 1))</span><span>\(t[.wonAmount])</span></div>
+              <div><span class="big">\(perCurrency(client[7], 1))</span><span>\(t[.invoiced])</span></div>
+              <div><span class="big">\(perCurrency(client[7], 2))</span><span>\(t[.paid])</span></div>
             </div>
             """
 
