@@ -198,7 +198,7 @@ let package = Package(
             name: "CRMServerTests",
             dependencies: [
                 "CRMServer", "TestSupport", "PostgresClient", "EmbeddedPostgres", "SchemaMigrations", "HTTPAPI", "Credentials", "AccessControl",
-                "WebUI", "Documents",
+                "WebUI", "Documents", "CompanyIdentifiers",
                 // The tests launch the built `crm` binary, so it must be built with them.
                 "crm",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -48,6 +48,12 @@ PY
     if [ -n "$tests" ] && command -v gdb >/dev/null 2>&1; then
         timeout 120 gdb -p "$tests" -batch -ex 'thread apply all bt 40' 2>/dev/null | grep -E '^Thread|^#' | head -n 400
     fi
+    # What the test clusters were doing (a statement waiting on a lock shows here).
+    for sock in $(find /tmp -maxdepth 3 -name '.s.PGSQL.*' ! -name '*.lock' 2>/dev/null); do
+        dir=$(dirname "$sock"); port=${sock##*.}
+        echo "pg_stat_activity of the cluster at $dir:$port:"
+        timeout 20 psql -X -h "$dir" -p "$port" -U crm -d postgres -A -F ' | ' -c "select pid, datname, usename, state, wait_event_type, wait_event, now() - xact_start as in_xact, left(regexp_replace(query, '\s+', ' ', 'g'), 160) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid() order by xact_start nulls last" 2>&1 | head -n 60
+    done
     pkill -f 'crmPackageTests.xctest' 2>/dev/null
     kill "$runner" 2>/dev/null
     wait "$runner" 2>/dev/null

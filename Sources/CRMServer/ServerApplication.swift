@@ -78,8 +78,22 @@ public final class ServerApplication: Sendable {
 
     /// Runs until SIGTERM/SIGINT (or `signals` is empty and the group is shut down by its owner).
     public func run(gracefulShutdownSignals signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
-        let group = makeServiceGroup(gracefulShutdownSignals: signals)
-        try await group.run()
+        try await run(makeServiceGroup(gracefulShutdownSignals: signals))
+    }
+
+    /// Runs `group` (made by `makeServiceGroup`). When it ends, whether it failed before a listener
+    /// was bound or stopped afterwards, the listening addresses not yet known fail, so nobody
+    /// waits for them forever.
+    public func run(_ group: ServiceGroup) async throws {
+        do {
+            try await group.run()
+        } catch {
+            httpAddress.resolve(.failure(error))
+            consoleAddress.resolve(.failure(error))
+            throw error
+        }
+        httpAddress.resolve(.failure(ServicesStopped()))
+        consoleAddress.resolve(.failure(ServicesStopped()))
     }
 
     /// Where the audit chain head is written outside the database.
@@ -162,6 +176,11 @@ public final class ServerApplication: Sendable {
             },
             logger: logger)
     }
+}
+
+/// The services stopped before a listener was bound.
+public struct ServicesStopped: Error, CustomStringConvertible {
+    public var description: String { "the server stopped before it was listening" }
 }
 
 /// A one-shot task run alongside the services (reports the console's bound address).

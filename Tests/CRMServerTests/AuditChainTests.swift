@@ -8,7 +8,7 @@ import TestSupport
 
 /// The server keeps the audit chain sealed, writes its head outside the database, and both the
 /// server-side check and `crm audit verify` find a tampered entry.
-@Suite struct AuditChainTests {
+@Suite(.stopsItsServers) struct AuditChainTests {
     let logger = Logger(label: "test.audit")
 
     @Test func sealerWritesTheHeadAndVerifyFindsTampering() async throws {

@@ -5,7 +5,7 @@ import Testing
 /// сформирована» to «Сопроводительные документы отправлены» with each person only completing
 /// their tasks and answering approvals; a reject sends the deal back; a task without its proof
 /// is refused; exit conditions and branches hold for manual moves; only approvers answer.
-@Suite("Automation: stage rules and approvals", .serialized)
+@Suite("Automation: stage rules and approvals", .serialized, .stopsItsServers)
 struct AutomationTests {
     /// A pipeline's stage ids by code.
     static func stages(_ client: APIClient, pipeline: Int64) async throws -> [String: Int64] {

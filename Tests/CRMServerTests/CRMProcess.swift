@@ -37,10 +37,9 @@ struct CRMProcess: Sendable {
         throw CRMProcessFailure(message: "no line with '\(text)'; output:\n\(output)")
     }
 
-    /// Waits for the process to exit and returns its status.
-    func waitForExit() async throws -> Int32 {
-        let child = self.child
-        return try await TestPostgres.runBlocking { child.wait() }
+    /// Waits for the process to exit and returns its status (killed and failed past `limit`).
+    func waitForExit(limit: Duration = .seconds(240)) async throws -> Int32 {
+        try await TestPostgres.waitForExit(child, limit: limit)
     }
 
     /// Runs `crm` with `arguments` to completion.

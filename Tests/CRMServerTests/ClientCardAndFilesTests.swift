@@ -4,7 +4,7 @@ import Testing
 /// The client card in one request (rolled up over every counterparty the client has had),
 /// files (in PostgreSQL and in a folder, size limit, download), tasks in the assignee's time
 /// zone, and the funnel.
-@Suite("Client card, files, tasks, funnel", .serialized)
+@Suite("Client card, files, tasks, funnel", .serialized, .stopsItsServers)
 struct ClientCardAndFilesTests {
     @Test("the card shows current and former counterparties, contacts, open deals, interactions, tasks, unpaid invoices")
     func clientCard() async throws {

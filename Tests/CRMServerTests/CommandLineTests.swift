@@ -9,7 +9,7 @@ import Glibc
 #endif
 
 /// The `crm` binary as an operator runs it.
-@Suite struct CommandLineTests {
+@Suite(.stopsItsServers) struct CommandLineTests {
     func temporaryFolder() throws -> String {
         let path = FileManager.default.temporaryDirectory.path + "/crm-cli-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

@@ -90,7 +90,7 @@ extension RunningServer {
 
 /// Serialized: each test starts a server with the demo company; eight at once starve the timing-sensitive
 /// console suites on a small machine.
-@Suite(.serialized) struct ConsoleAdminTests {
+@Suite(.serialized, .stopsItsServers) struct ConsoleAdminTests {
     @Test func commandsNeedAuthAndOnlyAdministratorsGetIn() async throws {
         let server = try await RunningServer.startDemo()
         let console = try AdminConsoleClient(server)

@@ -4,7 +4,7 @@ import TestSupport
 
 /// `SECURITY SHOW|SET`, `ROLE HOURS` and `DEMO INSTALL` over the console, with their effect seen
 /// through HTTP.
-@Suite(.serialized) struct ConsoleSecurityCommandsTests {
+@Suite(.serialized, .stopsItsServers) struct ConsoleSecurityCommandsTests {
     @Test func securitySettingsAreShownChangedAndValidated() async throws {
         let server = try await RunningServer.startDemo()
         let console = try AdminConsoleClient(server)
@@ -78,7 +78,7 @@ enum FirstAdministratorAccess {
 }
 
 /// The console on a local Unix socket stands in for an admin network.
-@Suite struct LocalConsoleTests {
+@Suite(.stopsItsServers) struct LocalConsoleTests {
     @Test func theLocalSocketAdmitsAdministratorsThatTCPRefuses() async throws {
         let socketPath = FileManager.default.temporaryDirectory.path + "/crm-console-\(UUID().uuidString.prefix(6)).sock"
         let server = try await RunningServer.start(demo: true, consoleSocket: socketPath)

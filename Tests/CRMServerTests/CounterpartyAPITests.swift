@@ -4,7 +4,7 @@ import Testing
 /// Counterparties over HTTP: ИНН/КПП/ОГРН checksums (both ИНН lengths), 409 with the existing
 /// one on a duplicate ИНН+КПП (without revealing one the caller may not see), similar client
 /// names as warnings.
-@Suite("Counterparties and clients", .serialized)
+@Suite("Counterparties and clients", .serialized, .stopsItsServers)
 struct CounterpartyAPITests {
     @Test("a company needs its КПП; accounts match the bank's БИК by their key digit")
     func bankDetails() async throws {
@@ -156,7 +156,7 @@ struct CounterpartyAPITests {
 }
 
 /// Overpayments (issue 9): recorded as such, or refused when the company says so.
-@Suite("Invoice overpayment") struct OverpaymentTests {
+@Suite("Invoice overpayment", .stopsItsServers) struct OverpaymentTests {
     @Test("1 000 000 paid 1 000 001: overpaid by 1,00; with SECURITY SET overpayment refuse the payment is refused")
     func overpayment() async throws {
         let server = try await RunningServer.start(demo: true)
@@ -193,7 +193,7 @@ struct CounterpartyAPITests {
 }
 
 /// Currencies (issue 9): from a table; an invoice in its deal's currency; no sum across currencies.
-@Suite("Currencies") struct CurrencyTests {
+@Suite("Currencies", .stopsItsServers) struct CurrencyTests {
     @Test("unknown codes refused; invoices take the deal's currency; the card sums per currency")
     func currencies() async throws {
         let server = try await RunningServer.start(demo: true)

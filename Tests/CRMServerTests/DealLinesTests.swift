@@ -3,7 +3,7 @@ import Testing
 
 /// Deal lines carry the deal (issue 9): the amount is their sum, a line's price is the
 /// product's unless given, a quantity above the stock is said.
-@Suite("Deal lines") struct DealLinesTests {
+@Suite("Deal lines", .stopsItsServers) struct DealLinesTests {
     @Test("the amount follows the lines; prices from the product; a short stock is a warning")
     func linesCarryTheDeal() async throws {
         let server = try await RunningServer.start(demo: true)

@@ -5,7 +5,7 @@ import Testing
 /// skippable; won only without unpaid invoices (the error names them); lost needs a loss reason;
 /// a closed deal does not move; the stage history records who moved it; custom fields are
 /// validated on every write together with the other fields.
-@Suite("Deal rules", .serialized)
+@Suite("Deal rules", .serialized, .stopsItsServers)
 struct DealRulesAPITests {
     /// The default pipeline's stage ids by code.
     static func stages(_ client: APIClient) async throws -> [String: Int64] {

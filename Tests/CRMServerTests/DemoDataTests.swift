@@ -6,7 +6,7 @@ import TestSupport
 
 /// The living demo (`crm serve --demo`, sql/160) seen through the API as its users see it, with
 /// the database owner checking what the API does not show.
-@Suite("Demo data")
+@Suite("Demo data", .stopsItsServers)
 struct DemoDataTests {
     static let purchaseStages = [
         "Заявка сформирована", "Запрос отправлен поставщикам", "Получено предложение",

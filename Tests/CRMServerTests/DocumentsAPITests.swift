@@ -9,7 +9,7 @@ import TestSupport
 /// sequence of each kind and year without gaps or duplicates under concurrent requests; the
 /// row rules (404, 403); templates versioned and refused with the line and field named; no
 /// half document when the converter fails or is missing.
-@Suite("Documents", .serialized)
+@Suite("Documents", .serialized, .stopsItsServers)
 struct DocumentsAPITests {
     static let artifacts = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../.ci/artifacts/documents").standardized.path

@@ -8,7 +8,7 @@ import TestSupport
 /// The access rules over HTTP, on real sockets, against a fresh database with the demo company.
 /// Expected outcomes come from `AccessModel` (the documented rules, computed in Swift from rows
 /// read as the owner), never from the server's own answers.
-@Suite("HTTP security")
+@Suite("HTTP security", .stopsItsServers)
 struct HTTPSecurityTests {
     /// The extra rows, shares and personal overrides of the matrix (ids by name).
     struct Scenario {

@@ -7,7 +7,7 @@ import TestSupport
 /// What an outsider or a signed-in user attacking the server sends: malformed parameter names,
 /// NULs, out-of-range times, forged cursors, overflowing money, credentials that should have
 /// died, active content in downloads. None may end the process or answer 500.
-@Suite("Hostile requests") struct HostileRequestTests {
+@Suite("Hostile requests", .stopsItsServers) struct HostileRequestTests {
     /// The list endpoints of the served OpenAPI document (GET without a path parameter).
     static func listPaths(_ server: RunningServer) async throws -> [String] {
         let document = JSON.object(try await server.get("/api/v1/openapi.json").body)
@@ -243,7 +243,7 @@ import TestSupport
 }
 
 /// The users behind the people ids (issue 9): read only, names and departments, no secrets.
-@Suite("Users API") struct UsersAPITests {
+@Suite("Users API", .stopsItsServers) struct UsersAPITests {
     @Test("colleagues' names, departments and territories; nothing written, no password hashes")
     func users() async throws {
         let server = try await RunningServer.start(demo: true)

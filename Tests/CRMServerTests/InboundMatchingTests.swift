@@ -3,7 +3,7 @@ import Testing
 
 /// Inbound matching (issue 9): a phone shared by several contacts picks a customer for a lead
 /// and says what was ambiguous; a repeat from an unknown phone joins its open lead.
-@Suite("Inbound matching", .serialized) struct InboundMatchingTests {
+@Suite("Inbound matching", .serialized, .stopsItsServers) struct InboundMatchingTests {
     @Test("a shared phone: a lead goes to the customer, not the supplier, and the ambiguity is said")
     func sharedPhone() async throws {
         let server = try await RunningServer.start(demo: true)

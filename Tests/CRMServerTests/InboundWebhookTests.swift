@@ -6,7 +6,7 @@ import Testing
 
 /// Webhooks in: leads from web forms and calls from phone systems, authenticated by an
 /// integration's token, stored before they are acknowledged, idempotent per event_id.
-@Suite("Inbound webhooks: leads and calls", .serialized)
+@Suite("Inbound webhooks: leads and calls", .serialized, .stopsItsServers)
 struct InboundWebhookTests {
     /// An integration created through the API by `admin`; its token (shown once).
     static func integration(_ server: RunningServer, name: String, kind: String, responsible: String) async throws

@@ -5,7 +5,7 @@ import Testing
 /// List endpoints: filters (equality, sets, ranges, null), sorting, keyset cursors that walk
 /// every row exactly once, limits, counts on request only, clear 422s for bad parameters, and
 /// only rows the acting user may see, for every list endpoint.
-@Suite("Lists", .serialized)
+@Suite("Lists", .serialized, .stopsItsServers)
 struct ListAPITests {
     @Test("filters, sort and keyset cursors walk every matching row once, in order")
     func filtersAndCursors() async throws {

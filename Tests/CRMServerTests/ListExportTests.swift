@@ -5,7 +5,7 @@ import TestSupport
 
 /// Exports of lists (issue 13): CSV and .xlsx of a list with its filters, only with the export
 /// right, streamed, audited by the database with the filters and the row count.
-@Suite("List exports", .serialized)
+@Suite("List exports", .serialized, .stopsItsServers)
 struct ListExportTests {
     @Test("CSV: the filtered rows the caller reads, labels in the user's language, audited; 403 without the right")
     func csv() async throws {

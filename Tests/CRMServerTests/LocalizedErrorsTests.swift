@@ -6,7 +6,7 @@ import Testing
 /// Swift where it is raised, SQL where a rule refuses — has its catalogue entry, every field a
 /// label, and over HTTP a manager reads Russian by default, English on request, fields by their
 /// labels, never a column or constraint name alone.
-@Suite("Error messages in the user's language")
+@Suite("Error messages in the user's language", .stopsItsServers)
 struct LocalizedErrorsTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()

@@ -11,7 +11,7 @@ import TestSupport
 /// per user, every report that reads them against the same report computed directly from the
 /// rows the user reads (the sql/302–303 bodies over `reports.payments_received` and the base
 /// tables, under the user's row rules).
-@Suite("Money, loss and cohort funnel summaries", .serialized)
+@Suite("Money, loss and cohort funnel summaries", .serialized, .stopsItsServers)
 struct MoneySummaryTests {
     static let logins = ["director", "head.msk", "manager.msk", "junior.msk", "head.spb", "manager.spb", "purchaser",
                          "accountant"]

@@ -8,7 +8,7 @@ import TestSupport
 /// Timers (durable, exactly once across restarts and instances), the notifications they and the
 /// task/deal triggers produce, the notifications API and the event stream (SSE) across two
 /// server instances on one database.
-@Suite("Notifications and timers", .serialized)
+@Suite("Notifications and timers", .serialized, .stopsItsServers)
 struct NotificationsAndTimersTests {
     // MARK: timers
 

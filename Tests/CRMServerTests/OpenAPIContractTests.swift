@@ -10,7 +10,7 @@ import TestSupport
 /// the demo company: the documented operations are exactly the router's routes; every
 /// operation, called validly (with the document's own examples), answers a documented status
 /// with a body matching its schema; invalid calls get the documented errors.
-@Suite("OpenAPI contract")
+@Suite("OpenAPI contract", .stopsItsServers)
 struct OpenAPIContractTests {
     static func contract(_ server: RunningServer) async throws -> OpenAPIContract {
         let response = try await server.get("/api/v1/openapi.json")

@@ -5,7 +5,7 @@ import Testing
 
 /// Webhooks out: events of the outbound log POSTed to subscribed URLs, signed, retried with
 /// back-off, never sent twice.
-@Suite("Outbound webhooks", .serialized)
+@Suite("Outbound webhooks", .serialized, .stopsItsServers)
 struct OutboundWebhookTests {
     static let secret = "test-secret-0123456789"
 

@@ -9,7 +9,7 @@ import TestSupport
 /// a run, the same ones for the same seed). The properties: no input ends the process (a crash
 /// ends the test run), and whatever the parsers accept PostgreSQL accepts too — a value that
 /// passes validation but fails its cast in SQL would be a 500.
-@Suite("Parser fuzzing") struct ParserFuzzTests {
+@Suite("Parser fuzzing", .stopsItsServers) struct ParserFuzzTests {
     /// The seed: `CRM_FUZZ_SEED` to replay a failure, else a fixed one (CI stays repeatable).
     static let seed = UInt64(ProcessInfo.processInfo.environment["CRM_FUZZ_SEED"] ?? "") ?? 20261203
 

@@ -8,7 +8,7 @@ import TestSupport
 /// inserts, amount, currency, owner/responsible/department/territory changes, stage moves,
 /// deletes — and shares; and, per user, the summary-based funnel against the deals the user
 /// reads directly.
-@Suite("Report summaries", .serialized)
+@Suite("Report summaries", .serialized, .stopsItsServers)
 struct ReportSummaryTests {
     static let logins = ["director", "head.msk", "manager.msk", "junior.msk", "head.spb", "manager.spb", "purchaser"]
 

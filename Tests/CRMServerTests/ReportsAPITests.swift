@@ -8,7 +8,7 @@ import TestSupport
 /// The reports over HTTP and to BI logins, on a company the test builds (`ReportCompany`) whose
 /// expected numbers the test computes itself (`ReportExpectations`), for the director, a
 /// manager (territory) and a department head — each sees only its rows.
-@Suite("Reports: HTTP, CSV and BI", .serialized)
+@Suite("Reports: HTTP, CSV and BI", .serialized, .stopsItsServers)
 struct ReportsAPITests {
     typealias E = ReportExpectations
     static let logins = ["director", "manager.msk", "head.msk"]
@@ -279,7 +279,7 @@ struct ReportsAPITests {
                     [cluster.binDirectory + "/psql", "-X", "-A", "-t", "-F", "|", "-v", "ON_ERROR_STOP=1",
                      "host=\(cluster.socketDirectory) port=5432 user=\(bi) dbname=\(database)", "-c", sql],
                     outputPath: output, directory: FileManager.default.temporaryDirectory.path, environment: environment)
-                let status = try await TestPostgres.runBlocking { process.wait() }
+                let status = try await TestPostgres.waitForExit(process, limit: .seconds(60))
                 return (status, process.output)
             }
             let api = try await APIClient.signIn(server, login)

@@ -6,7 +6,7 @@ import ServiceLifecycle
 import TestSupport
 
 /// A server running in the test process on free ports, on a fresh test database.
-struct RunningServer {
+struct RunningServer: Sendable {
     let application: ServerApplication
     let group: ServiceGroup
     let task: Task<Void, any Error>
@@ -71,17 +71,47 @@ struct RunningServer {
                 .install(ownerConninfo: database, password: password, threadPool: application.pool.threadPool)
         }
         let group = application.makeServiceGroup()
-        let task = Task { try await group.run() }
-        let http = try await application.httpAddress.wait()
-        let console = try await application.consoleAddress.wait()
-        return RunningServer(
+        let task = Task { try await application.run(group) }
+        let http: ListeningAddress.Address, console: ListeningAddress.Address
+        do {
+            (http, console) = try await Self.listening(application, limit: .seconds(180))
+        } catch {
+            await group.triggerGracefulShutdown()
+            _ = try? await task.value
+            await application.close()
+            throw error
+        }
+        let server = RunningServer(
             application: application, group: group, task: task, httpPort: http.port, consolePort: console.port,
             ownerConninfo: database, httpHost: httpHost)
+        StartedServers.current?.add(server)
+        return server
     }
 
-    /// Triggers graceful shutdown and waits for every service to stop.
+    /// Both listening addresses, or a failure when the server stopped or took longer than `limit`
+    /// (a server that never listens must fail its test, not hang the run).
+    private static func listening(_ application: ServerApplication, limit: Duration) async throws
+        -> (ListeningAddress.Address, ListeningAddress.Address)
+    {
+        try await withThrowingTaskGroup(of: (ListeningAddress.Address, ListeningAddress.Address)?.self) { tasks in
+            tasks.addTask { (try await application.httpAddress.wait(), try await application.consoleAddress.wait()) }
+            tasks.addTask {
+                try await Task.sleep(for: limit)
+                return nil
+            }
+            defer { tasks.cancelAll() }
+            guard let addresses = try await tasks.next() ?? nil else {
+                throw CRMProcessFailure(message: "the test server was not listening after \(limit)")
+            }
+            return addresses
+        }
+    }
+
+    /// Triggers graceful shutdown, waits for every service to stop and removes the server's data
+    /// folder. Stopping a stopped server does nothing more.
     func stop() async throws {
         await group.triggerGracefulShutdown()
+        defer { try? FileManager.default.removeItem(atPath: application.configuration.dataDirectory) }
         try await task.value
         await application.close()
     }

@@ -4,7 +4,7 @@ import HTTPAPI
 import Testing
 import TestSupport
 
-@Suite struct ServerTests {
+@Suite(.stopsItsServers) struct ServerTests {
     @Test func healthReportsVersionDatabaseAndSchema() async throws {
         let server = try await RunningServer.start()
         let response = try await server.get("/health")

@@ -7,7 +7,7 @@ import TestSupport
 /// The rules cannot be walked around (issue 9): a required task is done with its proof, not
 /// cancelled away; a rejected approval does not block the next round; a new network rule ends
 /// the sessions it refuses; the audit head is written while the server runs.
-@Suite("Stage rounds, required tasks, network rules, audit head", .serialized)
+@Suite("Stage rounds, required tasks, network rules, audit head", .serialized, .stopsItsServers)
 struct StageRoundsTests {
     @Test("a required task with an interaction proof cannot be cancelled away; a head's cancel issues it again")
     func requiredTaskCancel() async throws {

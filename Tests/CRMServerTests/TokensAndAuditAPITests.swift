@@ -4,7 +4,7 @@ import Logging
 import Testing
 import TestSupport
 
-@Suite struct TokensAndAuditAPITests {
+@Suite(.stopsItsServers) struct TokensAndAuditAPITests {
     func call(_ server: RunningServer, _ method: String, _ path: String, token: String? = nil, body: String? = nil) async throws -> HTTPTestResponse {
         let headers = token.map { ["Authorization": "Bearer \($0)"] } ?? [:]
         let port = server.httpPort

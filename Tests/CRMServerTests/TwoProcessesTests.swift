@@ -5,7 +5,7 @@ import Testing
 /// Two server processes on one database: the in-process test server and the built `crm`
 /// binary. A notification made by a request to one reaches an event stream on the other (LISTEN/
 /// NOTIFY), and due timers fire exactly once while both poll.
-@Suite("Two server processes", .serialized)
+@Suite("Two server processes", .serialized, .stopsItsServers)
 struct TwoProcessesTests {
     @Test("notifications cross processes both ways; timers fire once with two processes polling")
     func twoProcesses() async throws {

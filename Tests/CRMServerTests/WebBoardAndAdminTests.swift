@@ -8,7 +8,7 @@ import TestSupport
 /// API shows (counts, sums per currency, cards; shares; filters inside and outside the summary;
 /// "show more"); the administration pages for departments, territories, networks and sessions
 /// change what the console changes, for administrators only and with the CSRF token.
-@Suite("Web board and administration", .serialized)
+@Suite("Web board and administration", .serialized, .stopsItsServers)
 struct WebBoardAndAdminTests {
     typealias Browser = WebUITests.Browser
 

@@ -6,7 +6,7 @@ import TestSupport
 /// The staff web interface over real sockets: the session cookie's flags, CSRF refusals, the
 /// Content-Security-Policy, escaping of stored values, and that a page shows no row the API
 /// would not (row-level security through the same per-request context).
-@Suite("Web interface", .serialized)
+@Suite("Web interface", .serialized, .stopsItsServers)
 struct WebUITests {
     /// A browser-like client: signs in through the form and keeps the session cookie.
     struct Browser {

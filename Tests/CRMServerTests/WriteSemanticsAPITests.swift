@@ -4,7 +4,7 @@ import Testing
 
 /// Writes: idempotency keys (replay, another body → 422, concurrent → 409), optimistic
 /// concurrency (ETag / If-Match → 412), PATCH clearing a nullable field, nothing half-written.
-@Suite("Write semantics", .serialized)
+@Suite("Write semantics", .serialized, .stopsItsServers)
 struct WriteSemanticsAPITests {
     @Test("Idempotency-Key: the same key and body replay the first response; another body is a 422")
     func idempotencyReplays() async throws {

@@ -6,10 +6,15 @@
 -- or by hand:
 --   for f in sql/*.sql; do psql -v ON_ERROR_STOP=1 -1 -f $f; done
 --   psql -v ON_ERROR_STOP=1 -f Tests/SQL/security_test.sql
--- Any failed check raises, so psql exits non-zero. Data: installs the demo company, adds a
+-- Any failed check raises, so psql exits non-zero. With -v keep_going=1 it goes on after a failure
+-- instead: the sections ("== ..." lines) and the errors go to stderr in order, and the Swift test
+-- (SecuritySQLTests) reports each section on its own, so one failure does not hide the rest. Data: installs the demo company, adds a
 -- few rows; the 200k-row EXPLAIN check and pgbench writers run at the end.
 
+\if :{?keep_going}
+\else
 \set ON_ERROR_STOP 1
+\endif
 \set QUIET 1
 \pset pager off
 set client_min_messages = warning;
@@ -22,7 +27,7 @@ create table sectest.su as select current_user::text as name;
 grant select on sectest.su to crm_user, crm_authenticator;
 create type sectest.req as (ok boolean, reason text, user_id bigint, session_id bigint, api_token_id bigint);
 
-\echo '== setup: demo company + a sub-department'
+\warn '== setup: demo company + a sub-department'
 -- (psql variables are not interpolated inside $$ bodies: they travel as settings sectest.*)
 create temp table demo_users as select * from crm_private.install_demo_company();
 do $$ begin assert (select count(*) from demo_users) = 10, 'demo company: 10 users expected'; end $$;
@@ -181,7 +186,7 @@ create function sectest.intersect(a bigint[], b bigint[]) returns bigint[] langu
 create function sectest.sorted(a bigint[]) returns bigint[] language sql immutable
   return coalesce(array(select x from unnest(a) x order by x), '{}');
 
-\echo '== catalog self-check'
+\warn '== catalog self-check'
 do $$
 declare
   problems text;
@@ -190,7 +195,7 @@ begin
   assert problems is null, 'self-check: ' || problems;
 end $$;
 
-\echo '== permission matrix: every user x entity x action (crm_api.can)'
+\warn '== permission matrix: every user x entity x action (crm_api.can)'
 do $$
 declare
   l text; e text; a text; got int; want int; n int := 0;
@@ -213,7 +218,7 @@ begin
   assert n = 660, 'matrix size ' || n;
 end $$;
 
-\echo '== row matrix: read / update / delete / create on clients, contacts, deals, tasks'
+\warn '== row matrix: read / update / delete / create on clients, contacts, deals, tasks'
 create table sectest.row_results (login text, tbl text, action text, got bigint[], want bigint[]);
 do $$
 declare
@@ -340,7 +345,7 @@ begin
   assert (select count(*) from sectest.row_results where action = 'update' and cardinality(got) > 0) >= 20;
 end $$;
 
-\echo '== explicit cases: subtrees, private clients, own via responsible/assignee'
+\warn '== explicit cases: subtrees, private clients, own via responsible/assignee'
 do $$
 declare
   key_deal bigint; private_client bigint; n int;
@@ -379,7 +384,7 @@ begin
   perform sectest.back();
 end $$;
 
-\echo '== shares: read, write, client share opens contacts, private + share, who may share'
+\warn '== shares: read, write, client share opens contacts, private + share, who may share'
 do $$
 declare
   msk_client bigint; msk_deal_r bigint; msk_deal_w bigint; private_client bigint; n int; ok boolean;
@@ -428,7 +433,7 @@ begin
   perform sectest.back();
 end $$;
 
-\echo '== personal grants and denials'
+\warn '== personal grants and denials'
 do $$
 declare
   n int; n2 int; before_read int;
@@ -485,7 +490,7 @@ begin
   delete from crm.user_permission_overrides where user_id in (sectest.uid('director'), sectest.uid('manager.spb'), sectest.uid('junior.msk'));
 end $$;
 
-\echo '== context cache: the very next request sees every permission change'
+\warn '== context cache: the very next request sees every permission change'
 do $$
 declare
   n_before int; n int; g bigint; r_manager bigint; d_msk bigint; d_spb bigint; t_ryazan bigint; d bigint;
@@ -597,7 +602,7 @@ begin
   perform sectest.back();
 end $$;
 
-\echo '== forged and stale contexts see nothing'
+\warn '== forged and stale contexts see nothing'
 do $$
 declare
   ctx text;
@@ -641,7 +646,7 @@ do $$ begin
     || current_setting('sectest.stale_rows');
 end $$;
 
-\echo '== identity tables: readable as configured, written by admins only (from admin networks)'
+\warn '== identity tables: readable as configured, written by admins only (from admin networks)'
 do $$
 declare
   ok boolean; n int;
@@ -685,7 +690,7 @@ begin
   delete from crm.networks;
 end $$;
 
-\echo '== server login role and private schema are unreachable'
+\warn '== server login role and private schema are unreachable'
 do $$
 declare
   ok boolean;
@@ -764,7 +769,7 @@ begin
   assert not ok, 'the append-only trigger refuses truncate';
 end $$;
 
-\echo '== login, sessions, IP rules, timeouts, lockout, login hours'
+\warn '== login, sessions, IP rules, timeouts, lockout, login hours'
 do $$
 declare
   r record; s record; sid bigint; n int;
@@ -935,7 +940,7 @@ begin
   assert exists (select 1 from audit.log where action = 'logout' and user_id = sectest.uid('junior.msk'));
 end $$;
 
-\echo '== API tokens'
+\warn '== API tokens'
 do $$
 declare
   r record; tid bigint;
@@ -952,7 +957,7 @@ begin
   perform sectest.back();
 end $$;
 
-\echo '== audit: exactly one entry per write, with user, IP, session'
+\warn '== audit: exactly one entry per write, with user, IP, session'
 do $$
 declare
   r record; sid bigint; cid bigint; e record; n int;
@@ -1007,7 +1012,7 @@ begin
                    and details ->> 'command' = 'USER LIST');
 end $$;
 
-\echo '== audit chain: seal, verify, detect altered / deleted / reordered entries'
+\warn '== audit chain: seal, verify, detect altered / deleted / reordered entries'
 select audit.seal() as sealed \gset
 do $$
 declare
@@ -1059,7 +1064,7 @@ begin
   assert not audit.verify_head(h.last_seq, encode(sha256('x'), 'hex'));
 end $$;
 
-\echo '== BI login: sees exactly its user''s rows, cannot write, cannot impersonate'
+\warn '== BI login: sees exactly its user''s rows, cannot write, cannot impersonate'
 create view reports.sectest_deal_amounts as select id, amount from crm.deals;
 select crm_private.secure_view('reports.sectest_deal_amounts');
 select 'bi_sectest_' || pg_backend_pid() as bi_login \gset
@@ -1172,7 +1177,7 @@ do $$ begin
   assert not exists (select 1 from pg_roles where rolname = current_setting('sectest.bi_login'));
 end $$;
 
-\echo '== 200k deals: the newest 50 for a territory manager use an index'
+\warn '== 200k deals: the newest 50 for a territory manager use an index'
 set session_replication_role = replica;   -- bulk test data without audit entries
 insert into crm.deals (title, amount, owner_id, responsible_id, department_id, territory_id, created_at, pipeline_id, stage_id)
 select 'bulk ' || g, (g % 1000) * 10, u.id, u.id, u.department_id,
@@ -1218,7 +1223,7 @@ begin
   perform sectest.back();
 end $$;
 
-\echo '== 32 concurrent writers (pgbench), concurrent sealers: an unforked, verifiable chain'
+\warn '== 32 concurrent writers (pgbench), concurrent sealers: an unforked, verifiable chain'
 select audit.seal() as pre_sealed \gset
 select last_seq as seq_before from audit.chain_head() \gset
 select sectest.uid('director') as director_id \gset
@@ -1226,7 +1231,7 @@ select sectest.uid('director') as director_id \gset
 \setenv PGPORT :PORT
 \setenv PGDATABASE :DBNAME
 \setenv SECTEST_UID :director_id
-\! log=$(mktemp); pgbench -n -U crm_authenticator -c 32 -j 8 -t 50 -D uid=$SECTEST_UID -f Tests/SQL/pgbench_audit_writer.sql@10 -f Tests/SQL/pgbench_audit_rollback.sql@1 -f Tests/SQL/pgbench_audit_seal.sql@1 > $log 2>&1 && echo 'pgbench ok' || (cat $log; echo 'pgbench FAILED'); rm -f $log
+\! log=$(mktemp); pgbench -n -U crm_authenticator -c 32 -j 8 -t 50 -D uid=$SECTEST_UID -f Tests/SQL/pgbench_audit_writer.sql@10 -f Tests/SQL/pgbench_audit_rollback.sql@1 -f Tests/SQL/pgbench_audit_seal.sql@1 > $log 2>&1 && echo 'pgbench ok' >&2 || (cat $log >&2; echo 'pgbench FAILED' >&2); rm -f $log
 select audit.seal() as post_sealed \gset
 do $$
 declare
@@ -1249,7 +1254,7 @@ begin
   assert (select max(id) - min(id) + 1 > count(*) from audit.log), 'expected id gaps from rollbacks';
 end $$;
 
-\echo '== catalog self-check (again)'
+\warn '== catalog self-check (again)'
 do $$
 declare problems text;
 begin
@@ -1259,4 +1264,4 @@ end $$;
 
 drop view reports.sectest_deal_amounts;
 drop schema sectest cascade;
-\echo 'ALL SECURITY TESTS PASSED'
+\warn 'ALL SECURITY TESTS PASSED'

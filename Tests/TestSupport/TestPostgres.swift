@@ -31,7 +31,30 @@ public enum TestPostgres {
         }
     }
 
+    /// Waits for `child` to exit and returns its status; past `limit` the child is killed and the
+    /// wait fails with its output, so a stuck program fails its test instead of hanging the run.
+    public static func waitForExit(_ child: ChildProcess, limit: Duration = .seconds(240)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + limit
+        let watchdog = Task {
+            try await Task.sleep(until: deadline)
+            child.signal(SIGKILL)
+        }
+        defer { watchdog.cancel() }
+        let status = try await runBlocking { child.wait() }
+        if ContinuousClock.now >= deadline {
+            throw ChildProcessTimeout(limit: limit, output: child.output)
+        }
+        return status
+    }
+
     private static let shared = ClusterHolder()
+}
+
+/// A child process that had not exited within its time limit (and was killed).
+public struct ChildProcessTimeout: Error, CustomStringConvertible {
+    public let limit: Duration
+    public let output: String
+    public var description: String { "the process did not exit within \(limit); output:\n\(output)" }
 }
 
 /// Starts the cluster once, however many tests ask at the same time.
