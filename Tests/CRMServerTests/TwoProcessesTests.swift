@@ -35,7 +35,7 @@ struct TwoProcessesTests {
         let managerOnA = try await APIClient.signIn(a, "manager.msk")
         let streamOnA = try await EventStreamClient.connect(a, token: managerOnA.token)
         let headOnProcess = try await token("head.msk")
-        var response = try await onProcess("POST", "/api/v1/tasks", token: headOnProcess,
+        let response = try await onProcess("POST", "/api/v1/tasks", token: headOnProcess,
                                            body: #"{"title": "Из другого процесса", "assignee_id": \#(manager)}"#)
         #expect(response.status == 201, "\(response.body)")
         let first = try #require(try await TestPostgres.runBlocking { try streamOnA.next() })

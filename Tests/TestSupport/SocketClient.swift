@@ -111,7 +111,7 @@ public final class SocketClient: @unchecked Sendable {
 
     /// True when the peer has closed the connection (after any buffered data).
     public func isClosedByPeer() throws -> Bool {
-        try readToEnd()
+        _ = try readToEnd()
         return true
     }
 
