@@ -64,8 +64,9 @@ import Glibc
         let password = try #require(line.split(separator: " ").last.map(String.init))
         let consoleLine = try await server.waitForLine(containing: "admin console listening")
         let port = try #require(Int(consoleLine.split(separator: ":").last?.split(separator: " ").first ?? ""))
+        // A real password hash (the production iteration count): slow on a loaded machine.
         let replies = try await TestPostgres.runBlocking {
-            let console = try SocketClient(host: "127.0.0.1", port: port)
+            let console = try SocketClient(host: "127.0.0.1", port: port, timeout: 60)
             try console.write("AUTH administrator \(password)\r\nWHOAMI\r\nAUTH administrator wrong\r\n")
             return [try console.readLine(), try console.readLine(), try console.readLine()]
         }

@@ -141,7 +141,7 @@ public struct HTTPTestResponse: Sendable {
         host: String = "127.0.0.1", port: Int, method: String = "GET", path: String,
         headers: [String: String] = [:], body: String? = nil
     ) throws -> HTTPTestResponse {
-        let client = try SocketClient(host: host, port: port)
+        let client = try SocketClient(host: host, port: port, timeout: 60)
         var request = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n"
         // The tests read English messages unless they ask otherwise (an empty value sends no
         // Accept-Language at all: the server's default, Russian, or the user's setting).
