@@ -1,5 +1,6 @@
 import EmbeddedPostgres
 import Foundation
+import Synchronization
 import TestSupport
 
 /// The built `crm` binary run as a child process, its output going to a file.
@@ -23,7 +24,16 @@ struct CRMProcess: Sendable {
         child = try ChildProcess(
             [Self.binary] + arguments, outputPath: directory + "/crm-output-\(UUID().uuidString.prefix(6)).log",
             directory: directory, environment: environment)
+        let (child, exited) = (child, exited)
+        StartedServers.current?.add {
+            guard !exited.withLock({ $0 }) else { return }
+            child.signal(SIGKILL)
+            _ = try? await TestPostgres.runBlocking { child.wait() }
+        }
     }
+
+    /// Set once the process was waited for (so the end of the test does not signal a reused pid).
+    private let exited = ExitFlag()
 
     var output: String { child.output }
 
@@ -39,7 +49,8 @@ struct CRMProcess: Sendable {
 
     /// Waits for the process to exit and returns its status (killed and failed past `limit`).
     func waitForExit(limit: Duration = .seconds(240)) async throws -> Int32 {
-        try await TestPostgres.waitForExit(child, limit: limit)
+        defer { exited.withLock { $0 = true } }
+        return try await TestPostgres.waitForExit(child, limit: limit)
     }
 
     /// Runs `crm` with `arguments` to completion.
@@ -47,6 +58,15 @@ struct CRMProcess: Sendable {
         let process = try CRMProcess(arguments, directory: directory)
         let status = try await process.waitForExit()
         return (status, process.output)
+    }
+}
+
+/// Whether a child process has been waited for.
+final class ExitFlag: Sendable {
+    private let value = Mutex(false)
+
+    func withLock<T: Sendable>(_ body: (inout Bool) -> T) -> T {
+        value.withLock { body(&$0) }
     }
 }
 

@@ -1,27 +1,33 @@
 import Synchronization
 import Testing
 
-/// The servers a test started, so that the ones it did not stop (a failed `#require`, a thrown
-/// error) are stopped when it ends and their folders removed.
+/// The servers and `crm` processes a test started, so that the ones it did not stop (a failed
+/// `#require`, a thrown error) are stopped when it ends and their folders removed.
 final class StartedServers: Sendable {
     @TaskLocal static var current: StartedServers?
 
-    private let servers = Mutex<[RunningServer]>([])
+    private let stops = Mutex<[@Sendable () async -> Void]>([])
 
-    func add(_ server: RunningServer) {
-        servers.withLock { $0.append(server) }
+    /// Registers how to stop something the test started; stopping what is stopped does nothing.
+    func add(_ stop: @escaping @Sendable () async -> Void) {
+        stops.withLock { $0.append(stop) }
     }
 
-    /// Stops each server still running (stopping one already stopped does nothing).
+    func add(_ server: RunningServer) {
+        add { try? await server.stop() }
+    }
+
+    /// Stops each server and process still running, the last started first.
     func stopAll() async {
-        for server in servers.withLock({ $0 }) {
-            try? await server.stop()
+        for stop in stops.withLock({ $0 }).reversed() {
+            await stop()
         }
     }
 }
 
 /// A suite trait: every test of the suite stops, when it ends however it ends, each server it
-/// started (`RunningServer.start`), as a `defer` would if `defer` could await.
+/// started (`RunningServer.start`) and kills each `crm` process (`CRMProcess`) still running, as
+/// a `defer` would if `defer` could await.
 struct StopsItsServers: SuiteTrait, TestTrait, TestScoping {
     var isRecursive: Bool { true }
 
