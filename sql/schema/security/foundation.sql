@@ -1,0 +1,29 @@
+-- security/foundation: Security foundation: cluster roles, schemas, shared types, configuration.
+--
+-- Current definitions (functions, views, triggers, policies, grants) from the chain's
+-- sql/legacy/010_security_foundation.sql; tables and data are in the migrations.
+-- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
+
+revoke all on schema crm_private from public;
+
+revoke all on schema crm_api from public;
+
+revoke all on schema audit from public;
+
+revoke all on schema crm from public;
+
+revoke all on schema reports from public;
+
+grant usage on schema crm to crm_user, crm_bi;
+
+grant usage on schema reports to crm_user, crm_bi;
+
+grant usage on schema crm_api to crm_user, crm_authenticator;
+
+grant usage on schema audit to crm_user, crm_authenticator;
+
+create or replace function crm_private.scope_rank(s crm.scope) returns int
+  language sql immutable parallel safe
+  return array_position(enum_range(null::crm.scope), s) - 1;
+
+revoke execute on all functions in schema crm_private, crm_api, audit from public;
