@@ -10,6 +10,10 @@ public enum MigrationError: Error, Sendable, CustomStringConvertible {
     case unknownApplied(version: Int, name: String)
     /// A file failed; its transaction was rolled back.
     case failed(file: String, message: String)
+    /// `sql/schema/ORDER` and the files of `sql/schema/` disagree.
+    case schemaOrder(String)
+    /// A schema file failed; the whole schema pass was rolled back.
+    case schemaFailed(file: String, message: String)
 
     public var description: String {
         switch self {
@@ -28,6 +32,10 @@ public enum MigrationError: Error, Sendable, CustomStringConvertible {
             return "the database has migration \(version) (\(name)) that this server does not know; it is newer than this server"
         case .failed(let file, let message):
             return "migration \(file) failed and was rolled back: \(message)"
+        case .schemaOrder(let problem):
+            return "sql/schema/ORDER: \(problem)"
+        case .schemaFailed(let file, let message):
+            return "schema file \(file) failed; the schema pass was rolled back: \(message)"
         }
     }
 }
