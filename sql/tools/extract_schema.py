@@ -43,6 +43,62 @@ AREAS = {
     381: None,
 }
 
+# what each schema file is for (its first line)
+PURPOSE = {
+    'security/foundation': 'schema-level grants of the security foundation (roles and schemas are in the migrations).',
+    'security/identity': 'identity helpers: time zones, password and login checks, the identity tables\' row rules.',
+    'security/request_context': 'the request context: what a request may see, and the helpers the policies read.',
+    'audit/audit': 'the append-only, hash-chained audit log: writers, the sealer, the verifier and their rules.',
+    'security/secure_table': 'the row-rule declaration (secure_table, secure_view, secure_identity_table), shares, session ends.',
+    'crm/business_tables': 'triggers and rules of the first business tables (clients, contacts, deals, tasks).',
+    'security/auth_api': 'authentication and the request-time API of the server (sessions, tokens, begin_request).',
+    'security/bi_logins': 'BI logins: PostgreSQL login roles mapped to CRM users, read-only.',
+    'security/self_check': 'the catalog self-check the server runs at start-up (crm_api.security_self_check).',
+    'crm/server_api': 'what the server\'s login role may read outside a request (the schema version for /health).',
+    'crm/company_identifiers': 'ИНН, КПП, ОГРН/ОГРНИП checks (pure functions, the same rules as Sources/CompanyIdentifiers).',
+    'crm/catalogs': 'catalogs (sources, loss reasons, categories, pipelines and stages, deal kinds, custom fields): rules and triggers.',
+    'crm/business_core': 'the CRM core\'s rules: counterparties, contacts, products, deals and lines, interactions, invoices, payments, files.',
+    'crm/api_support': 'what the JSON API needs besides the tables: idempotency keys, saved filters, the client card, the funnel view.',
+    'demo/demo_data': 'the living demo: pipeline presets\' installer, demo data and the demo\'s B2B deals (crm serve --demo).',
+    'crm/time_zone_check': 'a cheap time zone check (a cached list instead of pg_timezone_names).',
+    'security/request_context_speed': 'the context cache and the fast PL/pgSQL policy helpers (no rule weakened).',
+    'events/events': 'notifications of users and the outbound event log.',
+    'events/timers': 'durable timers: work that must happen at a time, across restarts and server instances.',
+    'events/task_and_deal_events': 'notifications and timers of tasks and deals.',
+    'security/passive_request': 'passive requests: the server\'s re-checks of a long-lived connection as the user.',
+    'events/inbound': 'inbound integrations: web forms post leads, phone systems post call events.',
+    'events/webhooks': 'outbound webhooks: subscriptions and deliveries of the event log.',
+    'automation/stage_rules': 'stage rules: task templates, exit conditions, transitions, approvals.',
+    'automation/presets': 'the three shipped processes (crm_private.install_preset).',
+    'security/credentials_and_handover': 'credentials end with their grounds; handover within one\'s scope; approval tasks; BI settings.',
+    'automation/stage_rounds_and_network_rules': 'a stage\'s conditions count this visit only; approvals of others; network rules end sessions.',
+    'demo/demo_company': 'the demo company: departments, territories, roles, users and first rows (crm_private.install_demo_company).',
+    'crm/invoice_overpayment': 'invoice payments and overpayments (recorded, or refused when the company says so).',
+    'crm/currencies': 'currencies: an invoice in its deal\'s currency, sums never added across currencies.',
+    'crm/deal_lines_follow': 'deal lines: a deal with lines is worth their sum; a line\'s price is its product\'s unless given.',
+    'events/inbound_matching': 'inbound events find the right client; repeats join their lead.',
+    'reports/report_data': 'what the reports need recorded: cost prices, marketing events, KPI weights.',
+    'reports/sales': 'sales reports: funnel, loss reasons, stale deals, sources, and the payments views.',
+    'reports/money': 'money reports: gross profit, purchases, receivables and payables, top managers.',
+    'reports/classes': 'classifications and ratings: ABC/XYZ, BCG, the manager KPI.',
+    'reports/export': 'CSV exports of reports: the export check and its audit entry.',
+    'reports/funnel_summary': 'the funnel from a summary kept by triggers (crm_private.deal_stage_summary).',
+    'crm/web_preferences': 'the web profile page: a user sets their own time zone and language.',
+    'crm/list_exports': 'exports of lists: the export gate and its audit entry.',
+    'reports/payment_summary': 'money reports from summaries kept by triggers (payments, invoices, scopes).',
+    'reports/loss_summary': 'loss reasons from a summary kept by triggers.',
+    'reports/cohort_funnel_summary': 'the cohort funnel from summaries kept by triggers.',
+    'reports/summary_reports_by_id': 'the summary reports read the caller\'s scopes once and collect rows by id.',
+    'reports/debts_by_id': 'visible invoice balances collected by id.',
+    'reports/abc_xyz_months': 'reports.abc_xyz_report without the join of every client with every month.',
+    'crm/board_speed': 'the pipeline board\'s totals and read scope without a scan of the visible deals.',
+    'audit/deal_change_history': 'the deal card\'s change history: who may read a deal reads its audit entries.',
+    'documents/documents': 'documents: company profile, versioned templates, documents of a deal, gapless numbers.',
+}
+
+# objects placed elsewhere than their legacy file's area: the demo is defined in one place
+OBJECT_AREAS = {'crm_private.install_demo_b2b_deals': 'demo/demo_data'}
+
 NAME = r'([a-z_][a-z_0-9]*\.[a-z_][a-z_0-9]*)'
 TYPE_WORDS = set('''bigint int integer int4 int8 smallint text boolean bool date timestamptz timestamp numeric
 jsonb json bytea inet cidr interval double real uuid regclass time character varchar anyelement oid name
@@ -90,6 +146,7 @@ def paren(text, start):
 
 
 DECLARE = 'security/declare_tables'
+used = collections.defaultdict(set)   # area -> legacy files its statements come from
 
 
 class Item:
@@ -117,6 +174,7 @@ def main():
             m = re.match(r'create (or replace )?(function|procedure) ' + NAME + r'\s*\(', c)
             if m:
                 key = ('function', m.group(3), arg_types(paren(c, c.index('(', m.start(3)))))
+                item.area = OBJECT_AREAS.get(m.group(3), area)
                 objects.pop(key, None)
                 attached.pop(key, None)
                 objects[key] = item
@@ -187,9 +245,11 @@ def main():
 def place(objects, attached, stream, business, redeclared_at, manual, skipped):
     """Puts every item, by chain position, in its area's file."""
     files = collections.defaultdict(list)
+    used.clear()
     last_pos = {}
     for key, it in objects.items():
         files[it.area].append((it.pos, render(key, it)))
+        used[it.area].add(it.source)
         for a in attached.get(key, []):
             files[it.area].append((it.pos + 0.5, a.lead + ('\n' if a.lead else '') + a.text))
     for it in stream:
@@ -205,6 +265,7 @@ def place(objects, attached, stream, business, redeclared_at, manual, skipped):
             files[DECLARE].append((10**6 + it.pos, render_stream(it)))
             continue
         files[it.area].append((it.pos, render_stream(it)))
+        used[it.area].add(it.source)
     for area, parts in files.items():
         last_pos[area] = max(p for p, _ in parts)
     return files, last_pos, manual, skipped, redeclared_at
@@ -261,11 +322,15 @@ if __name__ == '__main__':
                 f.write(template.rstrip('\n') + '\n\n' + '\n\n'.join(t for _, t in parts) + '\n')
             order.append(area + '.sql')
             continue
-        sources = headers[area]
-        head = ['-- %s: %s' % (area, sources[-1][1] if len(sources) == 1 else '; '.join(s[1] for s in sources))]
+        sources = [h for h in headers.get(area, []) if h[0] in used[area]]
+        sources += [(f, '') for f in sorted(used[area]) if f not in [h[0] for h in sources]]
+        described = [h for h in sources if h[1]]
+        sources = [(f, d) for f, d in sources]
+        head = ['-- %s.sql: %s' % (area, PURPOSE[area])]
         head.append('--')
-        head.append('-- Current definitions (functions, views, triggers, policies, grants) from the chain\'s')
-        head.append('-- ' + ', '.join('sql/legacy/' + s[0] for s in sources) + '; tables and data are in the migrations.')
+        head.append('-- The current definitions (functions, views, triggers, policies, grants), taken from their')
+        head.append('-- last version in ' + ', '.join('sql/legacy/' + s[0] for s in sources) + ';')
+        head.append('-- the tables and data they work on are in the migrations.')
         head.append('-- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).')
         with open(target, 'w', encoding='utf-8') as f:
             f.write('\n'.join(head) + '\n\n' + '\n\n'.join(t for _, t in parts) + '\n')

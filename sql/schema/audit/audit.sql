@@ -1,7 +1,8 @@
--- audit/audit: Audit: append-only, hash-chained log of every business row change and of security events.
+-- audit/audit.sql: the append-only, hash-chained audit log: writers, the sealer, the verifier and their rules.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/040_audit.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/040_audit.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 create or replace function audit.genesis_hash() returns bytea

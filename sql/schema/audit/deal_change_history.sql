@@ -1,7 +1,8 @@
--- audit/deal_change_history: The change history on the deal card (issue 12): whoever may read a deal reads the audit
+-- audit/deal_change_history.sql: the deal card's change history: who may read a deal reads its audit entries.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/361_deal_change_history.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/361_deal_change_history.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 drop policy if exists log_deal_history_read on audit.log;

@@ -1,7 +1,8 @@
--- automation/stage_rounds_and_network_rules: A stage's conditions count only this visit to the stage; a required task is done, not
+-- automation/stage_rounds_and_network_rules.sql: a stage's conditions count this visit only; approvals of others; network rules end sessions.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/290_stage_rounds_and_network_rules.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/290_stage_rounds_and_network_rules.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- ---------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
--- automation/stage_rules: Stage rules: the system carries the process (issue 5).
+-- automation/stage_rules.sql: stage rules: task templates, exit conditions, transitions, approvals.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/260_stage_rules.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/260_stage_rules.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 do $$

@@ -1,7 +1,8 @@
--- crm/api_support: What the JSON API needs besides the tables: idempotency keys, saved filters, the client
+-- crm/api_support.sql: what the JSON API needs besides the tables: idempotency keys, saved filters, the client card, the funnel view.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/150_api_support.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/150_api_support.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- state: 'new' (go on, then call idempotency_finish), 'replay' (status and body of the first

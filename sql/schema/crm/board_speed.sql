@@ -1,7 +1,8 @@
--- crm/board_speed: The pipeline board without a scan of the pipeline's visible deals (issue 12, speed).
+-- crm/board_speed.sql: the pipeline board's totals and read scope without a scan of the visible deals.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/360_board_speed.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/360_board_speed.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 create or replace function crm_api.deal_board_totals(p_pipeline_id bigint, p_responsible_id bigint, p_department_id bigint)

@@ -1,7 +1,8 @@
--- crm/business_core: The CRM core: counterparties, contacts with several phones and e-mails, products,
+-- crm/business_core.sql: the CRM core's rules: counterparties, contacts, products, deals and lines, interactions, invoices, payments, files.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/130_business_core.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/130_business_core.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- BEFORE INSERT OR UPDATE: copy tg_argv[2..] from the parent row tg_argv[0] named by column

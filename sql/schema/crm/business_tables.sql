@@ -1,7 +1,8 @@
--- crm/business_tables: The first business tables, born under the rules.
+-- crm/business_tables.sql: triggers and rules of the first business tables (clients, contacts, deals, tasks).
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/060_business_tables.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/060_business_tables.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- version and updated_at on every update.

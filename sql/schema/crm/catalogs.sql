@@ -1,7 +1,8 @@
--- crm/catalogs: Catalogs: sources, loss reasons, product categories, pipelines with their stages,
+-- crm/catalogs.sql: catalogs (sources, loss reasons, categories, pipelines and stages, deal kinds, custom fields): rules and triggers.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/120_catalogs.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/120_catalogs.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 drop trigger if exists product_categories_no_cycle on crm.product_categories;

@@ -1,7 +1,8 @@
--- crm/company_identifiers: Company identifiers: ИНН, КПП, ОГРН/ОГРНИП checks for CHECK constraints (the server also
+-- crm/company_identifiers.sql: ИНН, КПП, ОГРН/ОГРНИП checks (pure functions, the same rules as Sources/CompanyIdentifiers).
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/110_company_identifiers.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/110_company_identifiers.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- ИНН: 10 digits (company) or 12 (individual entrepreneur) with the tax service's check digits.

@@ -1,7 +1,8 @@
--- crm/currencies: Currencies come from a table (ISO 4217; RUB by default), an invoice is in its deal's
+-- crm/currencies.sql: currencies: an invoice in its deal's currency, sums never added across currencies.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/297_currencies.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/297_currencies.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 select crm_private.secure_identity_table('crm.currencies', 'all', p_bi => true);

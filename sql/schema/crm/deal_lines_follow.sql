@@ -1,7 +1,8 @@
--- crm/deal_lines_follow: Deal lines are not cosmetic: a deal that has lines is worth their sum, a line's price is
+-- crm/deal_lines_follow.sql: deal lines: a deal with lines is worth their sum; a line's price is its product's unless given.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/298_deal_lines_follow.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/298_deal_lines_follow.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 create or replace function crm_private.deal_line_price() returns trigger

@@ -1,7 +1,8 @@
--- crm/invoice_overpayment: Overpayments are recorded, and refused when the company says so.
+-- crm/invoice_overpayment.sql: invoice payments and overpayments (recorded, or refused when the company says so).
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/296_invoice_overpayment.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/296_invoice_overpayment.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- After payments_sync (triggers fire in name order): refuse an overpayment when the company says so.

@@ -1,7 +1,8 @@
--- crm/list_exports: Exports of lists (CSV and .xlsx of any resource list, with its filters): the same gate as
+-- crm/list_exports.sql: exports of lists: the export gate and its audit entry.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/330_list_exports.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/330_list_exports.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- The entity of a secured table (its permissions' name), or CR403 when the caller may not export

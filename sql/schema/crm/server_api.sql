@@ -1,7 +1,8 @@
--- crm/server_api: Server API: what the server's login role (crm_authenticator) may read outside a request.
+-- crm/server_api.sql: what the server's login role may read outside a request (the schema version for /health).
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/100_server_api.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/100_server_api.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- The schema version for /health (the runner's bookkeeping table is not readable by it).

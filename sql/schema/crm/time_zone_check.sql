@@ -1,7 +1,8 @@
--- crm/time_zone_check: A cheap time zone check. `pg_timezone_names` reads the whole time zone database on every
+-- crm/time_zone_check.sql: a cheap time zone check (a cached list instead of pg_timezone_names).
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/170_time_zone_check.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/170_time_zone_check.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 create or replace function crm_private.is_valid_time_zone(tz text) returns boolean

@@ -1,7 +1,8 @@
--- crm/web_preferences: -- The web interface's profile page: a user sets their own time zone and language. Everything
+-- crm/web_preferences.sql: the web profile page: a user sets their own time zone and language.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/320_web_preferences.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/320_web_preferences.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- The web interface's profile page: a user sets their own time zone and language. Everything

@@ -1,7 +1,8 @@
--- demo/demo_company: Demo company. crm_private.install_demo_company() (owner) / crm_api.install_demo_company(); The demo company on the CRM core: the same departments, territories, roles, users and; The demo's junior manager does what the role's name promises: creates and reads his own
+-- demo/demo_company.sql: the demo company: departments, territories, roles, users and first rows (crm_private.install_demo_company).
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/090_demo_company.sql, sql/legacy/140_demo_company.sql, sql/legacy/295_demo_junior_works_his_own.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/090_demo_company.sql, sql/legacy/140_demo_company.sql, sql/legacy/295_demo_junior_works_his_own.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 grant execute on function crm_api.install_demo_company() to crm_user;

@@ -1,7 +1,8 @@
--- demo/demo_data: A living demo. crm_private.install_pipeline(preset) creates a pipeline preset (its stages,
+-- demo/demo_data.sql: the living demo: pipeline presets' installer, demo data and the demo's B2B deals (crm serve --demo).
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/160_demo_data.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/160_demo_data.sql, sql/legacy/270_presets.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- Creates the pipeline of a preset with its stages, custom fields and deal kind, unless a
@@ -545,3 +546,38 @@ end
 $$;
 
 revoke execute on all functions in schema crm_private, crm_api, audit from public;
+
+-- Demo deals in every stage of the B2B pipeline, placed before its rules are installed (as the
+-- other demo deals: history, not a process run). Once; needs the demo data.
+create or replace function crm_private.install_demo_b2b_deals() returns int
+  language plpgsql volatile security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  pid bigint := crm_private.install_b2b_pipeline();
+  st crm.stages;
+  n int := 0;
+  owner_login text;
+  owner bigint;
+  client bigint;
+  deal bigint;
+  titles text[] := array['Улучшители для сети пекарен', 'Смеси для кондитерского цеха', 'Закваски для хлебозавода',
+                         'Начинки для пирогов', 'Глазурь для пряников', 'Дрожжи для мини-пекарен', 'Шоколадные капли',
+                         'Пищевые красители', 'Маргарин для слоёного теста', 'Мука для пиццы', 'Какао для глазури'];
+begin
+  if exists (select 1 from crm.deals where pipeline_id = pid) then
+    return 0;
+  end if;
+  for st in select * from crm.stages where pipeline_id = pid order by position loop
+    n := n + 1;
+    owner_login := case when n % 2 = 1 then 'manager.msk' else 'manager.spb' end;
+    select id into owner from crm.users where login = owner_login;
+    select c.id into client from crm.clients c where c.owner_id = owner and c.kind <> 'supplier'
+     order by c.id offset (n / 2) % greatest(1, (select count(*) from crm.clients x where x.owner_id = owner and x.kind <> 'supplier'))
+     limit 1;
+    insert into crm.deals (title, pipeline_id, client_id, amount, owner_id, created_at)
+    values (titles[1 + (n - 1) % cardinality(titles)], pid, client, 100000 * n + 50000, owner, now() - (n || ' days')::interval)
+    returning id into deal;
+    perform crm_private.demo_move_deal(deal, st.id, (select id from crm.loss_reasons order by id limit 1));
+  end loop;
+  return n;
+end
+$$;

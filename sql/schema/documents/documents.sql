@@ -1,7 +1,8 @@
--- documents/documents: Documents: the company profile, versioned document templates, the documents made from a
+-- documents/documents.sql: documents: company profile, versioned templates, documents of a deal, gapless numbers.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/380_documents.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/380_documents.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 drop trigger if exists company_profile_touch on crm.company_profile;

@@ -1,7 +1,8 @@
--- events/events: Events for automation (issue 5): a user's notifications and the outbound event log.
+-- events/events.sql: notifications of users and the outbound event log.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/200_events.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/200_events.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- Each user reads and marks read their own; written by the database (notify_user).

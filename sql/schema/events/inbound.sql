@@ -1,7 +1,8 @@
--- events/inbound: Inbound integrations (issue 5): web forms post leads, phone systems post call events.
+-- events/inbound.sql: inbound integrations: web forms post leads, phone systems post call events.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/240_inbound.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/240_inbound.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 create or replace function crm_private.normalize_phone(p text) returns text

@@ -1,7 +1,8 @@
--- events/inbound_matching: Inbound events find the right client, and repeats join their lead.
+-- events/inbound_matching.sql: inbound events find the right client; repeats join their lead.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/299_inbound_matching.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/299_inbound_matching.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 create or replace function crm_api.inbound_process(p_id bigint, p_wait boolean default true) returns text

@@ -1,7 +1,8 @@
--- events/task_and_deal_events: Notifications and timers of tasks and deals (issue 5).
+-- events/task_and_deal_events.sql: notifications and timers of tasks and deals.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/220_task_and_deal_events.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/220_task_and_deal_events.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- The heads a task of `p_user_id` escalates to: starting at the user's department and going up

@@ -1,7 +1,8 @@
--- events/timers: Durable timers (issue 5): work that must happen at a time, even across restarts and
+-- events/timers.sql: durable timers: work that must happen at a time, across restarts and server instances.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/210_timers.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/210_timers.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 create or replace function crm_private.schedule_timer(p_due_at timestamptz, p_kind text, p_payload jsonb default '{}',

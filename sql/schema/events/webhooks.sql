@@ -1,7 +1,8 @@
--- events/webhooks: Outbound webhooks (issue 5): administrators subscribe URLs to event kinds; every event
+-- events/webhooks.sql: outbound webhooks: subscriptions and deliveries of the event log.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/250_webhooks.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/250_webhooks.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 drop trigger if exists webhook_subscriptions_touch on crm.webhook_subscriptions;

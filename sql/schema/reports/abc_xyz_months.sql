@@ -1,7 +1,8 @@
--- reports/abc_xyz_months: reports.abc_xyz_report (sql/340) without the join of every client with every month: the
+-- reports/abc_xyz_months.sql: reports.abc_xyz_report without the join of every client with every month.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/345_abc_xyz_months.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/345_abc_xyz_months.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 create or replace function reports.abc_xyz_report(p_from date, p_to date)

@@ -1,7 +1,8 @@
--- reports/classes: Classifications and ratings: ABC/XYZ of clients, the BCG matrix of clients, the manager
+-- reports/classes.sql: classifications and ratings: ABC/XYZ, BCG, the manager KPI.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/303_reports_classes.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/303_reports_classes.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- The nine cells AX … CZ per currency, with the number of clients and their revenue (empty

@@ -1,7 +1,8 @@
--- reports/cohort_funnel_summary: The cohort funnel (reports.sales_funnel_report) from summaries kept by triggers (issue 11,
+-- reports/cohort_funnel_summary.sql: the cohort funnel from summaries kept by triggers.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/342_cohort_funnel_summary.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/342_cohort_funnel_summary.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 create or replace function crm_private.funnel_deal_compute(p_ids bigint[]) returns setof crm_private.funnel_deal_facts

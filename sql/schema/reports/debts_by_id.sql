@@ -1,7 +1,8 @@
--- reports/debts_by_id: crm_private.visible_invoice_balances (sql/340) without sorting whole summary rows: the
+-- reports/debts_by_id.sql: visible invoice balances collected by id.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/344_debts_by_id.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/344_debts_by_id.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- 344 crm_private.visible_invoice_balances (sql/340) without sorting whole summary rows: the

@@ -1,7 +1,8 @@
--- reports/export: CSV exports of reports: the `export` action on `report` (and an allowed export network,
+-- reports/export.sql: CSV exports of reports: the export check and its audit entry.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/304_report_export.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/304_report_export.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- Refuses (CR403, HTTP 403) unless the caller may export reports from where it is.

@@ -1,7 +1,8 @@
--- reports/funnel_summary: The funnel from a summary kept by triggers (the speed part of issue 11, first step).
+-- reports/funnel_summary.sql: the funnel from a summary kept by triggers (crm_private.deal_stage_summary).
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/305_funnel_summary.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/305_funnel_summary.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 create or replace function crm_private.deal_stage_summary_add(d crm.deals, sign int) returns void

@@ -1,7 +1,8 @@
--- reports/loss_summary: Loss reasons from a summary kept by triggers (issue 11, speed), in the design of sql/340.
+-- reports/loss_summary.sql: loss reasons from a summary kept by triggers.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/341_loss_summary.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/341_loss_summary.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 create or replace function crm_private.lost_deal_compute(p_ids bigint[]) returns setof crm_private.lost_deal_facts

@@ -1,7 +1,8 @@
--- reports/money: Money reports: gross profit per deal and per client, purchases, receivables and payables
+-- reports/money.sql: money reports: gross profit, purchases, receivables and payables, top managers.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/302_reports_money.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/302_reports_money.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- ---------------------------------------------------------------------------------------

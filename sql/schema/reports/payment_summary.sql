@@ -1,7 +1,8 @@
--- reports/payment_summary: Money reports from summaries kept by triggers (issue 11, speed): top managers, ABC/XYZ
+-- reports/payment_summary.sql: money reports from summaries kept by triggers (payments, invoices, scopes).
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/340_payment_summary.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/340_payment_summary.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- The facts of the given invoices as the base tables hold them now (no row rules: owner-run).

@@ -1,7 +1,8 @@
--- reports/report_data: What the reports need that the CRM core did not record yet:
+-- reports/report_data.sql: what the reports need recorded: cost prices, marketing events, KPI weights.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/300_report_data.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/300_report_data.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- A line without a cost price takes its product's (the cost when it was sold; a later change

@@ -1,7 +1,8 @@
--- reports/sales: Sales reports: the funnel by period of entry / manager / department, loss reasons, stale
+-- reports/sales.sql: sales reports: funnel, loss reasons, stale deals, sources, and the payments views.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/301_reports_sales.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/301_reports_sales.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- ---------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
--- reports/summary_reports_by_id: Two fixes to the summary reports of sql/305 and sql/341–342 (same columns and answers):
+-- reports/summary_reports_by_id.sql: the summary reports read the caller's scopes once and collect rows by id.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/343_summary_reports_by_id.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/343_summary_reports_by_id.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 create or replace function crm_private.visible_deal_stage_totals()

@@ -1,7 +1,8 @@
--- security/auth_api: Authentication and request-time API for the server.
+-- security/auth_api.sql: authentication and the request-time API of the server (sessions, tokens, begin_request).
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/070_auth_api.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/070_auth_api.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 create or replace function crm_api.login_lookup(p_login text, p_client_ip inet,

@@ -1,7 +1,8 @@
--- security/bi_logins: BI logins: a PostgreSQL LOGIN role per BI tool, member of crm_bi (SELECT only), mapped
+-- security/bi_logins.sql: BI logins: PostgreSQL login roles mapped to CRM users, read-only.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/080_bi_logins.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/080_bi_logins.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 create or replace function crm_private.create_bi_login(p_login_name text, p_crm_user_id bigint, p_password text)

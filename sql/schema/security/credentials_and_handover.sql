@@ -1,7 +1,8 @@
--- security/credentials_and_handover: Credentials end with their grounds; rows are handed over only within one's scope; an
+-- security/credentials_and_handover.sql: credentials end with their grounds; handover within one's scope; approval tasks; BI settings.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/280_credentials_and_handover.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/280_credentials_and_handover.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 create or replace function crm_private.on_credentials_change() returns trigger

@@ -1,7 +1,8 @@
--- security/foundation: Security foundation: cluster roles, schemas, shared types, configuration.
+-- security/foundation.sql: schema-level grants of the security foundation (roles and schemas are in the migrations).
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/010_security_foundation.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/010_security_foundation.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 revoke all on schema crm_private from public;

@@ -1,7 +1,8 @@
--- security/identity: Identity: departments, territories, users, roles, permissions, shares, networks;
+-- security/identity.sql: identity helpers: time zones, password and login checks, the identity tables' row rules.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/020_identity.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/020_identity.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- Trees must stay trees: refuse a move that makes a node its own ancestor.

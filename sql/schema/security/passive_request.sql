@@ -1,7 +1,8 @@
--- security/passive_request: Passive requests (issue 5): the server's own re-checks of a long-lived connection (the
+-- security/passive_request.sql: passive requests: the server's re-checks of a long-lived connection as the user.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/225_passive_request.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/225_passive_request.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 create or replace function crm_api.authorize_passive_request(p_token_hash bytea, p_client_ip inet,

@@ -1,7 +1,8 @@
--- security/request_context: Request context: what a request may see, computed once per request, and the helpers
+-- security/request_context.sql: the request context: what a request may see, and the helpers the policies read.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/030_request_context.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/030_request_context.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- Everything the policies need about a user, computed once. Null when the user is missing

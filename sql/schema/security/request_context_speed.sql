@@ -1,7 +1,8 @@
--- security/request_context_speed: Request context speed: the per-request security cost made small, no rule weakened.
+-- security/request_context_speed.sql: the context cache and the fast PL/pgSQL policy helpers (no rule weakened).
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/190_request_context_speed.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/190_request_context_speed.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- Statement-level trigger: the rows of a table the context is computed from changed.

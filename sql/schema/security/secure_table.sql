@@ -1,7 +1,8 @@
--- security/secure_table: One declaration puts a table under the rules.
+-- security/secure_table.sql: the row-rule declaration (secure_table, secure_view, secure_identity_table), shares, session ends.
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/050_secure_table.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/050_secure_table.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- Creates a btree index on each column unless an index already starts with it.

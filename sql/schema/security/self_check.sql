@@ -1,7 +1,8 @@
--- security/self_check: Catalog self-check: one row per problem, none when all is well. The server runs it at
+-- security/self_check.sql: the catalog self-check the server runs at start-up (crm_api.security_self_check).
 --
--- Current definitions (functions, views, triggers, policies, grants) from the chain's
--- sql/legacy/085_security_self_check.sql; tables and data are in the migrations.
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/085_security_self_check.sql;
+-- the tables and data they work on are in the migrations.
 -- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
 
 -- 085 Catalog self-check: one row per problem, none when all is well. The server runs it at
