@@ -16,6 +16,10 @@ public enum MigrationSource {
     public static func load(directory: String) throws -> [Migration] {
         let folders = versionedFolders.map { directory + "/" + $0 }.filter(isDirectory)
         if folders.isEmpty { return try loadFlat(directory: directory) }
+        // A migration left beside the folders would silently never run: refuse it.
+        if let stray = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter({ $0.hasSuffix(".sql") }).min() {
+            throw MigrationError.strayMigration(stray)
+        }
         let migrations = try folders.flatMap(loadFlat).sorted { $0.version < $1.version }
         try refuseDuplicates(migrations)
         return migrations
