@@ -125,7 +125,7 @@ public struct MigrationRunner: Sendable {
         }
         let recorded = try await connection.query("select path, checksum from public.schema_repeatables order by position")
             .map { try $0.decode((String, String).self) }
-        if !force && recorded.map(\.0) == current.map(\.path) && recorded.map(\.1) == current.map(\.checksum) {
+        if !force && recorded.map({ $0.0 }) == current.map({ $0.path }) && recorded.map({ $0.1 }) == current.map({ $0.checksum }) {
             return []
         }
         let start = ContinuousClock.now

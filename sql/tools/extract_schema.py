@@ -3,6 +3,9 @@ kept to show how the files were made and to re-check them).
 
     python3 sql/tools/extract_schema.py            # writes sql/schema/** and sql/schema/ORDER
 
+Since the move, sql/schema is edited by hand; running this again overwrites those edits (use it
+to compare: run it in a scratch copy of the repository).
+
 Every function, view, trigger, policy, grant/revoke and table declaration
 (secure_identity_table, attach_audit, secure_view) of the chain is taken from the SOURCE TEXT of
 its LAST definition (with the comment lines right above it) and written, made idempotent
@@ -335,5 +338,8 @@ if __name__ == '__main__':
         with open(target, 'w', encoding='utf-8') as f:
             f.write('\n'.join(head) + '\n\n' + '\n\n'.join(t for _, t in parts) + '\n')
         order.append(area + '.sql')
-    with open(os.path.join(SCHEMA, 'ORDER.generated'), 'w') as f:
+    with open(os.path.join(SCHEMA, 'ORDER'), 'w') as f:
+        f.write('# The order the runner applies sql/schema in (one transaction; see sql/README.md).\n'
+                '# Written by sql/tools/extract_schema.py at the move (chain order of the last definitions);\n'
+                '# edited by hand from now on: a new file goes after the files it needs at apply time.\n')
         f.write('\n'.join(order) + '\n')
