@@ -128,7 +128,6 @@ import TestSupport
         try "select 2;".write(toFile: root + "/legacy/002_older.sql", atomically: true, encoding: .utf8)
         #expect(try MigrationSource.load(directory: root).map(\.fileName) == ["001_old.sql", "002_older.sql", "003_new.sql"])
         #expect(try MigrationSource.loadSchema(directory: root).isEmpty)
-        #expect(try MigrationSource.locateDirectory(explicit: nil, executablePath: root + "/bin/crm") == root)
         try "select 4;".write(toFile: root + "/004_beside.sql", atomically: true, encoding: .utf8)
         #expect { try MigrationSource.load(directory: root) } throws: { "\($0)".contains("sql/004_beside.sql is beside sql/legacy") }
         try FileManager.default.removeItem(atPath: root + "/004_beside.sql")

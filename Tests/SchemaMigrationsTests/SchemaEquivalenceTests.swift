@@ -71,7 +71,7 @@ import TestSupport
     @Test("(b) a legacy database with data upgrades: data kept, audit chain intact, same schema as a fresh one")
     func aLegacyDatabaseWithDataUpgrades() async throws {
         let legacyOnly = try MigrationSource.load(directory: Self.sqlDirectory + "/legacy")
-        #expect(legacyOnly.count == 52 && legacyOnly.last?.version == 381)
+        #expect(legacyOnly.count == 53 && legacyOnly.first?.version == 1 && legacyOnly.last?.version == 381)
         let versioned = try self.versioned
         let schema = try self.schema
         async let fresh = build(versioned, schema: schema)
@@ -97,7 +97,7 @@ import TestSupport
                    (select id from crm.users where login = 'director') u
             """)
         _ = try await connection.query("select audit.seal()")
-        let counts = "select (select count(*) from crm.deals)::text || '/' || (select count(*) from crm.clients) || '/' || (select count(*) from crm.invoices) || '/' || (select count(*) from audit.log)"
+        let counts: PostgresQuery = "select (select count(*) from crm.deals)::text || '/' || (select count(*) from crm.clients) || '/' || (select count(*) from crm.invoices) || '/' || (select count(*) from audit.log)"
         let before = try await connection.query(counts)[0].decode(String.self, at: 0)
 
         let report = try await MigrationRunner(logger: logger).migrate(versioned, schema: schema, on: connection)
