@@ -38,12 +38,14 @@ public struct DatabaseBootstrap: Sendable {
             port: configuration.databasePort, listenAddress: configuration.biHost, logger: logger)
     }
 
-    /// Applies the migrations found in the configured (or discovered) `sql` folder.
+    /// Applies the migrations found in the configured (or discovered) `sql` folder, then its
+    /// schema files (`sql/schema`) when they changed.
     public func migrate(conninfo: String, threadPool: NIOThreadPool) async throws -> MigrationRunner.Report {
         let directory = try MigrationSource.locateDirectory(explicit: configuration.sqlDirectory)
         let migrations = try MigrationSource.load(directory: directory)
+        let schema = try MigrationSource.loadSchema(directory: directory)
         let report = try await OwnerConnection.run(conninfo, threadPool: threadPool, logger: logger) { connection in
-            try await MigrationRunner(logger: logger).migrate(migrations, on: connection)
+            try await MigrationRunner(logger: logger).migrate(migrations, schema: schema, on: connection)
         }
         logger.info(
             "schema ready",

@@ -10,6 +10,12 @@ public enum MigrationError: Error, Sendable, CustomStringConvertible {
     case unknownApplied(version: Int, name: String)
     /// A file failed; its transaction was rolled back.
     case failed(file: String, message: String)
+    /// A `.sql` file directly in `sql/`, beside `legacy/` and `migrations/`.
+    case strayMigration(String)
+    /// `sql/schema/ORDER` and the files of `sql/schema/` disagree.
+    case schemaOrder(String)
+    /// A schema file failed; the whole schema pass was rolled back.
+    case schemaFailed(file: String, message: String)
 
     public var description: String {
         switch self {
@@ -28,6 +34,13 @@ public enum MigrationError: Error, Sendable, CustomStringConvertible {
             return "the database has migration \(version) (\(name)) that this server does not know; it is newer than this server"
         case .failed(let file, let message):
             return "migration \(file) failed and was rolled back: \(message)"
+        case .strayMigration(let name):
+            return "sql/\(name) is beside sql/legacy and sql/migrations: a new migration goes into sql/migrations/, "
+                + "a function, view, trigger or policy into sql/schema/ (see sql/README.md)"
+        case .schemaOrder(let problem):
+            return "sql/schema/ORDER: \(problem)"
+        case .schemaFailed(let file, let message):
+            return "schema file \(file) failed; the schema pass was rolled back: \(message)"
         }
     }
 }

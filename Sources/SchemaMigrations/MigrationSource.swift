@@ -1,10 +1,72 @@
 import Foundation
 
 /// Reads migration files from a folder.
+///
+/// The project's `sql/` folder holds the versioned migrations in `sql/legacy/` (the frozen chain
+/// 001–381) and `sql/migrations/` (everything after), one numbering for both, and the repeatable
+/// schema files in `sql/schema/` (applied in the order of `sql/schema/ORDER`, see `loadSchema`).
+/// A folder with neither subfolder is read as a flat folder of migrations.
 public enum MigrationSource {
-    /// Loads every `NNN_name.sql` in `directory`, sorted by number. Other files are ignored,
-    /// except `.sql` files with a bad name, which are refused.
+    /// The subfolders of `sql/` that hold versioned migrations, in this order.
+    public static let versionedFolders = ["legacy", "migrations"]
+
+    /// Loads every `NNN_name.sql` in `directory` (or in its `legacy/` and `migrations/`
+    /// subfolders when it has them), sorted by number. Other files are ignored, except `.sql`
+    /// files with a bad name, which are refused, and numbers used twice.
     public static func load(directory: String) throws -> [Migration] {
+        let folders = versionedFolders.map { directory + "/" + $0 }.filter(isDirectory)
+        if folders.isEmpty { return try loadFlat(directory: directory) }
+        // A migration left beside the folders would silently never run: refuse it.
+        if let stray = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter({ $0.hasSuffix(".sql") }).min() {
+            throw MigrationError.strayMigration(stray)
+        }
+        let migrations = try folders.flatMap(loadFlat).sorted { $0.version < $1.version }
+        try refuseDuplicates(migrations)
+        return migrations
+    }
+
+    /// The repeatable files of `directory/schema`, in the order `schema/ORDER` lists them (one
+    /// path per line below `schema/`; blank lines and `#` comments ignored). Empty when there is
+    /// no `schema` folder. A `.sql` file not listed, or a listed file missing, is refused.
+    public static func loadSchema(directory: String) throws -> [SchemaFile] {
+        let root = directory + "/schema"
+        guard isDirectory(root) else { return [] }
+        guard let data = FileManager.default.contents(atPath: root + "/ORDER"), let order = String(data: data, encoding: .utf8) else {
+            throw MigrationError.schemaOrder("cannot read \(root)/ORDER")
+        }
+        let listed = order.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        if let twice = Dictionary(grouping: listed, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
+            throw MigrationError.schemaOrder("\(twice) is listed twice")
+        }
+        let present = Set((FileManager.default.subpaths(atPath: root) ?? []).filter { $0.hasSuffix(".sql") })
+        if let unlisted = present.subtracting(listed).sorted().first {
+            throw MigrationError.schemaOrder("\(unlisted) is in sql/schema but not listed; add it where it belongs")
+        }
+        return try listed.map { path in
+            guard present.contains(path), let data = FileManager.default.contents(atPath: root + "/" + path) else {
+                throw MigrationError.schemaOrder("\(path) is listed but missing")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw MigrationError.unreadable(file: "schema/" + path, reason: "not UTF-8 text")
+            }
+            return SchemaFile(path: path, sql: text)
+        }
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    static func refuseDuplicates(_ migrations: [Migration]) throws {
+        let byVersion = Dictionary(grouping: migrations, by: \.version)
+        if let (version, files) = byVersion.first(where: { $0.value.count > 1 }) {
+            throw MigrationError.duplicateVersion(version, files.map(\.fileName).sorted())
+        }
+    }
+
+    static func loadFlat(directory: String) throws -> [Migration] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
@@ -24,10 +86,7 @@ public enum MigrationSource {
             migrations.append(Migration(version: version, name: title, sql: text))
         }
         migrations.sort { $0.version < $1.version }
-        let byVersion = Dictionary(grouping: migrations, by: \.version)
-        if let (version, files) = byVersion.first(where: { $0.value.count > 1 }) {
-            throw MigrationError.duplicateVersion(version, files.map(\.fileName).sorted())
-        }
+        try refuseDuplicates(migrations)
         return migrations
     }
 
@@ -51,7 +110,9 @@ public enum MigrationSource {
         candidates.append("/usr/share/crm/sql")
         for candidate in candidates {
             if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory.boolValue,
-                (try? FileManager.default.contentsOfDirectory(atPath: candidate))?.contains(where: { $0.hasSuffix(".sql") }) == true
+                (try? FileManager.default.contentsOfDirectory(atPath: candidate))?.contains(where: {
+                    $0.hasSuffix(".sql") || versionedFolders.contains($0)
+                }) == true
             {
                 return candidate
             }

@@ -4,7 +4,7 @@ import ArgumentParser
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Apply pending SQL migrations (sql/NNN_name.sql) to the database.")
+        abstract: "Apply pending SQL migrations (sql/legacy, sql/migrations) and changed schema files (sql/schema) to the database.")
 
     @OptionGroup var options: ConfigurationOptions
 

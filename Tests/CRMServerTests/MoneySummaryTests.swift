@@ -95,9 +95,10 @@ struct MoneySummaryTests {
 
     /// The landed report functions of sql/301–303 (scans of the views under the row rules, before
     /// any summary), recreated in a schema `direct` of the test database: the fresh computation.
+    /// They are read from the frozen chain (sql/legacy), which keeps their first versions.
     static func installDirectFunctions(_ server: RunningServer) async throws {
         let sqlDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("sql")
+            .deletingLastPathComponent().appendingPathComponent("sql/legacy")
         var script = "create schema direct; grant usage on schema direct to crm_user;\n"
         for (file, names) in [("301_reports_sales.sql", ["sales_funnel_report", "loss_reasons_report"]),
                               ("302_reports_money.sql", ["debts_at", "top_managers_report"]),

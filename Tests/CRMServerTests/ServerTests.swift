@@ -16,7 +16,10 @@ import TestSupport
         #expect(report.status == "ok")
         #expect(report.version == BuildInfo.version)
         #expect(report.database.reachable)
-        let files = try FileManager.default.contentsOfDirectory(atPath: RunningServer.sqlDirectory).filter { $0.hasSuffix(".sql") }
+        // the versioned migrations: the frozen chain (sql/legacy) and what came after (sql/migrations)
+        let files = ["legacy", "migrations"].flatMap {
+            (try? FileManager.default.contentsOfDirectory(atPath: RunningServer.sqlDirectory + "/" + $0)) ?? []
+        }.filter { $0.hasSuffix(".sql") }
         let newest = files.compactMap { Int($0.prefix(3)) }.max()
         #expect(report.database.schemaVersion == newest)
     }

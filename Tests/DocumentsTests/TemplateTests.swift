@@ -120,7 +120,7 @@ struct TemplateTests {
     @Test("the default templates shipped in sql/381 are valid and use the Russian layout")
     func defaults() throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../sql/381_default_document_templates.sql").standardized.path
+            .appendingPathComponent("../../sql/legacy/381_default_document_templates.sql").standardized.path
         let sql = try String(contentsOfFile: path, encoding: .utf8)
         let bodies = sql.components(separatedBy: "$tpl$").enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
         #expect(bodies.count == DocumentKind.allCases.count)

@@ -3,8 +3,8 @@
 -- Run on a fresh database where all migrations were applied in order, as a superuser
 -- (it switches SESSION AUTHORIZATION to crm_authenticator to act like the server):
 --   Tests/SQL/run_security_tests.sh            (creates a database, migrates, runs this)
--- or by hand:
---   for f in sql/*.sql; do psql -v ON_ERROR_STOP=1 -1 -f $f; done
+-- or by hand, after applying sql/legacy/*.sql, sql/migrations/*.sql (each file with -1) and the
+-- files of sql/schema/ORDER (in one transaction), as the runner does:
 --   psql -v ON_ERROR_STOP=1 -f Tests/SQL/security_test.sql
 -- Any failed check raises, so psql exits non-zero. With -v keep_going=1 it goes on after a failure
 -- instead: the sections ("== ..." lines) and the errors go to stderr in order, and the Swift test

@@ -118,14 +118,40 @@ import TestSupport
         #expect(throws: MigrationError.self) { try MigrationSource.locateDirectory(explicit: "/nonexistent/sql") }
     }
 
+    @Test func legacyAndMigrationsFoldersShareOneNumbering() throws {
+        let root = try folder([:])
+        for sub in ["legacy", "migrations"] {
+            try FileManager.default.createDirectory(atPath: root + "/" + sub, withIntermediateDirectories: true)
+        }
+        try "select 1;".write(toFile: root + "/legacy/001_old.sql", atomically: true, encoding: .utf8)
+        try "select 3;".write(toFile: root + "/migrations/003_new.sql", atomically: true, encoding: .utf8)
+        try "select 2;".write(toFile: root + "/legacy/002_older.sql", atomically: true, encoding: .utf8)
+        #expect(try MigrationSource.load(directory: root).map(\.fileName) == ["001_old.sql", "002_older.sql", "003_new.sql"])
+        #expect(try MigrationSource.loadSchema(directory: root).isEmpty)
+        try "select 4;".write(toFile: root + "/004_beside.sql", atomically: true, encoding: .utf8)
+        #expect { try MigrationSource.load(directory: root) } throws: { "\($0)".contains("sql/004_beside.sql is beside sql/legacy") }
+        try FileManager.default.removeItem(atPath: root + "/004_beside.sql")
+        try "select 2;".write(toFile: root + "/migrations/002_again.sql", atomically: true, encoding: .utf8)
+        #expect {
+            try MigrationSource.load(directory: root)
+        } throws: { error in
+            "\(error)".contains("number 2 is used by more than one file")
+        }
+    }
+
     @Test func theProjectsOwnMigrationsApply() async throws {
         let conninfo = try await TestPostgres.makeDatabase()
         let sqlDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../sql").standardized.path
         let connection = try await connect(conninfo)
         defer { connection.close() }
         let migrations = try MigrationSource.load(directory: sqlDirectory)
-        let report = try await MigrationRunner(logger: logger).migrate(migrations, on: connection)
+        let schema = try MigrationSource.loadSchema(directory: sqlDirectory)
+        #expect(migrations.first?.fileName == "001_foundation.sql")
+        let report = try await MigrationRunner(logger: logger).migrate(migrations, schema: schema, on: connection)
         #expect(report.applied.count == migrations.count)
         #expect(report.schemaVersion == migrations.last?.version)
+        #expect(report.schemaApplied == schema.map(\.path))
+        let problems = try await connection.query("select problem from crm_api.security_self_check()").map { try $0.decode(String.self, at: 0) }
+        #expect(problems.isEmpty, "\(problems)")
     }
 }

@@ -93,7 +93,8 @@ actor SecuritySQLRun {
         let logger = Logger(label: "test.security")
         let connection = try await PostgresConnection.connect(conninfo, threadPool: .singleton, logger: logger)
         let migrations = try MigrationSource.load(directory: SecuritySQLTests.repository + "/sql")
-        _ = try await MigrationRunner(logger: logger).migrate(migrations, on: connection)
+        let schema = try MigrationSource.loadSchema(directory: SecuritySQLTests.repository + "/sql")
+        _ = try await MigrationRunner(logger: logger).migrate(migrations, schema: schema, on: connection)
         await connection.close()
 
         let cluster = try await TestPostgres.cluster()

@@ -1,0 +1,53 @@
+-- security/passive_request.sql: passive requests: the server's re-checks of a long-lived connection as the user.
+--
+-- The current definitions (functions, views, triggers, policies, grants), taken from their
+-- last version in sql/legacy/225_passive_request.sql;
+-- the tables and data they work on are in the migrations.
+-- Re-applied as a whole whenever a file in sql/schema changes (see sql/README.md).
+
+create or replace function crm_api.authorize_passive_request(p_token_hash bytea, p_client_ip inet,
+    out ok boolean, out reason text, out user_id bigint, out session_id bigint,
+    out api_token_id bigint, out context text, out signature text)
+  language plpgsql volatile security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  seen timestamptz;
+  used timestamptz;
+  a record;
+begin
+  select s.last_seen_at into seen from crm_private.sessions s where s.token_hash = p_token_hash and s.ended_at is null;
+  select t.last_used_at into used from crm_private.api_tokens t where t.token_hash = p_token_hash and t.revoked_at is null;
+  a := crm_api.authorize_request(p_token_hash, p_client_ip);
+  if a.ok and a.session_id is not null then
+    update crm_private.sessions s set last_seen_at = seen
+     where s.id = a.session_id and s.last_seen_at = now() and seen is not null;
+  elsif a.ok and a.api_token_id is not null then
+    update crm_private.api_tokens t set last_used_at = used
+     where t.id = a.api_token_id and t.last_used_at = now();
+  end if;
+  ok := a.ok; reason := a.reason; user_id := a.user_id; session_id := a.session_id;
+  api_token_id := a.api_token_id; context := a.context; signature := a.signature;
+end
+$$;
+
+-- Like crm_api.begin_request (SECURITY INVOKER for the same reason), passive.
+create or replace function crm_api.begin_passive_request(p_token_hash bytea, p_client_ip inet,
+    out ok boolean, out reason text, out user_id bigint, out session_id bigint, out api_token_id bigint)
+  language plpgsql volatile as $$
+declare
+  a record;
+begin
+  a := crm_api.authorize_passive_request(p_token_hash, p_client_ip);
+  ok := a.ok; reason := a.reason; user_id := a.user_id;
+  session_id := a.session_id; api_token_id := a.api_token_id;
+  if a.ok then
+    perform set_config('crm.context', a.context, true),
+            set_config('crm.context_sig', a.signature, true),
+            set_config('role', 'crm_user', true);
+  end if;
+end
+$$;
+
+revoke execute on all functions in schema crm_private, crm_api, audit from public;
+
+grant execute on function crm_api.authorize_passive_request(bytea, inet), crm_api.begin_passive_request(bytea, inet)
+  to crm_authenticator;
