@@ -194,6 +194,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The fast tier: HTTPAPI without a database (list queries, cursors, saved filters, the JSON
+        // parser, error mapping and the error catalogue, `.router` tests of the served routes).
+        // `swift test --filter HTTPAPIUnitTests` runs in seconds; CRMServerTests start PostgreSQL.
+        .testTarget(
+            name: "HTTPAPIUnitTests",
+            dependencies: [
+                "HTTPAPI", "AccessControl", "PostgresClient", "Credentials", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CRMServerTests",
             dependencies: [

@@ -136,7 +136,7 @@ public final class ServerApplication: Sendable {
     public func makeRouter() -> Router<CRMRequestContext> {
         let router = APIRouter.build(
             health: HealthController(checker: DatabaseHealthChecker(pool: pool), version: BuildInfo.version),
-            auth: AuthController(authenticator: authenticator, database: database),
+            auth: AuthController(authenticator: authenticator),
             database: database,
             clientAddresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies.compactMap(IPNetwork.init)),
             files: FileStorage(folder: configuration.filesDirectory, maximumBytes: configuration.filesMaxBytes),
