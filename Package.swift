@@ -104,11 +104,26 @@ let package = Package(
             name: "Documents",
             swiftSettings: swiftSettings
         ),
+        // The CRM's own work that is neither HTTP nor wiring: the inbound processor and its retry
+        // service, the notification hub and listener, the timer service, the outbound webhook
+        // dispatcher and the admin console's commands (their SQL). Knows nothing of HTTP routes.
+        .target(
+            name: "CRMDomain",
+            dependencies: [
+                "PostgresClient", "AccessControl", "AdminConsole", "Credentials",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP API (Hummingbird): routes, error format, request ids, access log.
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "PostgresClient", "AccessControl", "CompanyIdentifiers", "Credentials", "CZlib", "Documents",
+                "CRMDomain", "PostgresClient", "AccessControl", "CompanyIdentifiers", "Credentials", "CZlib", "Documents",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -130,10 +145,9 @@ let package = Package(
         .target(
             name: "CRMServer",
             dependencies: [
-                "PostgresClient", "EmbeddedPostgres", "SchemaMigrations", "AdminConsole", "HTTPAPI", "AccessControl", "Credentials",
-                "WebUI", "Documents",
+                "PostgresClient", "EmbeddedPostgres", "SchemaMigrations", "AdminConsole", "CRMDomain", "HTTPAPI", "AccessControl",
+                "Credentials", "WebUI", "Documents",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

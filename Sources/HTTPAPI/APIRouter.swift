@@ -1,4 +1,5 @@
 import AccessControl
+import CRMDomain
 import Documents
 import Hummingbird
 import Logging
