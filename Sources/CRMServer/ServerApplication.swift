@@ -1,6 +1,7 @@
 import Documents
 import AccessControl
 import AdminConsole
+import CRMDomain
 import Credentials
 import HTTPAPI
 import Hummingbird
@@ -65,7 +66,7 @@ public final class ServerApplication: Sendable {
             authenticator: authenticator, database: database,
             installDemo: { [authenticator, pool] in
                 try await DemoCompany(authenticator: authenticator, logger: logger)
-                    .install(ownerConninfo: conninfo, password: nil, threadPool: pool.threadPool)
+                    .install(ownerConninfo: conninfo, password: nil, threadPool: pool.threadPool).map { ($0.login, $0.password) }
             },
             logger: logger)
         self.console = AdminConsoleServer(
@@ -150,7 +151,7 @@ public final class ServerApplication: Sendable {
     public func makeRouter() -> Router<CRMRequestContext> {
         let router = APIRouter.build(
             health: HealthController(checker: DatabaseHealthChecker(pool: pool), version: BuildInfo.version),
-            auth: AuthController(authenticator: authenticator, database: database),
+            auth: AuthController(authenticator: authenticator),
             database: database,
             clientAddresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies.compactMap(IPNetwork.init)),
             files: FileStorage(folder: configuration.filesDirectory, maximumBytes: configuration.filesMaxBytes),

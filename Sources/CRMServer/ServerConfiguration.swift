@@ -1,3 +1,4 @@
+import CRMDomain
 import Logging
 
 /// Everything `crm serve` needs, after flags, environment and config file are merged.

@@ -1,11 +1,14 @@
 import AccessControl
+import CRMDomain
 import Documents
 import Hummingbird
 import Logging
 
 /// Builds the router: middleware in order (request id, client address, access log, errors), then
-/// any front end's middleware, then the routes: health, auth, API tokens, the audit log, notifications and the event stream, the
-/// resources, the special views and the inbound webhooks of integrations.
+/// any front end's middleware, then the public routes (health, sign-in, the integrations' inbound
+/// webhooks, the OpenAPI document), then the signed-in routes behind `AuthenticationMiddleware`:
+/// API tokens, the audit log, notifications and the event stream, the resources and the special
+/// views. A new signed-in controller registers on `api` and uses `context.scope`.
 public enum APIRouter {
     public static func build(
         health: HealthController, auth: AuthController, database: UserDatabase, clientAddresses: ClientAddressResolver,
@@ -24,26 +27,29 @@ public enum APIRouter {
         for extra in middleware { router.add(middleware: extra) }
         health.register(on: router)
         auth.register(on: router)
-        TokensController(database: database).register(on: router)
-        AuditController(database: database).register(on: router)
-        PipelinesController(database: database).register(on: router)
-        CurrenciesController(database: database).register(on: router)
-        ClientCardController(database: database).register(on: router)
-        FunnelController(database: database).register(on: router)
-        ReportsController(database: database).register(on: router)
-        FilesController(database: database, storage: files).register(on: router)
-        DocumentsController(database: database, storage: files, converter: converter).register(on: router)
-        ApprovalsController(database: database).register(on: router)
-        NotificationsController(database: database).register(on: router)
-        EventStreamController(database: database, hub: notifications, heartbeat: eventHeartbeat).register(on: router)
         InboundController(
             pool: database.pool, processor: inbound ?? InboundProcessor(pool: database.pool, logger: Logger(label: "crm.inbound"))
         ).register(on: router)
-        SecretRowCreator.integrations(database: database).register(on: router)
-        SecretRowCreator.webhookSubscriptions(database: database).register(on: router)
+        // Every signed-in route: no credential is a 401 here; handlers use `context.scope`.
+        let api = router.group().add(middleware: AuthenticationMiddleware(database: database))
+        auth.registerSignedIn(on: api)
+        TokensController().register(on: api)
+        AuditController().register(on: api)
+        PipelinesController().register(on: api)
+        CurrenciesController().register(on: api)
+        ClientCardController().register(on: api)
+        FunnelController().register(on: api)
+        ReportsController().register(on: api)
+        FilesController(storage: files).register(on: api)
+        DocumentsController(storage: files, converter: converter).register(on: api)
+        ApprovalsController().register(on: api)
+        NotificationsController().register(on: api)
+        EventStreamController(hub: notifications, heartbeat: eventHeartbeat).register(on: api)
+        SecretRowCreator.integrations().register(on: api)
+        SecretRowCreator.webhookSubscriptions().register(on: api)
         for resource in Resource.all {
-            if resource.operations.contains(.list) { ListExportController(resource: resource, database: database).register(on: router) }
-            ResourceController(resource: resource, database: database).register(on: router)
+            if resource.operations.contains(.list) { ListExportController(resource: resource).register(on: api) }
+            ResourceController(resource: resource).register(on: api)
         }
         OpenAPIController(document: OpenAPIDocument.make(resources: Resource.all, version: health.version)).register(on: router)
         return router

@@ -7,15 +7,13 @@ import PostgresClient
 /// cannot see, 403 for one that is someone else's); a reject needs a comment and
 /// sends the deal back to the step's reject stage. Answers the approval as it is afterwards.
 struct ApprovalsController: Sendable {
-    let database: UserDatabase
 
-    func register(on router: Router<CRMRequestContext>) {
+    func register(on router: some RouterMethods<CRMRequestContext>) {
         router.post("/api/v1/approvals/:id/answer") { request, context in try await self.answer(request, context) }
     }
 
     func answer(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
         let id = try RequestInput.id(context, .approvals)
-        let token = try RequestInput.token(request, context)
         guard case .object(let body) = try RequestInput.json(try await RequestInput.body(request, limit: 64 << 10)) else {
             throw APIError.validation([.init(field: "(body)", message: "must be a JSON object")])
         }
@@ -32,7 +30,7 @@ struct ApprovalsController: Sendable {
             problems.append(.init(field: "comment", message: "must be a string"))
         }
         if !problems.isEmpty { throw APIError.validation(problems) }
-        let json = try await database.withRequest(token: token, clientIP: context.clientIP) { connection, _ in
+        let json = try await context.scope.transaction { connection, _ in
             // Not visible to the caller under the row rules: 404. Visible but not theirs: the
             // database answers 403.
             if try await connection.query("select 1 from crm.approvals where id = \(id)").isEmpty {

@@ -7,17 +7,13 @@ import PostgresClient
 /// action and period; keyset pages through `before_id`. Reading it is itself not audited as a
 /// change, but only admins (from an admin network) see any entry: the database decides.
 public struct AuditController: Sendable {
-    let database: UserDatabase
-
-    public init(database: UserDatabase) {
-        self.database = database
-    }
+    public init() {}
 
     static let actions: Set<String> = [
         "insert", "update", "delete", "login", "login_failed", "lockout", "logout", "permission_change", "export", "admin_command",
     ]
 
-    public func register(on router: Router<CRMRequestContext>) {
+    public func register(on router: some RouterMethods<CRMRequestContext>) {
         router.get("/api/v1/audit") { request, context in try await self.list(request, context) }
     }
 
@@ -33,7 +29,7 @@ public struct AuditController: Sendable {
         let limit = parameters.int64("limit") ?? 100
         if !(1...1000).contains(limit) { throw APIError.validation([.init(field: "limit", message: "must be between 1 and 1000")]) }
         try parameters.validate()
-        let json = try await database.withRequest(token: context.bearerToken(from: request), clientIP: context.clientIP) { connection, _ in
+        let json = try await context.scope.transaction { connection, _ in
             _ = try await connection.query("select crm_api.require_admin()")
             return try await connection.query("""
                 select coalesce(jsonb_agg(entry order by (entry->>'id')::bigint desc), '[]')::text from (

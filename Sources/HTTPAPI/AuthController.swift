@@ -6,11 +6,9 @@ import PostgresClient
 /// `POST /api/v1/auth/login`, `POST /api/v1/auth/logout`, `GET /api/v1/me`.
 public struct AuthController: Sendable {
     let authenticator: Authenticator
-    let database: UserDatabase
 
-    public init(authenticator: Authenticator, database: UserDatabase) {
+    public init(authenticator: Authenticator) {
         self.authenticator = authenticator
-        self.database = database
     }
 
     struct LoginRequest: Decodable {
@@ -34,9 +32,13 @@ public struct AuthController: Sendable {
         }
     }
 
-    public func register(on router: Router<CRMRequestContext>) {
+    public func register(on router: some RouterMethods<CRMRequestContext>) {
+        router.post("/api/v1/auth/login") { request, context in try await self.login(request, context) }
+    }
+
+    /// The routes that need a session: register them on the authenticated group.
+    public func registerSignedIn(on router: some RouterMethods<CRMRequestContext>) {
         let group = router.group("/api/v1")
-        group.post("/auth/login") { request, context in try await self.login(request, context) }
         group.post("/auth/logout") { request, context in try await self.logout(request, context) }
         group.get("/me") { request, context in try await self.me(request, context) }
     }
@@ -61,15 +63,15 @@ public struct AuthController: Sendable {
     }
 
     func logout(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
-        guard let token = context.bearerToken(from: request) else { throw AccessError.unauthenticated(reason: "missing_token") }
-        guard try await authenticator.logout(token: token, clientIP: context.clientIP) else {
+        let scope = try context.scope
+        guard try await authenticator.logout(token: scope.token, clientIP: scope.clientIP) else {
             throw AccessError.unauthenticated(reason: "invalid_token")
         }
         return Response(status: .noContent)
     }
 
     func me(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
-        let json = try await database.withRequest(token: context.bearerToken(from: request), clientIP: context.clientIP) { connection, _ in
+        let json = try await context.scope.transaction { connection, _ in
             try await connection.query("select crm_api.me()::text")[0].decode(String.self, at: 0)
         }
         return JSONResponse.raw(json)

@@ -7,7 +7,6 @@ import PostgresClient
 /// up over all its counterparties, and its documents — each part under its rules — with the names of the people
 /// it mentions next to their ids (one more statement for all of them, as the users' rules show).
 struct ClientCardController: Sendable {
-    let database: UserDatabase
 
     /// The parts of the card that name people, and the keys they name them by.
     static let people: [(part: String?, keys: [String])] = [
@@ -15,10 +14,10 @@ struct ClientCardController: Sendable {
         ("recent_interactions", ["owner_id"]), ("open_tasks", ["assignee_id"]),
     ]
 
-    func register(on router: Router<CRMRequestContext>) {
+    func register(on router: some RouterMethods<CRMRequestContext>) {
         router.get("/api/v1/clients/:id/card") { request, context in
             let id = try RequestInput.id(context, .clients)
-            let json = try await database.withRequest(token: RequestInput.token(request, context), clientIP: context.clientIP) {
+            let json = try await context.scope.transaction {
                 connection, _ -> String? in
                 // The card of sql/297 and the client's documents (sql/380), one statement.
                 let card = try await connection.query(

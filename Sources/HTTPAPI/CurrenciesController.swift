@@ -4,11 +4,10 @@ import Hummingbird
 /// `GET /api/v1/currencies`: the currencies a deal, an invoice or a product may be in (ISO 4217
 /// codes with their names and minor units; administrators add them in SQL or later pages).
 struct CurrenciesController: Sendable {
-    let database: UserDatabase
 
-    func register(on router: Router<CRMRequestContext>) {
+    func register(on router: some RouterMethods<CRMRequestContext>) {
         router.get("/api/v1/currencies") { request, context in
-            let json = try await database.withRequest(token: RequestInput.token(request, context), clientIP: context.clientIP) {
+            let json = try await context.scope.transaction {
                 connection, _ in
                 try await connection.query(
                     """

@@ -17,12 +17,11 @@ import PostgresClient
 ///
 /// `PUT /api/v1/company-profile/logo` (a PNG or JPEG as the body) and `DELETE` set the logo.
 struct DocumentsController: Sendable {
-    let database: UserDatabase
     let storage: FileStorage
     let converter: PDFConverter
     var logger = Logger(label: "crm.documents")
 
-    func register(on router: Router<CRMRequestContext>) {
+    func register(on router: some RouterMethods<CRMRequestContext>) {
         router.post("/api/v1/deals/:id/documents") { request, context in try await self.make(request, context) }
         router.put("/api/v1/company-profile/logo") { request, context in try await self.setLogo(request, context) }
         router.delete("/api/v1/company-profile/logo") { request, context in try await self.removeLogo(request, context) }
@@ -30,14 +29,13 @@ struct DocumentsController: Sendable {
 
     func make(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
         let dealID = try RequestInput.id(context, .deals)
-        let token = try RequestInput.token(request, context)
         let (templateID, requestedVAT) = try Self.parse(try RequestInput.json(try await RequestInput.body(request, limit: 64 << 10)))
         do {
             _ = try converter.locate()
         } catch let DocumentError.converterMissing(message) {
             throw APIError.serviceUnavailable(code: "converter_missing", message: message)
         }
-        let row = try await database.withRequest(token: token, clientIP: context.clientIP) { connection, _ in
+        let row = try await context.scope.transaction { connection, _ in
             if try await connection.query("select 1 from crm.deals where id = \(dealID)").isEmpty {
                 throw RequestInput.notFound(.deals, dealID)
             }
@@ -93,7 +91,7 @@ struct DocumentsController: Sendable {
                 returning id
                 """)
             guard let id = inserted.first.flatMap({ Int64($0[0] ?? "") }) else { throw APIError.forbidden("not allowed by your role") }
-            var row = try await ResourceController(resource: .documents, database: database).fetch(id, on: connection)
+            var row = try await ResourceController(resource: .documents).fetch(id, on: connection)
             row.status = .created
             return row
         }
@@ -153,7 +151,6 @@ struct DocumentsController: Sendable {
     }
 
     func setLogo(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
-        let token = try RequestInput.token(request, context)
         let type = FilesController.mediaType(request.headers[.contentType] ?? "")
         let bytes: [UInt8]
         do {
@@ -166,19 +163,19 @@ struct DocumentsController: Sendable {
         guard looksRight else {
             throw APIError.validation([.init(field: "(body)", message: "must be a PNG (image/png) or JPEG (image/jpeg) image")])
         }
-        return try await updateLogo(token: token, context: context, bytes: bytes, type: type)
+        return try await updateLogo(context: context, bytes: bytes, type: type)
     }
 
     func removeLogo(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
-        try await updateLogo(token: try RequestInput.token(request, context), context: context, bytes: nil, type: nil)
+        try await updateLogo(context: context, bytes: nil, type: nil)
     }
 
-    private func updateLogo(token: String, context: CRMRequestContext, bytes: [UInt8]?, type: String?) async throws -> Response {
-        let row = try await database.withRequest(token: token, clientIP: context.clientIP) { connection, _ in
+    private func updateLogo(context: CRMRequestContext, bytes: [UInt8]?, type: String?) async throws -> Response {
+        let row = try await context.scope.transaction { connection, _ in
             let updated = try await connection.query(
                 "update crm.company_profile set logo = \(bytes)::bytea, logo_content_type = \(type) where id = 1 returning id")
             if updated.isEmpty { throw APIError.forbidden("only administrators change the company profile") }
-            return try await ResourceController(resource: .companyProfile, database: database).fetch(1, on: connection)
+            return try await ResourceController(resource: .companyProfile).fetch(1, on: connection)
         }
         return RowResponse.make(row)
     }

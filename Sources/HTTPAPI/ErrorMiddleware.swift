@@ -39,7 +39,7 @@ public struct ErrorMiddleware: RouterMiddleware {
         case .unauthorized?, .tooManyRequests?, .databaseBusy?, .databaseUnavailable?: return .ru
         default: break
         }
-        guard let database, let token = context.bearerToken(from: request) else { return .ru }
+        guard let database, let token = BearerCredential.token(from: request) else { return .ru }
         let locale = try? await database.withRequest(token: token, clientIP: context.clientIP, passive: true) { connection, identity in
             try await connection.query("select locale from crm.users where id = \(identity.userID)", prepared: true).first?[0]
         }

@@ -9,16 +9,14 @@ import PostgresClient
 /// Content-Type kept) and `GET /api/v1/files/{id}/content`. Metadata, listing and deletion are
 /// the generic `files` resource.
 struct FilesController: Sendable {
-    let database: UserDatabase
     let storage: FileStorage
 
-    func register(on router: Router<CRMRequestContext>) {
+    func register(on router: some RouterMethods<CRMRequestContext>) {
         router.post("/api/v1/files") { request, context in try await self.upload(request, context) }
         router.get("/api/v1/files/:id/content") { request, context in try await self.download(request, context) }
     }
 
     func upload(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
-        let token = try RequestInput.token(request, context)
         var problems: [APIError.FieldError] = []
         let query = request.uri.queryParameters
         let name = query["name"].map(String.init)
@@ -54,7 +52,7 @@ struct FilesController: Sendable {
         let digest = SHA256.digest(bytes)
         let owners = found
         let path = try storage.folder.map { _ in try storage.store(bytes, name: Hex.encode(digest)) }
-        let row = try await database.withRequest(token: token, clientIP: context.clientIP) { connection, _ in
+        let row = try await context.scope.transaction { connection, _ in
             let references = try await ReferenceCheck.problems(owners.mapValues { .number($0) }, of: .files, on: connection)
             if !references.isEmpty { throw APIError.validation(references) }
             let inserted = try await connection.query(
@@ -65,7 +63,7 @@ struct FilesController: Sendable {
                 returning id
                 """)
             guard let id = inserted.first.flatMap({ Int64($0[0] ?? "") }) else { throw APIError.forbidden("not allowed by your role") }
-            var row = try await ResourceController(resource: .files, database: database).fetch(id, on: connection)
+            var row = try await ResourceController(resource: .files).fetch(id, on: connection)
             row.status = .created
             return row
         }
@@ -74,9 +72,7 @@ struct FilesController: Sendable {
 
     func download(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
         let id = try RequestInput.id(context, .files)
-        let (name, type, content, path) = try await database.withRequest(
-            token: RequestInput.token(request, context), clientIP: context.clientIP
-        ) { connection, _ in
+        let (name, type, content, path) = try await context.scope.transaction { connection, _ in
             let rows = try await connection.query(
                 "select name, content_type, content, storage_path from crm.files where id = \(id)")
             guard let row = rows.first else { throw RequestInput.notFound(.files, id) }

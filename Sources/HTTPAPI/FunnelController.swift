@@ -5,15 +5,13 @@ import Hummingbird
 /// caller may see (the `reports.sales_funnel` view, security_invoker). Default pipeline when
 /// none is named.
 struct FunnelController: Sendable {
-    let database: UserDatabase
 
-    func register(on router: Router<CRMRequestContext>) {
+    func register(on router: some RouterMethods<CRMRequestContext>) {
         router.get("/api/v1/reports/funnel") { request, context in
-            let token = try RequestInput.token(request, context)
             var parameters = QueryParameters(request)
             let pipeline = parameters.int64("pipeline_id")
             try parameters.validate()
-            let json = try await database.withRequest(token: token, clientIP: context.clientIP) { connection, _ in
+            let json = try await context.scope.transaction { connection, _ in
                 try await connection.query(
                     """
                     select crm_api.sales_funnel(coalesce(\(pipeline), (select id from crm.pipelines where is_default)))::text

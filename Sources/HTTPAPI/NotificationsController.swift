@@ -7,24 +7,19 @@ import PostgresClient
 /// (`{"updated": n}`). The list and one notification are the `notifications` resource.
 /// Row-level security lets each user update `read_at` of their own notifications only.
 public struct NotificationsController: Sendable {
-    let database: UserDatabase
+    public init() {}
 
-    public init(database: UserDatabase) {
-        self.database = database
-    }
-
-    public func register(on router: Router<CRMRequestContext>) {
+    public func register(on router: some RouterMethods<CRMRequestContext>) {
         let group = router.group("/api/v1/notifications")
         group.post("read-all") { request, context in try await self.readAll(request, context) }
         group.post("{id}/read") { request, context in try await self.read(request, context) }
     }
 
     func read(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
-        let token = try RequestInput.token(request, context)
         guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
             throw APIError.notFound("no such notification")
         }
-        let found = try await database.withRequest(token: token, clientIP: context.clientIP) { connection, _ in
+        let found = try await context.scope.transaction { connection, _ in
             try await connection.query(
                 "update crm.notifications set read_at = coalesce(read_at, now()) where id = \(id) returning id", prepared: true
             ).count == 1
@@ -34,8 +29,7 @@ public struct NotificationsController: Sendable {
     }
 
     func readAll(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
-        let token = try RequestInput.token(request, context)
-        let updated = try await database.withRequest(token: token, clientIP: context.clientIP) { connection, identity in
+        let updated = try await context.scope.transaction { connection, identity in
             try await connection.query(
                 "update crm.notifications set read_at = now() where user_id = \(identity.userID) and read_at is null returning id",
                 prepared: true

@@ -8,11 +8,7 @@ import PostgresClient
 /// `GET /api/v1/tokens`, `DELETE /api/v1/tokens/{id}`. Named, tied to the user who creates them
 /// (admins may create them for another user), revocable; only their hash is stored.
 public struct TokensController: Sendable {
-    let database: UserDatabase
-
-    public init(database: UserDatabase) {
-        self.database = database
-    }
+    public init() {}
 
     struct CreateRequest: Decodable {
         var name: String?
@@ -38,7 +34,7 @@ public struct TokensController: Sendable {
         }
     }
 
-    public func register(on router: Router<CRMRequestContext>) {
+    public func register(on router: some RouterMethods<CRMRequestContext>) {
         let tokens = router.group("/api/v1/tokens")
         tokens.post { request, context in try await self.create(request, context) }
         tokens.get { request, context in try await self.list(request, context) }
@@ -46,7 +42,6 @@ public struct TokensController: Sendable {
     }
 
     func create(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
-        let session = try RequestInput.token(request, context)  // no token: 401, whatever the body
         let body = try await request.decode(as: CreateRequest.self, context: context)
         var problems: [APIError.FieldError] = []
         let name = body.name?.trimmingCharacters(in: .whitespaces) ?? ""
@@ -58,7 +53,7 @@ public struct TokensController: Sendable {
         if let expiresAt = body.expiresAt, expiresAt <= Date() { problems.append(.init(field: "expires_at", message: "must be in the future")) }
         guard problems.isEmpty else { throw APIError.validation(problems) }
         let token = try BearerToken.generate(prefix: "crm_a_")
-        let id = try await database.withRequest(token: session, clientIP: context.clientIP) { connection, _ in
+        let id = try await context.scope.transaction { connection, _ in
             try await connection.query(
                 "select crm_api.create_api_token(\(name), \(token.hash)::bytea, \(body.expiresAt), \(body.userID))"
             )[0].decode(Int64.self, at: 0)
@@ -67,7 +62,7 @@ public struct TokensController: Sendable {
     }
 
     func list(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
-        let json = try await database.withRequest(token: context.bearerToken(from: request), clientIP: context.clientIP) { connection, _ in
+        let json = try await context.scope.transaction { connection, _ in
             try await connection.query("select coalesce(jsonb_agg(to_jsonb(t) order by t.id), '[]')::text from crm_api.list_api_tokens() t")[0]
                 .decode(String.self, at: 0)
         }
@@ -76,7 +71,7 @@ public struct TokensController: Sendable {
 
     func revoke(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
         guard let id = context.parameters.get("id", as: Int64.self) else { throw APIError.notFound("no such token") }
-        let revoked = try await database.withRequest(token: context.bearerToken(from: request), clientIP: context.clientIP) { connection, _ in
+        let revoked = try await context.scope.transaction { connection, _ in
             try await connection.query("select crm_api.revoke_api_token(\(id))")[0].decode(Bool.self, at: 0)
         }
         guard revoked else { throw APIError.notFound("no such token") }

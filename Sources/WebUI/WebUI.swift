@@ -6,7 +6,8 @@ import Logging
 /// The staff web interface, served by the same process as the API: server-rendered pages
 /// (`Pages/`, `Templates/`), its own CSS and JavaScript (`Assets/`), the texts of each language
 /// (`I18n/`) and the cookie session with CSRF tokens (`Session/`). Every page reads its data
-/// in `UserDatabase.withRequest` — the API's per-request context under row-level security —
+/// in the request's transaction (`context.scope`, the session cookie's `RequestScope`) — the
+/// API's per-request context under row-level security —
 /// and writes go through the JSON API itself (`SessionBridge`), so the rules are the same.
 public struct WebUI: Sendable {
     let database: UserDatabase
@@ -26,8 +27,11 @@ public struct WebUI: Sendable {
 
     /// Adds the pages and assets to `router`.
     public func register(on router: Router<CRMRequestContext>) {
-        let runner = PageRunner(database: database, secureCookies: secureCookies)
+        let runner = PageRunner(secureCookies: secureCookies)
         AssetsController().register(on: router)
+        // The session cookie is the pages' credential; without one a page redirects to sign in.
+        let router = router.group().add(
+            middleware: AuthenticationMiddleware(database: database, credential: WebSession.token, whenMissing: .passOn))
         SignInController(runner: runner, authenticator: authenticator).register(on: router)
         ProfilePage(runner: runner, authenticator: authenticator).register(on: router)
         BoardPage(runner: runner).register(on: router)

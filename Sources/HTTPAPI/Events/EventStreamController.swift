@@ -1,4 +1,5 @@
 import AccessControl
+import CRMDomain
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -21,34 +22,31 @@ import ServiceLifecycle
 ///   notification missed while the listener reconnected arrives at the next heartbeat.
 /// - Graceful shutdown ends the stream cleanly (the last chunk is written).
 public struct EventStreamController: Sendable {
-    let database: UserDatabase
     let hub: NotificationHub
     let heartbeat: Duration
 
-    public init(database: UserDatabase, hub: NotificationHub, heartbeat: Duration = .seconds(15)) {
-        self.database = database
+    public init(hub: NotificationHub, heartbeat: Duration = .seconds(15)) {
         self.hub = hub
         self.heartbeat = heartbeat
     }
 
-    public func register(on router: Router<CRMRequestContext>) {
+    public func register(on router: some RouterMethods<CRMRequestContext>) {
         router.get("/api/v1/events") { request, context in try await self.stream(request, context) }
     }
 
     func stream(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
-        let token = try RequestInput.token(request, context)
+        let scope = try context.scope
         let lastEventID = try Self.lastEventID(request)
-        let clientIP = context.clientIP
         // The connect is the user's request (activity); the start is the newest notification
         // already stored when none was named, so nothing committed from now on is missed.
-        let (userID, start) = try await database.withRequest(token: token, clientIP: clientIP) { connection, identity in
+        let (userID, start) = try await scope.transaction { connection, identity in
             if let lastEventID { return (identity.userID, lastEventID) }
             let newest = try await connection.query(
                 "select coalesce(max(id), 0) from crm.notifications where user_id = \(identity.userID)", prepared: true)
             return (identity.userID, try newest[0].decode(Int64.self, at: 0))
         }
         let session = EventStreamSession(
-            database: database, hub: hub, token: token, clientIP: clientIP, userID: userID, heartbeat: heartbeat, after: start)
+            scope: scope, hub: hub, userID: userID, heartbeat: heartbeat, after: start)
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream; charset=utf-8"
         headers[.cacheControl] = "no-store"
@@ -75,10 +73,9 @@ public struct EventStreamController: Sendable {
 /// One connected stream: subscribe, replay, then wait for signals (a notification of the
 /// user, a heartbeat) until the session ends, the client goes, or the server stops.
 struct EventStreamSession: Sendable {
-    let database: UserDatabase
+    /// The request's scope: every read is a (passive) transaction of its own.
+    let scope: RequestScope
     let hub: NotificationHub
-    let token: String
-    let clientIP: String
     let userID: Int64
     let heartbeat: Duration
     /// Notifications after this id are sent.
@@ -146,7 +143,7 @@ struct EventStreamSession: Sendable {
             let rows: PostgresRows
             do {
                 let (userID, watermark) = (self.userID, progress.watermark)
-                rows = try await database.withRequest(token: token, clientIP: clientIP, passive: true) { connection, _ in
+                rows = try await scope.transaction(passive: true) { connection, _ in
                     try await connection.query(
                         """
                         select n.id, n.kind, jsonb_build_object('id', n.id, 'kind', n.kind, 'payload', n.payload,

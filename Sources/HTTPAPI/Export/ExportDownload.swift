@@ -11,9 +11,8 @@ struct ExportDownload: Sendable {
     /// Records the export: the connection, the rows sent, whether the download completed.
     typealias Record = @Sendable (PostgresConnection, Int64, Bool) async throws -> Void
 
-    let database: UserDatabase
-    let token: String
-    let clientIP: String
+    /// The request's scope: the download opens its transactions with it while it writes.
+    let scope: RequestScope
 
     /// Rows fetched from the cursor per round trip.
     static let batchSize = 500
@@ -26,11 +25,11 @@ struct ExportDownload: Sendable {
         headers[.contentType] = format.contentType
         headers[.contentDisposition] = "attachment; filename=\"\(filename).\(format.rawValue)\""
         headers[.cacheControl] = "no-store"
-        let (database, token, clientIP) = (database, token, clientIP)
+        let scope = self.scope
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             let stream = DownloadStream(writer: writer)
             do {
-                try await database.withRequest(token: token, clientIP: clientIP) { connection, _ in
+                try await scope.transaction { connection, _ in
                     _ = try await connection.query(declare)
                     await stream.write(ByteBuffer(bytes: file.begin(sheet: sheet)))
                     while !stream.broken {
@@ -44,7 +43,7 @@ struct ExportDownload: Sendable {
                 }
             } catch {
                 // The database failed mid-stream: record what was sent, in a transaction of its own.
-                _ = try? await database.withRequest(token: token, clientIP: clientIP) { connection, _ in
+                _ = try? await scope.transaction { connection, _ in
                     try await record(connection, Int64(stream.rows), false)
                 }
                 throw error

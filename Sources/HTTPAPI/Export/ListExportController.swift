@@ -11,19 +11,18 @@ import PostgresClient
 /// network (403 before any byte); the database audits each download with its filters and rows.
 struct ListExportController: Sendable {
     let resource: Resource
-    let database: UserDatabase
 
     /// Parameters of the export itself; the rest are the list's.
     static let own: Set<String> = ["format", "separator", "header"]
     /// The list's paging parameters, which an export (every matching row) has no use for.
     static let paging: Set<String> = ["limit", "cursor", "count"]
 
-    func register(on router: Router<CRMRequestContext>) {
+    func register(on router: some RouterMethods<CRMRequestContext>) {
         router.get(RouterPath("/api/v1/\(resource.path)/export")) { request, context in try await self.export(request, context) }
     }
 
     func export(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
-        let token = try RequestInput.token(request, context)
+        let scope = try context.scope
         let all = request.uri.queryParameters.map { (key: String($0.key), value: String($0.value)) }
         var problems: [APIError.FieldError] = []
         var format = ExportFormat.csv
@@ -48,16 +47,13 @@ struct ListExportController: Sendable {
         }
         if !problems.isEmpty { throw APIError.validation(problems) }
         let listParameters = all.filter { !Self.own.contains($0.key) }
-        let savedFilter = try RequestInput.savedFilterID(listParameters)
+        let savedFilter = try SavedFilters.requestedID(listParameters)
         let resource = self.resource
         // The gate and the filters first: a refusal or a wrong filter is an ordinary error answer.
-        let (parameters, locale) = try await database.withRequest(token: token, clientIP: context.clientIP) {
+        let (parameters, locale) = try await scope.transaction {
             connection, identity -> ([(key: String, value: String)], String?) in
             _ = try await connection.query("select crm_api.check_list_export(\(resource.table)::regclass)")
-            var parameters = listParameters
-            if let savedFilter {
-                parameters = try await SavedFilters.merge(savedFilter, resource: resource, under: listParameters, on: connection)
-            }
+            let parameters = try await SavedFilters.resolve(savedFilter, resource: resource, under: listParameters, on: connection)
             let query = ResourceListQuery(resource: resource, parameters: parameters)
             if !query.problems.isEmpty { throw APIError.validation(query.problems) }
             let locale = try await connection.query("select locale from crm.users where id = \(identity.userID)").first?[0]
@@ -70,7 +66,7 @@ struct ListExportController: Sendable {
         let file = ExportFile(format: format, header: header, kinds: kinds, separator: separator)
         let formatName = format.rawValue
         let query = ResourceListQuery(resource: resource, parameters: parameters).exportQuery(cursor: "export_rows")
-        return ExportDownload(database: database, token: token, clientIP: context.clientIP).response(
+        return ExportDownload(scope: scope).response(
             filename: resource.path, format: format, file: file, sheet: FieldLabels.sheetTitle(of: resource, in: language),
             columns: kinds.count, declare: query.builder.query(query.sql)
         ) { connection, rows, completed in

@@ -1,3 +1,4 @@
+import CRMDomain
 import Credentials
 import HTTPTypes
 import Hummingbird
@@ -43,7 +44,7 @@ public struct InboundController: Sendable {
     }
 
     func receive(_ kind: InboundEvent.Kind, _ request: Request, _ context: CRMRequestContext) async throws -> Response {
-        guard let token = context.bearerToken(from: request) else {
+        guard let token = BearerCredential.token(from: request) else {
             throw APIError.unauthorized("an integration token is required (Authorization: Bearer <token>)")
         }
         let hash = BearerToken(text: token).hash

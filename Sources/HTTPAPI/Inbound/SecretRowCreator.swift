@@ -9,7 +9,6 @@ import PostgresClient
 /// description; the insert runs as the signed-in user, so only administrators succeed.
 struct SecretRowCreator: Sendable {
     let resource: Resource
-    let database: UserDatabase
     /// A body member that may give the secret instead of a generated one (nil: always generated).
     let givenSecretField: String?
     /// The answer's member holding the secret.
@@ -18,26 +17,25 @@ struct SecretRowCreator: Sendable {
     /// The stored columns for a secret.
     let columns: @Sendable (String) -> [String: JSONValue]
 
-    static func integrations(database: UserDatabase) -> SecretRowCreator {
+    static func integrations() -> SecretRowCreator {
         SecretRowCreator(
-            resource: .integrations, database: database, givenSecretField: nil, answerField: "token",
+            resource: .integrations, givenSecretField: nil, answerField: "token",
             generate: { try BearerToken.generate(prefix: "crm_i_").text },
             columns: { token in ["token_hash": .string("\\x" + Hex.encode(BearerToken(text: token).hash))] })
     }
 
-    static func webhookSubscriptions(database: UserDatabase) -> SecretRowCreator {
+    static func webhookSubscriptions() -> SecretRowCreator {
         SecretRowCreator(
-            resource: .webhookSubscriptions, database: database, givenSecretField: "secret", answerField: "secret",
+            resource: .webhookSubscriptions, givenSecretField: "secret", answerField: "secret",
             generate: { "whsec_" + Base64.encodeURL(try SecureRandom.bytes(32)) },
             columns: { secret in ["secret": .string(secret)] })
     }
 
-    func register(on router: Router<CRMRequestContext>) {
+    func register(on router: some RouterMethods<CRMRequestContext>) {
         router.post(RouterPath("/api/v1/\(resource.path)")) { request, context in try await self.create(request, context) }
     }
 
     func create(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
-        let token = try RequestInput.token(request, context)
         var body = try RequestInput.json(try await RequestInput.body(request, limit: 64 << 10))
         var given: String?
         var secretProblems: [APIError.FieldError] = []
@@ -53,8 +51,8 @@ struct SecretRowCreator: Sendable {
         let problems = secretProblems + found
         let secret = try given ?? generate()
         let stored = values.merging(columns(secret)) { $1 }
-        let controller = ResourceController(resource: resource, database: database)
-        var row = try await database.withRequest(token: token, clientIP: context.clientIP) { connection, _ in
+        let controller = ResourceController(resource: resource)
+        var row = try await context.scope.transaction { connection, _ in
             _ = try await controller.checkWrite(values, id: nil, problems: problems, on: connection)
             return try await controller.fetch(try await controller.insert(stored, on: connection), on: connection)
         }

@@ -11,13 +11,11 @@ import PostgresClient
 /// by the database (`crm_api.record_report_export`). (`/api/v1/reports/funnel` stays with
 /// `FunnelController`.)
 struct ReportsController: Sendable {
-    let database: UserDatabase
 
-    func register(on router: Router<CRMRequestContext>) {
+    func register(on router: some RouterMethods<CRMRequestContext>) {
         router.get("/api/v1/reports") { request, context in
             // The catalog is static; the request still checks the session like every other.
-            let token = try RequestInput.token(request, context)
-            try await database.withRequest(token: token, clientIP: context.clientIP) { _, _ in }
+            try await context.scope.check()
             return JSONResponse.raw(Self.catalogJSON)
         }
         router.get("/api/v1/reports/{name}") { request, context in
@@ -44,15 +42,15 @@ struct ReportsController: Sendable {
     }
 
     func report(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
-        let token = try RequestInput.token(request, context)
+        let scope = try context.scope
         guard let name = context.parameters.get("name"), let report = ReportCatalog.named(name) else {
             throw APIError.notFound("no such report; GET /api/v1/reports lists them")
         }
         let input = try ReportRequest(request, report)
         if let format = input.download {
-            return try await download(report, input, format, token: token, clientIP: context.clientIP)
+            return try await download(report, input, format, scope: scope)
         }
-        let json = try await database.withRequest(token: token, clientIP: context.clientIP) { connection, _ in
+        let json = try await scope.transaction { connection, _ in
             try await connection.query(report.jsonQuery(input.values))[0][0] ?? "{}"
         }
         let columns = report.columns.map { "{\"name\":\"\($0.name)\",\"type\":\"\($0.kind.rawValue)\"}" }.joined(separator: ",")
@@ -63,16 +61,16 @@ struct ReportsController: Sendable {
     /// Checks the export right first (a 403 before any byte), then streams the rows in one
     /// transaction and records the export, with the row count, at its end.
     private func download(
-        _ report: ReportDefinition, _ input: ReportRequest, _ format: ExportFormat, token: String, clientIP: String
+        _ report: ReportDefinition, _ input: ReportRequest, _ format: ExportFormat, scope: RequestScope
     ) async throws -> Response {
-        try await database.withRequest(token: token, clientIP: clientIP) { connection, _ in
+        try await scope.transaction { connection, _ in
             _ = try await connection.query("select crm_api.check_report_export()")
         }
         let file = ExportFile(
             format: format, header: report.columns.map(\.name), kinds: report.columns.map(\.kind), separator: input.separator)
         let parameters = input.parametersJSON
         let formatName = format.rawValue
-        return ExportDownload(database: database, token: token, clientIP: clientIP).response(
+        return ExportDownload(scope: scope).response(
             filename: report.name, format: format, file: file, sheet: report.title.components(separatedBy: " / ")[0],
             columns: report.columns.count, declare: report.cursorQuery(input.values, cursor: "export_rows")
         ) { connection, rows, completed in

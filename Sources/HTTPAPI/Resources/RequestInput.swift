@@ -4,7 +4,8 @@ import Hummingbird
 
 /// Reading the parts of a request every resource endpoint needs, with the API's errors.
 enum RequestInput {
-    /// The bearer token, checked before the body is read (no token → 401 whatever the body).
+    /// The bearer token (no token → 401). Handlers on the authenticated group use
+    /// `context.scope` instead (`AuthenticationMiddleware`); this is for code written before it.
     static func token(_ request: Request, _ context: CRMRequestContext) throws -> String {
         guard let token = context.bearerToken(from: request) else { throw AccessError.unauthenticated(reason: "missing_token") }
         return token
@@ -75,15 +76,5 @@ enum RequestInput {
             throw APIError.badRequest("If-Match must be the ETag of the row, e.g. \"3\"")
         }
         return version
-    }
-
-    /// `saved_filter=ID` if given.
-    static func savedFilterID(_ parameters: [(key: String, value: String)]) throws -> Int64? {
-        let given = parameters.filter { $0.key == "saved_filter" }
-        guard let first = given.first else { return nil }
-        guard given.count == 1, let id = Int64(first.value), id > 0 else {
-            throw APIError.validation([.init(field: "saved_filter", message: "must be the id of one of your saved filters")])
-        }
-        return id
     }
 }

@@ -5,17 +5,16 @@ import PostgresClient
 
 /// Serves one `Resource` under `/api/v1/<path>`: list, create, read, update, delete.
 ///
-/// Every statement runs in `UserDatabase.withRequest` (as `crm_user` with the caller's
+/// Every statement runs in the request's transaction (`context.scope`, as `crm_user` with the caller's
 /// context): row-level security alone decides which rows exist. Responses are JSON built by
 /// PostgreSQL (`row_to_json`), passed through untouched: money stays exact text.
 struct ResourceController: Sendable {
     let resource: Resource
-    let database: UserDatabase
 
     /// The largest JSON body accepted.
     static let maximumBody = 1 << 20
 
-    func register(on router: Router<CRMRequestContext>) {
+    func register(on router: some RouterMethods<CRMRequestContext>) {
         let group = router.group(RouterPath("/api/v1/\(resource.path)"))
         let ops = resource.operations
         if ops.contains(.list) { group.get { request, context in try await self.list(request, context) } }
@@ -28,14 +27,10 @@ struct ResourceController: Sendable {
     // MARK: list
 
     func list(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
-        let token = try RequestInput.token(request, context)
         let requestParameters = request.uri.queryParameters.map { (key: String($0.key), value: String($0.value)) }
-        let savedFilter = try RequestInput.savedFilterID(requestParameters)
-        let json = try await database.withRequest(token: token, clientIP: context.clientIP) { connection, _ in
-            var parameters = requestParameters
-            if let savedFilter {
-                parameters = try await SavedFilters.merge(savedFilter, resource: resource, under: requestParameters, on: connection)
-            }
+        let savedFilter = try SavedFilters.requestedID(requestParameters)
+        let json = try await context.scope.transaction { connection, _ in
+            let parameters = try await SavedFilters.resolve(savedFilter, resource: resource, under: requestParameters, on: connection)
             let query = ResourceListQuery(resource: resource, parameters: parameters)
             if !query.problems.isEmpty { throw APIError.validation(query.problems) }
             let page = query.pageQuery()
@@ -60,10 +55,8 @@ struct ResourceController: Sendable {
             out += rows[index][0] ?? "null"
         }
         out += "],\"next_cursor\":"
-        if rows.count > limit, !similar, let value = rows[limit - 1][1], let idText = rows[limit - 1][2],
-            let id = Int64(idText)
-        {
-            out += JSONValue.quoted(ListCursor(sort: sortKey, value: value, id: id).token)
+        if rows.count > limit, !similar, let cursor = ListCursor.next(sort: sortKey, lastRow: rows[limit - 1][1], id: rows[limit - 1][2]) {
+            out += JSONValue.quoted(cursor.token)
         } else {
             out += "null"
         }
@@ -76,7 +69,7 @@ struct ResourceController: Sendable {
 
     func read(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
         let id = try RequestInput.id(context, resource)
-        let row = try await database.withRequest(token: RequestInput.token(request, context), clientIP: context.clientIP) {
+        let row = try await context.scope.transaction {
             connection, _ in
             try await fetch(id, on: connection)
         }
@@ -96,11 +89,10 @@ struct ResourceController: Sendable {
     // MARK: create
 
     func create(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
-        let token = try RequestInput.token(request, context)
         let bytes = try await RequestInput.body(request, limit: Self.maximumBody)
         let idempotency = try Idempotency.Key(request: request, body: bytes, path: resource.path)
         let (values, problems) = ResourceBody(resource: resource, mode: .create).validate(try RequestInput.json(bytes))
-        return try await database.withRequest(token: token, clientIP: context.clientIP) { connection, _ in
+        return try await context.scope.transaction { connection, _ in
             if let idempotency, let replay = try await idempotency.begin(on: connection) { return replay }
             let warnings = try await checkWrite(values, id: nil, problems: problems, on: connection)
             var row = try await fetch(try await insert(values, on: connection), on: connection)
@@ -155,12 +147,11 @@ struct ResourceController: Sendable {
 
     func update(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
         let id = try RequestInput.id(context, resource)
-        let token = try RequestInput.token(request, context)
         let expected = try RequestInput.expectedVersion(request)
         let bytes = try await RequestInput.body(request, limit: Self.maximumBody)
         let (values, found) = ResourceBody(resource: resource, mode: .update).validate(try RequestInput.json(bytes))
         let problems = values.isEmpty && found.isEmpty ? [.init(field: "(body)", message: "no field to change")] : found
-        let row = try await database.withRequest(token: token, clientIP: context.clientIP) { connection, _ in
+        let row = try await context.scope.transaction { connection, _ in
             _ = try await checkWrite(values, id: id, problems: problems, on: connection)
             let columns = values.keys.sorted()
             let targets = columns.joined(separator: ", ")
@@ -184,9 +175,8 @@ struct ResourceController: Sendable {
 
     func delete(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
         let id = try RequestInput.id(context, resource)
-        let token = try RequestInput.token(request, context)
         let expected = try RequestInput.expectedVersion(request)
-        try await database.withRequest(token: token, clientIP: context.clientIP) { connection, _ in
+        try await context.scope.transaction { connection, _ in
             let deleted = try await connection.query(
                 PostgresQuery(
                     sql: "delete from \(resource.table) t where t.id = $1 and ($2::int is null or t.version = $2::int) returning t.id",

@@ -134,22 +134,13 @@ struct ResourceListQuery {
 
     private mutating func applyCursor(_ token: String) {
         guard similar == nil else { return problem("cursor", "similarity results come in one page (use limit)") }
-        guard let cursor = ListCursor(token: token, sort: sortKey), Self.isSortValue(cursor.value, of: sortField) else {
+        guard let cursor = ListCursor(token: token, sort: sortKey, field: sortField) else {
             return problem("cursor", "not a cursor of this list and sort; start again without it")
         }
         let value = sql.bind(cursor.value)
         let id = sql.bind(cursor.id)
         let cast = sortField.type.sqlType
         conditions.append("(\(sortField.sortSQL), t.id) \(descending ? "<" : ">") (\(value)::\(cast), \(id))")
-    }
-
-    /// Whether a cursor's value can be the sort value of `field` (a forged cursor must not reach
-    /// the cast in SQL): what the field's own check accepts, or the `infinity` of a nullable sort.
-    static func isSortValue(_ value: String, of field: ResourceField) -> Bool {
-        if field.nullable && value.lowercased() == "infinity" { return true }
-        if case .text = field.type { return !value.unicodeScalars.contains("\0") }
-        if case .success = field.type.parse(text: value, required: false) { return true }
-        return false
     }
 
     /// The sort as written in a cursor (`-created_at`).

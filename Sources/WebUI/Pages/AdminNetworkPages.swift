@@ -20,7 +20,7 @@ struct AdminNetworkPages: Sendable {
         "ended": (.sessEnded, true), "gone": (.sessNotFound, false),
     ]
 
-    func register(on router: Router<CRMRequestContext>) {
+    func register(on router: some RouterMethods<CRMRequestContext>) {
         runner.get(router, "/admin/networks") { page in try await Self.networks(page) }
         runner.post(router, "/admin/networks/add") { page, form in
             _ = try await page.connection.query("select crm_api.require_admin()")

@@ -15,7 +15,7 @@ struct AdminPages: Sendable {
     static let actions = ["read", "create", "update", "delete", "export", "approve"]
     static let scopes = ["none", "own", "department", "territory", "all"]
 
-    func register(on router: Router<CRMRequestContext>) {
+    func register(on router: some RouterMethods<CRMRequestContext>) {
         runner.get(router, "/admin") { page in try await Self.users(page) }
         runner.get(router, "/admin/roles") { page in try await Self.roles(page, notice: page.parameter("saved").map { _ in page.texts[.saved] }) }
         runner.post(router, "/admin/roles") { page, form in

@@ -37,7 +37,7 @@ struct AdminTreePages: Sendable {
         "missing": (.orgErrorNotFound, false),
     ]
 
-    func register(on router: Router<CRMRequestContext>) {
+    func register(on router: some RouterMethods<CRMRequestContext>) {
         for tree in [Tree.departments, .territories] {
             let path = "/admin/\(tree.name)"
             runner.get(router, RouterPath(path)) { page in try await Self.page(tree, page) }

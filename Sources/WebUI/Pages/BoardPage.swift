@@ -15,7 +15,7 @@ struct BoardPage: Sendable {
     static let cardsPerColumn = 50
     static let cardsWhenMore = 500
 
-    func register(on router: Router<CRMRequestContext>) {
+    func register(on router: some RouterMethods<CRMRequestContext>) {
         runner.get(router, "/board") { page in try await Self.board(page) }
         runner.get(router, "/deals") { page in try await DealListPage.list(page) }
     }

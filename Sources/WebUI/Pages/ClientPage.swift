@@ -9,7 +9,7 @@ import PostgresClient
 struct ClientPage: Sendable {
     let runner: PageRunner
 
-    func register(on router: Router<CRMRequestContext>) {
+    func register(on router: some RouterMethods<CRMRequestContext>) {
         runner.get(router, "/clients/:id") { page in
             guard let id = page.request.uri.path.split(separator: "/").last.flatMap({ Int64($0) }) else {
                 throw APIError.notFound("no such client")

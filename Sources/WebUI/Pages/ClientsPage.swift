@@ -10,7 +10,7 @@ struct ClientsPage: Sendable {
 
     static let pageSize = 50
 
-    func register(on router: Router<CRMRequestContext>) {
+    func register(on router: some RouterMethods<CRMRequestContext>) {
         runner.get(router, "/clients") { page in try await Self.list(page) }
     }
 

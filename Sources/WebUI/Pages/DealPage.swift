@@ -10,7 +10,7 @@ import PostgresClient
 struct DealPage: Sendable {
     let runner: PageRunner
 
-    func register(on router: Router<CRMRequestContext>) {
+    func register(on router: some RouterMethods<CRMRequestContext>) {
         runner.get(router, "/deals/:id") { page in
             guard let id = page.request.uri.path.split(separator: "/").last.flatMap({ Int64($0) }) else {
                 throw APIError.notFound("no such deal")

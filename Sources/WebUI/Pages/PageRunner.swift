@@ -4,27 +4,27 @@ import HTTPAPI
 import Hummingbird
 import PostgresClient
 
-/// Runs a page: checks the session cookie, opens the request's transaction as the user
-/// (`UserDatabase.withRequest`, the API's context), loads the user, calls the page and wraps
+/// Runs a page: takes the session from `context.scope` (the session cookie, put there by
+/// `WebUI`'s `AuthenticationMiddleware`), opens the request's transaction as the user (the API's
+/// context), loads the user, calls the page and wraps
 /// its body in the layout. A missing or ended session goes to the sign-in page with the reason;
 /// any other refusal is the API's status (403, 404, …) on an error page.
 struct PageRunner: Sendable {
-    let database: UserDatabase
     let secureCookies: Bool
 
     typealias Handler = @Sendable (PageContext) async throws -> PageOutput
 
     /// Registers `handler` for GET `path`.
-    func get(_ router: Router<CRMRequestContext>, _ path: RouterPath, _ handler: @escaping Handler) {
+    func get(_ router: some RouterMethods<CRMRequestContext>, _ path: RouterPath, _ handler: @escaping Handler) {
         router.get(path) { request, context in await self.run(request, context, handler) }
     }
 
     /// Registers `handler` for a form POST to `path`: refused (403) unless the form carries
     /// the session's CSRF token.
-    func post(_ router: Router<CRMRequestContext>, _ path: RouterPath, _ handler: @escaping @Sendable (PageContext, FormBody) async throws -> PageOutput) {
+    func post(_ router: some RouterMethods<CRMRequestContext>, _ path: RouterPath, _ handler: @escaping @Sendable (PageContext, FormBody) async throws -> PageOutput) {
         router.post(path) { request, context in
             let form = try await FormBody.read(request)
-            guard let token = WebSession.token(request) else { return Self.redirect(SignInController.path(next: nil, reason: nil)) }
+            guard let token = context.authenticated?.token else { return Self.redirect(SignInController.path(next: nil, reason: nil)) }
             guard WebSession.csrfMatches(form[WebSession.csrfField], token: token) else {
                 let texts = (Cookies.value(WebSession.languageCookie, in: request).flatMap(Language.init(rawValue:)) ?? .ru).texts
                 return Self.html(Layout.error(status: 403, message: texts[.csrfExpired], texts: texts).text, status: .forbidden)
@@ -35,16 +35,15 @@ struct PageRunner: Sendable {
 
     func run(_ request: Request, _ context: CRMRequestContext, _ handler: @escaping Handler) async -> Response {
         let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
-        guard let token = WebSession.token(request) else { return Self.redirect(SignInController.path(next: next, reason: nil)) }
+        guard let scope = context.authenticated else { return Self.redirect(SignInController.path(next: next, reason: nil)) }
         let override = Cookies.value(WebSession.languageCookie, in: request).flatMap(Language.init(rawValue:))
         do {
-            let output: (status: HTTPResponse.Status, html: String?, location: String?, file: (String, String)?) = try await database.withRequest(
-                token: token, clientIP: context.clientIP
-            ) { connection, identity in
+            let output: (status: HTTPResponse.Status, html: String?, location: String?, file: (String, String)?) = try await scope.transaction {
+                connection, identity in
                 let user = try await Self.loadUser(identity.userID, on: connection)
                 let texts = Language(locale: user.locale).texts
                 let page = PageContext(
-                    connection: connection, user: user, texts: texts, csrf: WebSession.csrf(for: token), request: request,
+                    connection: connection, user: user, texts: texts, csrf: WebSession.csrf(for: scope.token), request: request,
                     clientIP: identity.clientIP, sessionID: identity.sessionID)
                 switch try await handler(page) {
                 case .redirect(let location):

@@ -15,7 +15,7 @@ struct ProfilePage: Sendable {
         "Europe/Minsk", "Asia/Almaty", "UTC",
     ]
 
-    func register(on router: Router<CRMRequestContext>) {
+    func register(on router: some RouterMethods<CRMRequestContext>) {
         runner.get(router, "/profile") { page in
             .page(title: page.texts[.profileTitle], section: .profile, body: Self.render(page, notice: page.parameter("saved").map { _ in page.texts[.saved] }, problem: nil))
         }

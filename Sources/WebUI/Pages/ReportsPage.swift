@@ -6,7 +6,7 @@ import Hummingbird
 struct ReportsPage: Sendable {
     let runner: PageRunner
 
-    func register(on router: Router<CRMRequestContext>) {
+    func register(on router: some RouterMethods<CRMRequestContext>) {
         runner.get(router, "/reports") { page in
             let t = page.texts
             let items = WebReports.all.map { report -> HTML in

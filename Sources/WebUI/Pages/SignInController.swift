@@ -18,7 +18,7 @@ struct SignInController: Sendable {
         return "/login" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
     }
 
-    func register(on router: Router<CRMRequestContext>) {
+    func register(on router: some RouterMethods<CRMRequestContext>) {
         router.get("/") { _, _ in PageRunner.redirect("/board") }
         router.get("/login") { request, context in try self.form(request, context, problem: nil, login: "") }
         router.post("/login") { request, context in try await self.signIn(request, context) }
@@ -129,9 +129,9 @@ struct SignInController: Sendable {
         guard valid, let to = form["to"].flatMap(Language.init(rawValue:)) else {
             return PageRunner.html(Layout.error(status: 403, message: nil, texts: language(request).texts).text, status: .forbidden)
         }
-        if let token = WebSession.token(request) {
+        if let scope = context.authenticated {
             // Signed in: the choice is the user's stored language, on every device.
-            try? await runner.database.withRequest(token: token, clientIP: context.clientIP) { connection, _ in
+            try? await scope.transaction { connection, _ in
                 _ = try await connection.query("select crm_api.set_my_preferences(null, \(to.locale))")
             }
         }

@@ -9,7 +9,7 @@ import PostgresClient
 struct TasksPage: Sendable {
     let runner: PageRunner
 
-    func register(on router: Router<CRMRequestContext>) {
+    func register(on router: some RouterMethods<CRMRequestContext>) {
         runner.get(router, "/tasks") { page in try await Self.tasks(page) }
         runner.get(router, "/planner") { page in try await PlannerPage.render(page) }
     }

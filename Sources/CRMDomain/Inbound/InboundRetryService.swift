@@ -1,4 +1,3 @@
-import HTTPAPI
 import Logging
 import ServiceLifecycle
 
@@ -6,12 +5,18 @@ import ServiceLifecycle
 /// server stopped between the two transactions — every `interval`, until none is due.
 /// `SKIP LOCKED` in `crm_api.inbound_process` keeps two servers (or a request and this
 /// service) from processing one event at once; processing is idempotent.
-struct InboundRetryService: Service {
+public struct InboundRetryService: Service {
     let processor: InboundProcessor
     let interval: Duration
     let logger: Logger
 
-    func run() async throws {
+    public init(processor: InboundProcessor, interval: Duration, logger: Logger) {
+        self.processor = processor
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 _ = try await processor.processDue(limit: 100)

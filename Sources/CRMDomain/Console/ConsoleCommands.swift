@@ -4,8 +4,8 @@ import Logging
 
 /// The admin console's commands. Built-ins (PING, HELP, QUIT) come with the set; AUTH and the
 /// administration commands (one file per family in `Console/`) are added here.
-enum ConsoleCommands {
-    static func make(
+public enum ConsoleCommands {
+    public static func make(
         authenticator: Authenticator, database: UserDatabase, installDemo: @escaping DemoCommands.Installer, logger: Logger
     ) -> ConsoleCommandSet {
         let context = AdminContext(authenticator: authenticator, database: database, logger: logger)

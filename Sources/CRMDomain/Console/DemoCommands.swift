@@ -1,9 +1,9 @@
 import AdminConsole
 
 /// `DEMO INSTALL`: the demo company, with one-time passwords shown once.
-enum DemoCommands {
-    /// Installs the demo company as the database owner; returns the users' passwords.
-    typealias Installer = @Sendable () async throws -> [DemoCompany.Credential]
+public enum DemoCommands {
+    /// Installs the demo company as the database owner; returns the users' logins and passwords.
+    public typealias Installer = @Sendable () async throws -> [(login: String, password: String)]
 
     static func make(_ context: AdminContext, installer: @escaping Installer) -> [ConsoleCommand] {
         [

@@ -1,5 +1,4 @@
 import Foundation
-import HTTPAPI
 import Logging
 import PostgresClient
 import ServiceLifecycle
@@ -11,19 +10,25 @@ import ServiceLifecycle
 /// a failure) it wakes every stream to catch up; what is missed while the libpq layer
 /// reconnects by itself is read by each stream at its next heartbeat. Closes the hub when it
 /// stops.
-struct NotificationListener: Service {
+public struct NotificationListener: Service {
     static let channel = "crm_notifications"
 
     let pool: PostgresPool
     let hub: NotificationHub
     let logger: Logger
 
+    public init(pool: PostgresPool, hub: NotificationHub, logger: Logger) {
+        self.pool = pool
+        self.hub = hub
+        self.logger = logger
+    }
+
     private struct Payload: Decodable {
         var id: Int64
         var user_id: Int64
     }
 
-    func run() async throws {
+    public func run() async throws {
         var failures = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {

@@ -8,20 +8,20 @@ import ServiceLifecycle
 /// instance on the database (`FOR UPDATE SKIP LOCKED`) — so any number of instances may run
 /// this. Stops between two calls at graceful shutdown; a timer due meanwhile fires on the next
 /// start (or on another instance).
-struct TimerService: Service {
+public struct TimerService: Service {
     let pool: PostgresPool
     let interval: Duration
     let batch: Int
     let logger: Logger
 
-    init(pool: PostgresPool, interval: Duration = .seconds(1), batch: Int = 100, logger: Logger) {
+    public init(pool: PostgresPool, interval: Duration = .seconds(1), batch: Int = 100, logger: Logger) {
         self.pool = pool
         self.interval = interval
         self.batch = batch
         self.logger = logger
     }
 
-    func run() async throws {
+    public func run() async throws {
         var failures = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             var fired: Int?

@@ -14,11 +14,18 @@ import ServiceLifecycle
 /// A 2xx answer delivers it; anything else (another status, a refused connection, a timeout)
 /// schedules a retry after backoffBase·2^(attempt-1), at most backoffCap, until maxAttempts.
 /// Runs outside any request: requests only insert events.
-struct WebhookDispatcher: Service {
+public struct WebhookDispatcher: Service {
     let pool: PostgresPool
     let settings: WebhookSettings
     let userAgent: String
     let logger: Logger
+
+    public init(pool: PostgresPool, settings: WebhookSettings, userAgent: String, logger: Logger) {
+        self.pool = pool
+        self.settings = settings
+        self.userAgent = userAgent
+        self.logger = logger
+    }
 
     struct Delivery: Sendable {
         var id: Int64
@@ -29,7 +36,7 @@ struct WebhookDispatcher: Service {
         var body: String
     }
 
-    func run() async throws {
+    public func run() async throws {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(settings.requestTimeout.components.seconds))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
