@@ -5,7 +5,7 @@ import Testing
 /// Error messages in the caller's language over HTTP: a manager reads Russian by default,
 /// English on request, fields by their labels, never a column or constraint name alone. (The
 /// catalogue's coverage of the sources: `LocalizedErrorsTests` in HTTPAPIUnitTests.)
-@Suite("Error messages in the user's language, over HTTP")
+@Suite("Error messages in the user's language, over HTTP", .stopsItsServers)
 struct LocalizedErrorsHTTPTests {
     @Test("over HTTP: Russian by default with labels and codes, English by Accept-Language or by the user's setting")
     func overHTTP() async throws {

@@ -157,15 +157,8 @@ enum ConsoleErrors {
     }
 }
 
-/// Vocabulary of the access model (sql/010_security_foundation.sql).
-enum AccessVocabulary {
-    static let entities = ["client", "counterparty", "contact", "deal", "task", "interaction", "document", "product", "invoice", "report"]
-    static let actions = ["read", "create", "update", "delete", "export", "approve"]
-    static let scopes = ["none", "own", "department", "territory", "all"]
-    static let purposes = ["login", "export", "admin"]
-    static let auditActions = ["insert", "update", "delete", "login", "login_failed", "lockout", "logout",
-                               "permission_change", "export", "admin_command"]
-
+/// The console reads the access model's words case-insensitively and names the choices when one is wrong.
+extension AccessVocabulary {
     static func entity(_ text: String) throws -> String {
         try pick(text, from: entities, what: "entity")
     }

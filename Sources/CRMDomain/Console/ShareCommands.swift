@@ -1,3 +1,4 @@
+import AccessControl
 import AdminConsole
 import PostgresClient
 

@@ -1,3 +1,4 @@
+import AccessControl
 import HTTPAPI
 import Hummingbird
 import PostgresClient
@@ -11,9 +12,9 @@ import PostgresClient
 struct AdminPages: Sendable {
     let runner: PageRunner
 
-    static let entities = ["client", "counterparty", "contact", "deal", "task", "interaction", "document", "product", "invoice", "report"]
-    static let actions = ["read", "create", "update", "delete", "export", "approve"]
-    static let scopes = ["none", "own", "department", "territory", "all"]
+    static let entities = AccessVocabulary.entities
+    static let actions = AccessVocabulary.actions
+    static let scopes = AccessVocabulary.scopes
 
     func register(on router: some RouterMethods<CRMRequestContext>) {
         runner.get(router, "/admin") { page in try await Self.users(page) }
