@@ -131,6 +131,16 @@ public final class ManagedCluster: Sendable {
         }
     }
 
+    /// Creates database `name` as a copy of database `template` (which nobody may be connected to).
+    public func createDatabase(_ name: String, template: String) throws {
+        let result = try CommandRunner.run(
+            installation.createdb, ["-h", socketDirectory, "-p", String(port), "-U", superuser, "-T", template, name],
+            asUser: owner.userName, in: baseDirectory)
+        if result.status != 0 {
+            throw ClusterError.commandFailed(command: "createdb", status: result.status, output: result.output)
+        }
+    }
+
     // MARK: - Private
 
     private func prepareFolders() throws {

@@ -58,6 +58,8 @@ struct RunningServer: Sendable {
         let database: String
         if let conninfo {
             database = conninfo
+        } else if migrate {
+            database = try await MigratedTemplate.shared.copy()
         } else {
             database = try await TestPostgres.makeDatabase()
         }
@@ -136,5 +138,39 @@ struct RunningServer: Sendable {
 
     func console() throws -> SocketClient {
         try SocketClient(host: "127.0.0.1", port: consolePort, timeout: 60)
+    }
+}
+
+/// A database migrated once per test process (the migrations and the schema pass take seconds);
+/// each server on the project's own SQL gets a copy of it (`createdb -T`), which its own migration
+/// step then finds complete.
+actor MigratedTemplate {
+    static let shared = MigratedTemplate()
+
+    private var template: Task<String, any Error>?
+
+    /// A fresh database with every migration and schema file applied; returns its connection string.
+    func copy() async throws -> String {
+        let template = try await templateName()
+        let cluster = try await TestPostgres.cluster()
+        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        try await TestPostgres.runBlocking { try cluster.createDatabase(name, template: template) }
+        return cluster.conninfo(database: name)
+    }
+
+    private func templateName() async throws -> String {
+        if let template { return try await template.value }
+        let task = Task {
+            let name = "crm_template_" + UUID().uuidString.prefix(8).lowercased()
+            let conninfo = try await TestPostgres.makeDatabase(name: name)
+            var configuration = ServerConfiguration()
+            configuration.sqlDirectory = RunningServer.sqlDirectory
+            var logger = Logger(label: "test.template")
+            logger.logLevel = .warning
+            _ = try await DatabaseBootstrap(configuration: configuration, logger: logger).migrate(conninfo: conninfo, threadPool: .singleton)
+            return name
+        }
+        template = task
+        return try await task.value
     }
 }
