@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
     ],
     targets: [
         // C bindings for libpq (libpq-dev).
@@ -104,11 +105,24 @@ let package = Package(
             name: "Documents",
             swiftSettings: swiftSettings
         ),
+        // E-mail: MIME messages (RFC 2045/2047, UTF-8, base64 attachments) and a small SMTP
+        // client over SwiftNIO (plain, STARTTLS or TLS with swift-nio-ssl, AUTH PLAIN/LOGIN).
+        // Knows nothing of the database or of the CRM.
+        .target(
+            name: "Mail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP API (Hummingbird): routes, error format, request ids, access log.
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "PostgresClient", "AccessControl", "CompanyIdentifiers", "Credentials", "CZlib", "Documents",
+                "PostgresClient", "AccessControl", "CompanyIdentifiers", "Credentials", "CZlib", "Documents", "Mail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -131,7 +145,7 @@ let package = Package(
             name: "CRMServer",
             dependencies: [
                 "PostgresClient", "EmbeddedPostgres", "SchemaMigrations", "AdminConsole", "HTTPAPI", "AccessControl", "Credentials",
-                "WebUI", "Documents",
+                "WebUI", "Documents", "Mail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -169,6 +183,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "MailTests",
+            dependencies: ["Mail", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CredentialsTests",
             dependencies: ["Credentials"],
             swiftSettings: swiftSettings
@@ -198,7 +217,7 @@ let package = Package(
             name: "CRMServerTests",
             dependencies: [
                 "CRMServer", "TestSupport", "PostgresClient", "EmbeddedPostgres", "SchemaMigrations", "HTTPAPI", "Credentials", "AccessControl",
-                "WebUI", "Documents",
+                "WebUI", "Documents", "Mail",
                 // The tests launch the built `crm` binary, so it must be built with them.
                 "crm",
                 .product(name: "Hummingbird", package: "hummingbird"),

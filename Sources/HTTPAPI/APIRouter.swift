@@ -1,5 +1,6 @@
 import AccessControl
 import Documents
+import Mail
 import Hummingbird
 import Logging
 
@@ -11,7 +12,7 @@ public enum APIRouter {
         health: HealthController, auth: AuthController, database: UserDatabase, clientAddresses: ClientAddressResolver,
         files: FileStorage = FileStorage(folder: nil, maximumBytes: 25 << 20),
         notifications: NotificationHub = NotificationHub(), eventHeartbeat: Duration = .seconds(15),
-        inbound: InboundProcessor? = nil, converter: PDFConverter = PDFConverter(),
+        inbound: InboundProcessor? = nil, converter: PDFConverter = PDFConverter(), mailFrom: MailAddress? = nil,
         middleware: [any MiddlewareProtocol<Request, Response, CRMRequestContext>] = []
     ) -> Router<CRMRequestContext> {
         let router = Router(context: CRMRequestContext.self)
@@ -33,6 +34,7 @@ public enum APIRouter {
         ReportsController(database: database).register(on: router)
         FilesController(database: database, storage: files).register(on: router)
         DocumentsController(database: database, storage: files, converter: converter).register(on: router)
+        EmailsController(database: database, storage: files, sender: mailFrom).register(on: router)
         ApprovalsController(database: database).register(on: router)
         NotificationsController(database: database).register(on: router)
         EventStreamController(database: database, hub: notifications, heartbeat: eventHeartbeat).register(on: router)
