@@ -184,7 +184,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MailTests",
-            dependencies: ["Mail", "TestSupport"],
+            dependencies: ["Mail", "TestSupport", "Credentials"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -5,8 +5,9 @@ import Foundation
 public enum EncodedWord {
     /// The longest encoded word RFC 2047 allows.
     static let maximumWordLength = 75
-    /// Bytes of UTF-8 per word: `=?UTF-8?B?` + `?=` leave 63 characters, 60 of them whole base64 quads.
-    static let bytesPerWord = 45
+    /// Bytes of UTF-8 per word: 52 characters of base64, a word of 64 — so even the first word,
+    /// after `Subject: `, stays within a line of 78.
+    static let bytesPerWord = 39
 
     /// Whether `text` can go into a header as it is (printable ASCII, no line breaks).
     static func isPlain(_ text: String) -> Bool {
@@ -28,11 +29,13 @@ public enum EncodedWord {
             let escaped = flat.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             return "\"" + escaped + "\""
         }
-        return words(flat).joined(separator: "\r\n ")
+        // One word when it fits (readers such as Python's put a space between the words of a
+        // folded phrase), else words of at most 45 bytes.
+        return words(flat, bytesPerWord: 45).joined(separator: "\r\n ")
     }
 
     /// `text` as encoded words of at most 45 UTF-8 bytes each, cut between characters.
-    static func words(_ text: String) -> [String] {
+    static func words(_ text: String, bytesPerWord: Int = bytesPerWord) -> [String] {
         var words: [String] = []
         var chunk: [UInt8] = []
         for character in text {
@@ -73,7 +76,7 @@ public enum EncodedWord {
     }
 
     /// An RFC 2231 parameter: `name="plain"` for plain short ASCII, else
-    /// `name*0*=UTF-8''%D0%A1…;` continuations of at most 60 characters, each on its own line.
+    /// `name*0*=UTF-8''%D0%A1…;` continuations of at most 54 characters, each on its own line.
     public static func parameter(_ name: String, _ value: String) -> String {
         if isPlain(value), !value.contains("\""), !value.contains("\\"), value.utf8.count <= 60 {
             return name + "=\"" + value + "\""
@@ -86,7 +89,7 @@ public enum EncodedWord {
         var sections: [String] = []
         var current = ""
         for piece in pieces {
-            if current.count + piece.count > 60 {
+            if current.count + piece.count > 54 {
                 sections.append(current)
                 current = ""
             }

@@ -65,7 +65,7 @@ public struct MIMEMessage: Sendable {
             out = headers.joined(separator: "\r\n") + "\r\n\r\n" + text
         } else {
             let boundary = "=_crm_" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
-            headers.append("Content-Type: multipart/mixed; boundary=\"\(boundary)\"")
+            headers.append("Content-Type: multipart/mixed;\r\n boundary=\"\(boundary)\"")
             out = headers.joined(separator: "\r\n") + "\r\n\r\nThis is a message in MIME format.\r\n"
             out += "--\(boundary)\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" + text
             for attachment in attachments {

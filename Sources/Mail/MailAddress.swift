@@ -43,7 +43,9 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
     /// The header form: `=?UTF-8?B?…?= <address>`, `"Plain Name" <address>` or `address`.
     public var headerValue: String {
         guard let name else { return address }
-        return EncodedWord.phrase(name) + " <" + address + ">"
+        let phrase = EncodedWord.phrase(name)
+        // A long phrase puts the address on a line of its own.
+        return phrase + (phrase.count + address.count > 60 ? "\r\n <" : " <") + address + ">"
     }
 
     public var description: String { headerValue }

@@ -182,6 +182,13 @@ final class SMTPSession {
             do {
                 try await channel.writeAndFlush(ByteBuffer(bytes: bytes)).get()
             } catch {
+                // The connection ended; the reason (a TLS handshake refused, a reset) is what
+                // ended the reply stream, when there is one.
+                do {
+                    _ = try await replies.next()
+                } catch let reason as MailError {
+                    throw reason
+                } catch {}
                 throw .connectionFailed("writing \(stage): \(error)")
             }
         }

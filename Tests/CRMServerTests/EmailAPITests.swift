@@ -1,4 +1,5 @@
 import CRMServer
+import Credentials
 import Foundation
 import Mail
 import NIOPosix
@@ -112,7 +113,7 @@ struct EmailAPITests {
             try #require(mail.attachments.count == 1)
             let content = try await BinaryHTTP.exchange(server, "GET", "/api/v1/files/\(pdf)/content", token: manager.token)
             let file = try await manager.get("/api/v1/files/\(pdf)")
-            #expect(mail.attachments[0].sha256 == SHA256Hex.of(content.body))
+            #expect(mail.attachments[0].sha256 == Hex.encode(SHA256.digest(content.body)))
             #expect(mail.attachments[0].size == content.body.count)
             #expect(mail.attachments[0].content_type == "application/pdf")
             #expect(mail.attachments[0].filename == file.string("name"))
@@ -182,27 +183,29 @@ struct EmailAPITests {
             let director = try await APIClient.signIn(server, "director")
             #expect(try await director.get("/api/v1/emails/\(id)").status == 200)
             // Nobody changes a letter's status by hand (no such route, and no UPDATE grant).
-            #expect(try await manager.patch("/api/v1/emails/\(id)", #"{"status": "sent"}"#).status == 405)
+            let patched = try await manager.patch("/api/v1/emails/\(id)", #"{"status": "sent"}"#)
+            #expect(patched.status == 404 || patched.status == 405, "\(patched.status) \(patched.text)")
 
             // Refusals, each field named, nothing stored.
             let before = try await ownerQuery(server, "select count(*)::int from crm.emails")[0].decode(Int32.self, at: 0)
-            let empty = try await manager.post("/api/v1/deals/\(deal)/emails", #"{"subject": " ", "colour": 1}"#)
+            let russian = ["Accept-Language": "ru"]
+            let empty = try await manager.post("/api/v1/deals/\(deal)/emails", #"{"subject": " ", "colour": 1}"#, headers: russian)
             #expect(empty.status == 422)
             #expect(Set(empty.fieldErrors.keys) == ["subject", "body", "colour"], "\(empty.text)")
             #expect(empty.fieldErrors["subject"] == "обязательно (тема письма)", "\(empty.text)")
             let other = try await manager.create("/api/v1/clients", #"{"name": "ООО «Другой клиент»"}"#)
             let stranger = try await manager.create("/api/v1/contacts", #"{"client_id": \#(other), "name": "Чужой", "emails": ["x@other.ru"]}"#)
             let wrongContact = try await manager.post("/api/v1/deals/\(deal)/emails",
-                                                      #"{"subject": "Тема", "body": "Текст", "contact_ids": [\#(stranger)]}"#)
+                                                      #"{"subject": "Тема", "body": "Текст", "contact_ids": [\#(stranger)]}"#, headers: russian)
             #expect(wrongContact.status == 422)
             #expect(wrongContact.fieldErrors["contact_ids"] == "у клиента нет контакта \(stranger)", "\(wrongContact.text)")
             let wrongDocument = try await manager.post("/api/v1/deals/\(deal)/emails",
-                                                       #"{"subject": "Тема", "body": "Текст", "document_ids": [\#(document + 1000)]}"#)
+                                                       #"{"subject": "Тема", "body": "Текст", "document_ids": [\#(document + 1000)]}"#, headers: russian)
             #expect(wrongDocument.fieldErrors["document_ids"] == "у сделки нет документа \(document + 1000)", "\(wrongDocument.text)")
             let nobody = try await manager.post("/api/v1/clients/\(other)/emails", #"{"subject": "Тема", "body": "Текст"}"#)
             #expect(nobody.status == 201, "the other client's contact has an address: \(nobody.text)")
             let bare = try await manager.create("/api/v1/clients", #"{"name": "ООО «Без почты»"}"#)
-            let noAddress = try await manager.post("/api/v1/clients/\(bare)/emails", #"{"subject": "Тема", "body": "Текст"}"#)
+            let noAddress = try await manager.post("/api/v1/clients/\(bare)/emails", #"{"subject": "Тема", "body": "Текст"}"#, headers: russian)
             #expect(noAddress.fieldErrors["contact_ids"] == "ни у одного контакта клиента нет адреса электронной почты", "\(noAddress.text)")
             let english = try await manager.post("/api/v1/clients/\(bare)/emails", #"{"subject": "Тема", "body": "Текст"}"#,
                                                  headers: ["Accept-Language": "en"])

@@ -68,8 +68,8 @@ struct MIMEMessageTests {
         #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\r"))
         for line in text.components(separatedBy: "\r\n") { #expect(line.utf8.count <= 78, "\(line)") }
         #expect(text.contains("Message-ID: <crm.test@example.ru>\r\n"))
-        #expect(text.contains("Date: Sat, 30 Nov 2026"))
+        #expect(text.contains("Date: Mon, 30 Nov 2026 00:53:20 +0000\r\n"))
         #expect(text.contains("filename*0*=UTF-8''%D0%9A%D0%9F"))
-        #expect(text.contains("Content-Type: multipart/mixed; boundary="))
+        #expect(text.contains("Content-Type: multipart/mixed;\r\n boundary=\"=_crm_"))
     }
 }

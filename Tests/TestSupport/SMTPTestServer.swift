@@ -128,9 +128,10 @@ public final class SMTPTestServer: @unchecked Sendable {
     }
 
     public func stop() {
+        // No waitUntilExit: it spins a run loop, which hangs on Swift's cooperative threads.
         if process.isRunning {
             process.terminate()
-            process.waitUntilExit()
+            for _ in 0..<100 where process.isRunning { usleep(50_000) }
         }
         try? FileManager.default.removeItem(at: folder)
     }
@@ -145,19 +146,3 @@ public struct TestSMTPError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// SHA-256 as hex, by the system's sha256sum (the test needs no crypto library of its own).
-public enum SHA256Hex {
-    public static func of(_ bytes: [UInt8]) -> String {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("crm-sha-" + UUID().uuidString)
-        try? Data(bytes).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try? process.run()
-        process.waitUntilExit()
-        return String(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64))
-    }
-}
