@@ -168,8 +168,9 @@ struct EmailsController: Sendable {
         }
         let missing = ids.filter { byID[$0] == nil }
         if !missing.isEmpty {
-            let whose = deal == nil ? "this client" : "this deal"
-            throw APIError.validation(missing.map { .init(field: "document_ids", message: "no document \($0) of \(whose)") })
+            throw APIError.validation(missing.map { id in
+                .init(field: "document_ids", message: deal == nil ? "no document \(id) of this client" : "no document \(id) of this deal")
+            })
         }
         return ids.compactMap { byID[$0] }
     }
