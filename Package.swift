@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
     ],
     targets: [
         // C bindings for libpq (libpq-dev).
@@ -106,6 +107,19 @@ let package = Package(
             name: "Documents",
             swiftSettings: swiftSettings
         ),
+        // E-mail: MIME messages (RFC 2045/2047, UTF-8, base64 attachments) and a small SMTP
+        // client over SwiftNIO (plain, STARTTLS or TLS with swift-nio-ssl, AUTH PLAIN/LOGIN).
+        // Knows nothing of the database or of the CRM.
+        .target(
+            name: "Mail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The CRM's own work that is neither HTTP nor wiring: the inbound processor and its retry
         // service, the notification hub and listener, the timer service, the outbound webhook
         // dispatcher and the admin console's commands (their SQL). Knows nothing of HTTP routes.
@@ -125,7 +139,7 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "CRMDomain", "PostgresClient", "AccessControl", "CompanyIdentifiers", "Credentials", "CZlib", "Documents",
+                "CRMDomain", "PostgresClient", "AccessControl", "CompanyIdentifiers", "Credentials", "CZlib", "Documents", "Mail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -148,7 +162,7 @@ let package = Package(
             name: "CRMServer",
             dependencies: [
                 "PostgresClient", "EmbeddedPostgres", "SchemaMigrations", "AdminConsole", "CRMDomain", "HTTPAPI", "AccessControl",
-                "Credentials", "WebUI", "Documents",
+                "Credentials", "WebUI", "Documents", "Mail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -182,6 +196,11 @@ let package = Package(
         .testTarget(
             name: "DocumentsTests",
             dependencies: ["Documents"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MailTests",
+            dependencies: ["Mail", "TestSupport", "Credentials"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -229,7 +248,7 @@ let package = Package(
             name: "CRMServerTests",
             dependencies: [
                 "CRMServer", "TestSupport", "PostgresClient", "EmbeddedPostgres", "SchemaMigrations", "HTTPAPI", "Credentials", "AccessControl",
-                "WebUI", "Documents", "CompanyIdentifiers",
+                "WebUI", "Documents", "CompanyIdentifiers", "Mail",
                 // The tests launch the built `crm` binary, so it must be built with them.
                 "crm",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -5,7 +5,8 @@
 # at run time (Sources/Documents, PDFConverter);
 # with --tests also what the browser tests (Tests/Browser) need: Chromium's driver, and
 # selenium and pytest for Python (from PyPI for the PATH's python3, else Debian's packages), and
-# poppler-utils (pdftotext, pdftoppm) for the document tests.
+# poppler-utils (pdftotext, pdftoppm) for the document tests, and aiosmtpd (PyPI) for the real
+# SMTP server the e-mail tests start (Tests/TestSupport/smtp_test_server.py), openssl for its certificate.
 # As root it installs them with apt-get; as another user it names what is missing and stops.
 set -eu
 
@@ -28,6 +29,13 @@ if [ "${1:-}" = "--tests" ]; then
         python3 -m pip install --quiet --disable-pip-version-check selenium pytest >/dev/null 2>&1 || true
     fi
     python_ok || missing="$missing python3-selenium python3-pytest"
+    command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
+    # The e-mail tests' SMTP server: aiosmtpd from PyPI (Debian's python3-aiosmtpd otherwise).
+    aiosmtpd_ok() { python3 -c 'import aiosmtpd' >/dev/null 2>&1; }
+    if ! aiosmtpd_ok && [ "$(id -u)" -eq 0 ] && command -v python3 >/dev/null 2>&1; then
+        python3 -m pip install --quiet --disable-pip-version-check aiosmtpd >/dev/null 2>&1 || true
+    fi
+    aiosmtpd_ok || missing="$missing python3-aiosmtpd"
     # The HTTP fuzz (Tests/HTTPFuzz) uses schemathesis from PyPI.
     if ! command -v schemathesis >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] && command -v python3 >/dev/null 2>&1; then
         python3 -m pip install --quiet --disable-pip-version-check schemathesis >/dev/null 2>&1 || true

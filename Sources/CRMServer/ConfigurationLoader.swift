@@ -1,6 +1,7 @@
 import AccessControl
 import Foundation
 import Logging
+import Mail
 
 /// Merges configuration: flags over environment (`CRM_*`) over a config file (`key = value`
 /// lines, `#` comments; default `./crm.conf` when present), and validates every value.
@@ -25,6 +26,13 @@ public struct ConfigurationLoader: Sendable {
         case pdfConverter = "pdf-converter"
         case biHost = "bi-host"
         case dbPort = "db-port"
+        case smtpHost = "smtp-host"
+        case smtpPort = "smtp-port"
+        case smtpSecurity = "smtp-security"
+        case smtpUsername = "smtp-username"
+        case smtpPassword = "smtp-password"
+        case smtpFrom = "smtp-from"
+        case smtpCAFile = "smtp-ca-file"
 
         /// `CRM_DATABASE_URL` for `database-url`.
         public var environmentName: String { "CRM_" + rawValue.uppercased().replacingOccurrences(of: "-", with: "_") }
@@ -56,6 +64,7 @@ public struct ConfigurationLoader: Sendable {
         for (key, entry) in values {
             try apply(key, entry.value, origin: entry.origin, to: &configuration)
         }
+        configuration.mail = try Self.mail(values.mapValues { ($0.value.trimmingCharacters(in: .whitespaces), $0.origin) })
         return configuration
     }
 
@@ -114,6 +123,8 @@ public struct ConfigurationLoader: Sendable {
             let port = try Self.port(value, origin: origin)
             guard port > 0 else { throw ConfigurationError("\(origin) = 0: the private cluster needs a fixed port") }
             configuration.databasePort = port
+        case .smtpHost, .smtpPort, .smtpSecurity, .smtpUsername, .smtpPassword, .smtpFrom, .smtpCAFile:
+            break  // together, in `mail(_:)`
         case .logLevel:
             guard let level = Logger.Level(rawValue: value.lowercased()) else {
                 let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
@@ -149,6 +160,55 @@ public struct ConfigurationLoader: Sendable {
             values[key] = Self.unquote(parts[1])
         }
         return (path, values)
+    }
+
+    /// The SMTP settings: none without `smtp-host`; with it, `smtp-from` is required, the
+    /// security is `starttls` (default), `tls` or `none`, the port defaults by it (587, 465, 25),
+    /// and a user name needs its password.
+    static func mail(_ values: [Key: (value: String, origin: String)]) throws -> MailSettings? {
+        let given = { (key: Key) -> String? in values[key].flatMap { $0.value.isEmpty ? nil : $0.value } }
+        let origin = { (key: Key) -> String in values[key]?.origin ?? "--\(key.rawValue)" }
+        guard let host = given(.smtpHost) else {
+            if let stray = [Key.smtpFrom, .smtpPort, .smtpUsername, .smtpPassword, .smtpCAFile, .smtpSecurity].first(where: { given($0) != nil }) {
+                throw ConfigurationError("\(origin(stray)) is set but smtp-host is not; give the SMTP server's host name")
+            }
+            return nil
+        }
+        _ = try Self.host(host, origin: origin(.smtpHost))
+        var security = SMTPConfiguration.Security.startTLS
+        if let text = given(.smtpSecurity) {
+            guard let value = SMTPConfiguration.Security(rawValue: text.lowercased()) else {
+                throw ConfigurationError("\(origin(.smtpSecurity)) = '\(text)' is not one of starttls, tls, none")
+            }
+            security = value
+        }
+        var port: Int?
+        if let text = given(.smtpPort) {
+            port = try Self.port(text, origin: origin(.smtpPort))
+            guard port != 0 else { throw ConfigurationError("\(origin(.smtpPort)) = 0 is not an SMTP port") }
+        }
+        guard let fromText = given(.smtpFrom) else {
+            throw ConfigurationError("smtp-host is set but smtp-from is not; give the From address of the letters, e.g. Sales <sales@example.ru>")
+        }
+        let from: MailAddress
+        do {
+            from = try MailAddress(parsing: fromText)
+        } catch {
+            throw ConfigurationError("\(origin(.smtpFrom)) = '\(fromText)' is not an e-mail address (name <address> or address)")
+        }
+        let username = given(.smtpUsername)
+        let password = values[.smtpPassword]?.value
+        if username != nil && (password ?? "").isEmpty {
+            throw ConfigurationError("\(origin(.smtpUsername)) is set but smtp-password is not")
+        }
+        if let file = given(.smtpCAFile), !FileManager.default.isReadableFile(atPath: file) {
+            throw ConfigurationError("\(origin(.smtpCAFile)) = '\(file)' is not a readable file of PEM certificates")
+        }
+        let smtp = SMTPConfiguration(
+            host: host, port: port, security: security, username: username, password: username == nil ? nil : password,
+            heloName: ProcessInfo.processInfo.hostName.isEmpty ? "localhost" : ProcessInfo.processInfo.hostName,
+            trustRootsFile: given(.smtpCAFile))
+        return MailSettings(smtp: smtp, from: from)
     }
 
     static func unquote(_ value: String) -> String {

@@ -14,7 +14,8 @@ import UnixSignals
 import WebUI
 
 /// The server process's services: the database pool, the audit sealer, the timer service, the
-/// notification listener, the inbound retry service, the webhook dispatcher, the admin console
+/// notification listener, the inbound retry service, the webhook dispatcher, the mail sender (when
+/// SMTP is configured), the admin console
 /// (TCP, and a local Unix socket when configured) and HTTP, run in one `ServiceGroup`. They start
 /// in that order and stop in reverse: HTTP finishes its in-flight requests (event streams end),
 /// the consoles close their clients, the dispatcher and retry service finish their round, the
@@ -123,20 +124,25 @@ public final class ServerApplication: Sendable {
                 consoleAddress.resolve(.failure(error))
             }
         }
+        typealias Entry = ServiceGroupConfiguration.ServiceConfiguration
+        var services: [Entry] = [
+            .init(service: pool),
+            .init(service: auditSealer),
+            .init(service: TimerService(pool: pool, interval: configuration.timerInterval, logger: logger)),
+            .init(service: NotificationListener(pool: pool, hub: notificationHub, logger: logger)),
+            .init(service: InboundRetryService(processor: inbound, interval: configuration.inboundRetryInterval, logger: logger)),
+            .init(service: WebhookDispatcher(
+                pool: pool, settings: configuration.webhooks, userAgent: "crm/\(BuildInfo.version)", logger: logger)),
+        ]
+        if let mail = configuration.mail {
+            services.append(Entry(service: MailSender(pool: pool, settings: mail, logger: logger)))
+        }
+        services.append(Entry(service: console))
+        if let localConsole { services.append(Entry(service: localConsole)) }
+        services.append(Entry(service: consoleWatcher, successTerminationBehavior: .ignore))
+        services.append(Entry(service: http))
         var group = ServiceGroupConfiguration(
-            services: [
-                .init(service: pool),
-                .init(service: auditSealer),
-                .init(service: TimerService(pool: pool, interval: configuration.timerInterval, logger: logger)),
-                    .init(service: NotificationListener(pool: pool, hub: notificationHub, logger: logger)),
-                    .init(service: InboundRetryService(processor: inbound, interval: configuration.inboundRetryInterval, logger: logger)),
-                    .init(service: WebhookDispatcher(
-                        pool: pool, settings: configuration.webhooks, userAgent: "crm/\(BuildInfo.version)", logger: logger)),
-                    .init(service: console),
-                ] + (localConsole.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [
-                    .init(service: consoleWatcher, successTerminationBehavior: .ignore),
-                    .init(service: http),
-                ],
+            services: services,
                 gracefulShutdownSignals: signals,
                 logger: logger)
         // A service that does not end when asked (a stuck client, a LISTEN that never wakes)
@@ -156,7 +162,7 @@ public final class ServerApplication: Sendable {
             clientAddresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies.compactMap(IPNetwork.init)),
             files: FileStorage(folder: configuration.filesDirectory, maximumBytes: configuration.filesMaxBytes),
             notifications: notificationHub, eventHeartbeat: configuration.eventHeartbeat, inbound: inbound,
-            converter: PDFConverter(executable: configuration.pdfConverter),
+            converter: PDFConverter(executable: configuration.pdfConverter), mailFrom: configuration.mail?.from,
             middleware: [WebUI.sessionBridge])
         WebUI(database: database, authenticator: authenticator).register(on: router)
         return router

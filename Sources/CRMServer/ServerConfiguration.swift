@@ -50,6 +50,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var inboundRetryInterval: Duration = .seconds(2)
     /// Outbound webhooks: the dispatcher's timing (see `WebhookSettings`).
     public var webhooks = WebhookSettings()
+    /// E-mail over SMTP (`smtp-*`); nil: not configured (sending answers 503).
+    public var mail: MailSettings?
 
     public init() {}
 }

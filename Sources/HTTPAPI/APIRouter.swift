@@ -1,6 +1,7 @@
 import AccessControl
 import CRMDomain
 import Documents
+import Mail
 import Hummingbird
 import Logging
 
@@ -14,7 +15,7 @@ public enum APIRouter {
         health: HealthController, auth: AuthController, database: UserDatabase, clientAddresses: ClientAddressResolver,
         files: FileStorage = FileStorage(folder: nil, maximumBytes: 25 << 20),
         notifications: NotificationHub = NotificationHub(), eventHeartbeat: Duration = .seconds(15),
-        inbound: InboundProcessor? = nil, converter: PDFConverter = PDFConverter(),
+        inbound: InboundProcessor? = nil, converter: PDFConverter = PDFConverter(), mailFrom: MailAddress? = nil,
         middleware: [any MiddlewareProtocol<Request, Response, CRMRequestContext>] = []
     ) -> Router<CRMRequestContext> {
         let router = Router(context: CRMRequestContext.self)
@@ -42,6 +43,7 @@ public enum APIRouter {
         ReportsController().register(on: api)
         FilesController(storage: files).register(on: api)
         DocumentsController(storage: files, converter: converter).register(on: api)
+        EmailsController(storage: files, sender: mailFrom).register(on: api)
         ApprovalsController().register(on: api)
         NotificationsController().register(on: api)
         EventStreamController(hub: notifications, heartbeat: eventHeartbeat).register(on: api)

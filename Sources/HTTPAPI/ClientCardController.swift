@@ -11,7 +11,7 @@ struct ClientCardController: Sendable {
     /// The parts of the card that name people, and the keys they name them by.
     static let people: [(part: String?, keys: [String])] = [
         (nil, ["owner_id", "responsible_id"]), ("open_deals", ["owner_id", "responsible_id"]),
-        ("recent_interactions", ["owner_id"]), ("open_tasks", ["assignee_id"]),
+        ("recent_interactions", ["owner_id"]), ("open_tasks", ["assignee_id"]), ("emails", ["owner_id"]),
     ]
 
     func register(on router: some RouterMethods<CRMRequestContext>) {
@@ -19,10 +19,11 @@ struct ClientCardController: Sendable {
             let id = try RequestInput.id(context, .clients)
             let json = try await context.scope.transaction {
                 connection, _ -> String? in
-                // The card of sql/297 and the client's documents (sql/380), one statement.
+                // The card of sql/297, the client's documents (sql/380) and letters (sql/401), one statement.
                 let card = try await connection.query(
                     """
-                    select (crm_api.client_card(\(id))::jsonb || jsonb_build_object('documents', crm_api.client_documents(\(id))))::text
+                    select (crm_api.client_card(\(id))::jsonb || jsonb_build_object('documents', crm_api.client_documents(\(id)),
+                                                                                'emails', crm_api.client_emails(\(id))))::text
                     """, prepared: true)
                 guard let text = card[0][0] else { return nil }
                 return try await Self.withNames(try JSONValue.parse(Array(text.utf8)), on: connection).jsonText

@@ -61,6 +61,27 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(help: "The private cluster's port (env CRM_DB_PORT; default 5432).")
     var dbPort: String?
 
+    @Option(help: "SMTP server for e-mail from the CRM (env CRM_SMTP_HOST; default: none, e-mail off).")
+    var smtpHost: String?
+
+    @Option(help: "SMTP port (env CRM_SMTP_PORT; default 587 for starttls, 465 for tls, 25 for none).")
+    var smtpPort: String?
+
+    @Option(help: "SMTP transport security: starttls, tls or none (env CRM_SMTP_SECURITY; default starttls).")
+    var smtpSecurity: String?
+
+    @Option(help: "SMTP login (env CRM_SMTP_USERNAME; default: none).")
+    var smtpUsername: String?
+
+    @Option(help: "SMTP password (env CRM_SMTP_PASSWORD; better in the config file or the environment than on the command line).")
+    var smtpPassword: String?
+
+    @Option(help: "From of the letters, e.g. \"Sales <sales@example.ru>\" (env CRM_SMTP_FROM; required with --smtp-host).")
+    var smtpFrom: String?
+
+    @Option(help: "PEM certificates to trust for the SMTP server instead of the system's (env CRM_SMTP_CA_FILE).")
+    var smtpCaFile: String?
+
     /// Loads the merged configuration.
     func load() throws -> ServerConfiguration {
         var flags: [ConfigurationLoader.Key: String] = [:]
@@ -82,6 +103,13 @@ struct ConfigurationOptions: ParsableArguments {
         flags[.pdfConverter] = pdfConverter
         flags[.biHost] = biHost
         flags[.dbPort] = dbPort
+        flags[.smtpHost] = smtpHost
+        flags[.smtpPort] = smtpPort
+        flags[.smtpSecurity] = smtpSecurity
+        flags[.smtpUsername] = smtpUsername
+        flags[.smtpPassword] = smtpPassword
+        flags[.smtpFrom] = smtpFrom
+        flags[.smtpCAFile] = smtpCaFile
         return try ConfigurationLoader(flags: flags, configFile: config).load()
     }
 }

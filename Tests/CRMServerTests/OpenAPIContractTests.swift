@@ -20,7 +20,10 @@ struct OpenAPIContractTests {
 
     /// Runs `body` against a fresh server with the demo company, stopping it however `body` ends.
     static func withServer(_ body: (RunningServer) async throws -> Void) async throws {
-        let server = try await RunningServer.start(demo: true)
+        // A real SMTP server for the e-mail endpoints (aiosmtpd).
+        let smtp = try await SMTPTestServer.start()
+        defer { smtp.stop() }
+        let server = try await RunningServer.start(demo: true, mail: try EmailAPITests.settings(smtp))
         do {
             try await body(server)
         } catch {
@@ -202,6 +205,22 @@ struct OpenAPIContractTests {
                                  body: documentBody.jsonText, expect: 404)
         try await calls.refused("POST", documentPath, "/api/v1/deals/\(calls.ids["deals"] ?? 0)/documents", token: director,
                                 schema: try #require(contract.requestSchema("POST", documentPath)), valid: documentBody)
+        // E-mail from the client card and from a deal, to a contact of the client (the test's SMTP server).
+        let emailClient = calls.ids["clients"] ?? 0
+        _ = try await calls.call("POST", "/api/v1/contacts", "/api/v1/contacts", token: director,
+                                 body: #"{"client_id": \#(emailClient), "name": "Контракт почта", "emails": ["contract@example.ru"]}"#, expect: 201)
+        let emailDeal = try await calls.call("POST", "/api/v1/deals", "/api/v1/deals", token: director,
+                                             body: #"{"title": "Контракт почта", "client_id": \#(emailClient), "amount": "0"}"#, expect: 201)
+        let emailBody = #"{"subject": "Письмо по контракту", "body": "Текст письма"}"#
+        for (resource, id) in [("clients", emailClient), ("deals", JSON.id(emailDeal.body) ?? 0)] {
+            let path = "/api/v1/\(resource)/{id}/emails"
+            let sent = try await calls.call("POST", path, "/api/v1/\(resource)/\(id)/emails", token: director, body: emailBody, expect: 201)
+            calls.ids["emails"] = JSON.id(sent.body)
+            calls.owner["emails"] = director
+            _ = try await calls.call("POST", path, "/api/v1/\(resource)/999999999/emails", token: director, body: emailBody, expect: 404)
+            try await calls.refused("POST", path, "/api/v1/\(resource)/\(id)/emails", token: director,
+                                    schema: try #require(contract.requestSchema("POST", path)), valid: try JSONValue.parse(Array(emailBody.utf8)))
+        }
         let logo = try await BinaryHTTP.exchange(server, "PUT", "/api/v1/company-profile/logo", token: admin, body: BinaryHTTP.logo,
                                                  contentType: "image/png")
         #expect(logo.status == 200)

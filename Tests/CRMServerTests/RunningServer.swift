@@ -35,9 +35,11 @@ struct RunningServer: Sendable {
         demoData: Bool = false,
         passwordIterations: Int = 1000, trustedProxies: [String] = [], httpHost: String = "127.0.0.1",
         consoleSocket: String? = nil, poolAcquireTimeout: Duration = .seconds(10), filesDirectory: String? = nil,
-        filesMaxBytes: Int = 25 << 20, pdfConverter: String? = nil, eventHeartbeat: Duration = .seconds(15), auditHeadInterval: Duration = .seconds(10)
+        filesMaxBytes: Int = 25 << 20, pdfConverter: String? = nil, eventHeartbeat: Duration = .seconds(15), auditHeadInterval: Duration = .seconds(10),
+        mail: MailSettings? = nil
     ) async throws -> RunningServer {
         var configuration = ServerConfiguration()
+        configuration.mail = mail
         configuration.auditHeadInterval = auditHeadInterval
         configuration.eventHeartbeat = eventHeartbeat
         configuration.filesDirectory = filesDirectory

@@ -4,7 +4,7 @@ extension ErrorCatalogue {
     /// `:f` a field, `:w` a word, `:s` words in parentheses). `LocalizationTests` checks that each
     /// message written in Sources/ and each rule error raised in sql/ has its entry here.
     static let entries: [Entry] = http + requestBody + values + lists + access + counterparties + rules + stageRules
-        + money + documents + workflow
+        + money + documents + mail + workflow
 
     /// The statuses' own answers and the HTTP layer.
     static let http: [Entry] = [
@@ -382,6 +382,26 @@ extension ErrorCatalogue {
         .init("template_list_value", "a list is printed with {{#each}}, not as a value:{}", "список выводится через {{#each}}, а не как значение:{1}"),
         .init("template_unknown_filter", "unknown filter «{}» (filters: {}) for{}", "неизвестный фильтр «{1}» (фильтры: {2}) для{3}"),
         .init("template_row_field", "a row field outside its {{#each}} loop:{}", "поле строки вне своего цикла {{#each}}:{1}"),
+    ]
+
+    /// E-mail from the client card or a deal.
+    static let mail: [Entry] = [
+        .init("mail_not_configured", "e-mail is not configured on this server (smtp-host, smtp-from)",
+              "отправка почты на этом сервере не настроена (smtp-host, smtp-from)"),
+        .init("deal_without_client", "the deal has no client: a letter goes to the contacts of the deal's client",
+              "у сделки нет клиента: письмо отправляется контактам клиента сделки"),
+        .init("subject_required", "required (the subject of the letter)", "обязательно (тема письма)"),
+        .init("body_required", "required (the text of the letter)", "обязательно (текст письма)"),
+        .init("text_too_long", "must be at most {} characters", "не длиннее {1} символов"),
+        .init("bad_id_list", "must be a list of at most {} ids", "должно быть списком не более чем из {1} номеров записей"),
+        .init("no_contacts_named", "name at least one contact, or leave it out", "укажите хотя бы один контакт или не передавайте поле"),
+        .init("no_email_contacts", "no contact of this client has an e-mail address", "ни у одного контакта клиента нет адреса электронной почты"),
+        .init("contact_not_of_client", "no contact {} of this client", "у клиента нет контакта {1}"),
+        .init("contact_without_email", "contact {} has no e-mail address", "у контакта {1} нет адреса электронной почты"),
+        .init("bad_contact_email", "the address {} of contact {} cannot be used for e-mail",
+              "адрес {1} контакта {2} нельзя использовать для отправки почты"),
+        .init("document_not_of_row", "no document {} of this deal", "у сделки нет документа {1}"),
+        .init("document_not_of_row", "no document {} of this client", "у клиента нет документа {1}"),
     ]
 
     /// Everything else that reaches a client.

@@ -81,6 +81,12 @@ enum FieldLabels {
         "answered_by_name": ("Кто ответил", "Answered by"), "moved_by_name": ("Кто перевёл", "Moved by"),
         "created_by_name": ("Кто создал", "Created by"), "user_name": ("Пользователь", "User"),
         "approver_user_name": ("Согласующий", "Approver"), "assignee_user_name": ("Исполнитель", "Assignee"),
+        "interaction_id": ("Взаимодействие", "Interaction"), "subject": ("Тема", "Subject"), "sender": ("Отправитель", "Sender"),
+        "recipients": ("Получатели", "Recipients"), "contact_ids": ("Контакты", "Contacts"), "document_ids": ("Документы", "Documents"),
+        "attachment_file_ids": ("Вложения", "Attachments"), "message_id": ("Идентификатор письма (Message-ID)", "Message-ID"),
+        "attempts": ("Попыток отправки", "Attempts"), "next_attempt_at": ("Следующая попытка", "Next attempt"),
+        "last_error": ("Причина ошибки", "Last error"), "smtp_reply": ("Ответ почтового сервера", "SMTP server's answer"),
+        "sent_at": ("Отправлено", "Sent at"),
     ]
 
     /// The label of `key` in `language`: custom fields (`custom_fields.size`) by their key when
@@ -110,6 +116,7 @@ enum FieldLabels {
         "deals": "Сделки", "clients": "Клиенты", "contacts": "Контакты", "counterparties": "Контрагенты",
         "products": "Товары", "invoices": "Счета", "payments": "Платежи", "tasks": "Задачи", "interactions": "Контакты с клиентами",
         "deal-lines": "Строки сделок", "approvals": "Согласования", "files": "Файлы", "users": "Сотрудники",
+        "emails": "Письма",
     ]
 
     /// The label of `key` when the catalogue has one.

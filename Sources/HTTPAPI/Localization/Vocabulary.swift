@@ -16,7 +16,7 @@ enum Vocabulary {
         "stage history entry": "запись истории этапов", "KPI weight": "вес показателя KPI", "task template": "шаблон задачи",
         "exit condition": "условие выхода с этапа", "webhook subscription": "подписка на вебхук",
         "company profile": "реквизиты компании", "document template": "шаблон документа", "template version": "версия шаблона",
-        "document": "документ",
+        "document": "документ", "email": "письмо",
         // Statuses.
         "approved": "согласовано", "rejected": "отклонено", "waiting": "ожидает очереди", "pending": "ожидает решения",
         "cancelled": "отменено",

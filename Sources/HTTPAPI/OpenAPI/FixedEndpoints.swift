@@ -233,6 +233,10 @@ enum FixedEndpoints {
             ("documents", array(object(
                 fields(.documents, ["id", "deal_id", "kind", "number", "issued_on", "title", "total", "currency", "html_file_id",
                                     "pdf_file_id", "created_by", "created_at"])))),
+            ("emails", array(object(
+                fields(.emails, ["id", "interaction_id", "deal_id", "subject", "recipients", "contact_ids", "document_ids",
+                                 "attachment_file_ids", "status", "attempts", "last_error", "next_attempt_at", "sent_at",
+                                 "owner_id", "owner_name", "created_at"])))),
             ("unpaid_invoices", array(object(
                 fields(.invoices, ["id", "number", "deal_id", "counterparty_id", "issued_on", "due_on", "amount", "paid_amount",
                                    "currency", "status"])))),

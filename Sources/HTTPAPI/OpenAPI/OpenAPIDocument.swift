@@ -8,7 +8,7 @@ enum OpenAPIDocument {
 
     /// Every operation of the document.
     static func operations(resources: [Resource]) -> [OpenAPIOperation] {
-        FixedEndpoints.operations + IntegrationEndpoints.operations + ReportEndpoints.operations + DocumentEndpoints.operations + resources.flatMap { ResourcePaths(resource: $0).operations }
+        FixedEndpoints.operations + IntegrationEndpoints.operations + ReportEndpoints.operations + DocumentEndpoints.operations + MailEndpoints.operations + resources.flatMap { ResourcePaths(resource: $0).operations }
     }
 
     static func json(resources: [Resource], version: String) -> JSONValue {
@@ -20,6 +20,7 @@ enum OpenAPIDocument {
         var schemas = FixedEndpoints.schemas.merging(IntegrationEndpoints.schemas) { a, _ in a }
             .merging(ReportEndpoints.schemas) { a, _ in a }
             .merging(DocumentEndpoints.schemas) { a, _ in a }
+            .merging(MailEndpoints.schemas) { a, _ in a }
         schemas["Error"] = OpenAPIComponents.errorSchema
         schemas["FieldError"] = OpenAPIComponents.fieldErrorSchema
         let warningCodes = resources.flatMap { ResourceSchemas(resource: $0).warningCodes }

@@ -32,3 +32,14 @@ $$;
 -- (from sql/legacy/260_stage_rules.sql)
 -- Written by the database only (answers go through crm_api.answer_approval).
 revoke insert, update, delete on crm.approvals from crm_user;
+
+-- (from the e-mail work, sql/migrations/401) The rules of interactions hold for letters, and on
+-- top: whoever may not see the client, or the deal, may neither send nor read its mail.
+drop policy if exists crm_parent_visible on crm.emails;
+create policy crm_parent_visible on crm.emails as restrictive for all to crm_user, crm_bi
+  using (exists (select 1 from crm.clients c where c.id = client_id)
+         and (deal_id is null or exists (select 1 from crm.deals d where d.id = deal_id)))
+  with check (exists (select 1 from crm.clients c where c.id = client_id)
+              and (deal_id is null or exists (select 1 from crm.deals d where d.id = deal_id)));
+-- The status is the sender's: requests insert and read letters, never change or remove them.
+revoke update, delete on crm.emails from crm_user;

@@ -180,6 +180,6 @@ extension Resource {
         .invoices, .payments, .sources, .lossReasons, .marketingEvents, .kpiWeights, .productCategories, .pipelines, .stages, .dealKinds, .customFields,
         .savedFilters, .files, .stageTaskTemplates, .stageExitConditions, .stageTransitions, .approvalSteps, .approvals,
         .notifications, .integrations, .webhookSubscriptions, .users,
-        .companyProfile, .documentTemplates, .documentTemplateVersions, .documents,
+        .companyProfile, .documentTemplates, .documentTemplateVersions, .documents, .emails,
     ]
 }
