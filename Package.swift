@@ -184,7 +184,10 @@ let package = Package(
         // Tests
         .target(
             name: "TestSupport",
-            dependencies: ["EmbeddedPostgres", "PostgresClient", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "EmbeddedPostgres", "PostgresClient", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

@@ -30,7 +30,7 @@ import TestSupport
         let head = try #require(heads.last, "the sealer wrote no chain head to \(headFile.path)")
         #expect(head.seq > 0)
 
-        let owner = try await PostgresConnection.connect(server.ownerConninfo, threadPool: .singleton, logger: logger)
+        let owner = try await PostgresConnection.connect(server.ownerConninfo, threadPool: TestPostgres.ownThread(), logger: logger)
         defer { owner.close() }
         #expect(try await AuditChain.verify(on: owner, recordedHeads: heads) == .intact(entries: try await Self.count(owner)))
         let logins = try await owner.query("select count(*) from audit.log where action in ('login', 'login_failed')")[0].decode(Int.self, at: 0)

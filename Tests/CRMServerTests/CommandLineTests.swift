@@ -92,7 +92,7 @@ import Glibc
         let migrate = try await CRMProcess.run(["migrate", "--database-url", database, "--sql-dir", sqlDirectory], directory: folder)
         #expect(migrate.status == 0, "\(migrate.output)")
         // Somebody switches row-level security off on a business table by hand.
-        let owner = try await PostgresConnection.connect(database, threadPool: .singleton, logger: Logger(label: "test"))
+        let owner = try await PostgresConnection.connect(database, threadPool: TestPostgres.ownThread(), logger: Logger(label: "test"))
         try await owner.execute(script: "alter table crm.deals no force row level security")
         await owner.close()
         let result = try await CRMProcess.run(

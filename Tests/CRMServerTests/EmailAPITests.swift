@@ -336,7 +336,7 @@ struct EmailAPITests {
     }
 
     static func owner(_ conninfo: String, _ sql: PostgresQuery) async throws -> Int32 {
-        let connection = try await PostgresConnection.connect(conninfo, threadPool: .singleton, logger: .init(label: "test.owner"))
+        let connection = try await PostgresConnection.connect(conninfo, threadPool: TestPostgres.ownThread(), logger: .init(label: "test.owner"))
         defer { connection.close() }
         return try await connection.query(sql)[0].decode(Int32.self, at: 0)
     }

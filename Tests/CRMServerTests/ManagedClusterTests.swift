@@ -36,7 +36,7 @@ import TestSupport
         try await TestPostgres.runBlocking { _ = try cluster.start() }
         defer { try? cluster.stop() }
         let logger = Logger(label: "test.bi-auth")
-        let pool = NIOThreadPool.singleton
+        let pool = TestPostgres.ownThread()
         func connect(_ conninfo: String) async -> (any Error)? {
             do {
                 let connection = try await PostgresConnection.connect(conninfo, threadPool: pool, logger: logger)

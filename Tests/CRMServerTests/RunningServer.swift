@@ -169,7 +169,7 @@ actor MigratedTemplate {
             configuration.sqlDirectory = RunningServer.sqlDirectory
             var logger = Logger(label: "test.template")
             logger.logLevel = .warning
-            _ = try await DatabaseBootstrap(configuration: configuration, logger: logger).migrate(conninfo: conninfo, threadPool: .singleton)
+            _ = try await DatabaseBootstrap(configuration: configuration, logger: logger).migrate(conninfo: conninfo, threadPool: TestPostgres.ownThread())
             return name
         }
         template = task

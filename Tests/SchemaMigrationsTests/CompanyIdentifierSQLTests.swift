@@ -11,7 +11,7 @@ import TestSupport
     @Test func checksAgreeWithReferenceValues() async throws {
         let conninfo = try await TestPostgres.makeDatabase()
         let logger = Logger(label: "test.identifiers")
-        let connection = try await PostgresConnection.connect(conninfo, threadPool: .singleton, logger: logger)
+        let connection = try await PostgresConnection.connect(conninfo, threadPool: TestPostgres.ownThread(), logger: logger)
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized.path
         _ = try await MigrationRunner(logger: logger).migrate(try MigrationSource.load(directory: repository + "/sql"), on: connection)
         let cases: [(String, String, Bool)] = [

@@ -20,7 +20,7 @@ import TestSupport
     }
 
     func connect(_ conninfo: String) async throws -> PostgresConnection {
-        try await PostgresConnection.connect(conninfo, threadPool: .singleton, logger: logger)
+        try await PostgresConnection.connect(conninfo, threadPool: TestPostgres.ownThread(), logger: logger)
     }
 
     @Test func appliesInOrderThenReRunIsANoOp() async throws {
@@ -98,7 +98,7 @@ import TestSupport
         let reports = try await withThrowingTaskGroup(of: MigrationRunner.Report.self) { group in
             for _ in 0..<2 {
                 group.addTask {
-                    let connection = try await PostgresConnection.connect(conninfo, threadPool: .singleton, logger: logger)
+                    let connection = try await PostgresConnection.connect(conninfo, threadPool: TestPostgres.ownThread(), logger: logger)
                     defer { connection.close() }
                     return try await MigrationRunner(logger: logger).migrate(migrations, on: connection)
                 }

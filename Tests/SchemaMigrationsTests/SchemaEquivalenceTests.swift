@@ -25,7 +25,7 @@ import TestSupport
     let logger = Logger(label: "test.schema")
 
     func connect(_ conninfo: String) async throws -> PostgresConnection {
-        try await PostgresConnection.connect(conninfo, threadPool: .singleton, logger: logger)
+        try await PostgresConnection.connect(conninfo, threadPool: TestPostgres.ownThread(), logger: logger)
     }
 
     /// A database migrated by the runner with `migrations` and `schema`.

@@ -91,7 +91,7 @@ actor SecuritySQLRun {
         let database = "sec_" + UUID().uuidString.prefix(8).lowercased()
         let conninfo = try await TestPostgres.makeDatabase(name: database)
         let logger = Logger(label: "test.security")
-        let connection = try await PostgresConnection.connect(conninfo, threadPool: .singleton, logger: logger)
+        let connection = try await PostgresConnection.connect(conninfo, threadPool: TestPostgres.ownThread(), logger: logger)
         let migrations = try MigrationSource.load(directory: SecuritySQLTests.repository + "/sql")
         let schema = try MigrationSource.loadSchema(directory: SecuritySQLTests.repository + "/sql")
         _ = try await MigrationRunner(logger: logger).migrate(migrations, schema: schema, on: connection)

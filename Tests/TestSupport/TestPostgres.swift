@@ -1,6 +1,7 @@
 import EmbeddedPostgres
 import Foundation
 import Logging
+import NIOPosix
 
 #if canImport(Glibc)
 import Glibc
@@ -45,6 +46,17 @@ public enum TestPostgres {
             throw ChildProcessTimeout(limit: limit, output: child.output)
         }
         return status
+    }
+
+    /// A thread pool of one thread of its own, for one test connection's blocking libpq calls.
+    /// Tests migrate many databases at once, and a connection waiting on a lock in PostgreSQL (the
+    /// roles are cluster-wide) must never hold the thread that the connection holding the lock
+    /// needs to commit: with `NIOThreadPool.singleton` (one thread per core) two such waits
+    /// deadlocked a whole run. The thread stays parked when the connection is closed.
+    public static func ownThread() -> NIOThreadPool {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        return pool
     }
 
     private static let shared = ClusterHolder()
