@@ -5,7 +5,7 @@
 -- (kind 'business', tables of later migrations included) gets its generated policies, grants,
 -- audit trigger and rule-column indexes again, with its stored parameters. The columns the audit
 -- leaves out (audit_redact) are not stored there: they are listed below (crm.files: the file's
--- content, sql/legacy/130), else read back from the table's audit trigger. secure_table drops every policy of the
+-- content, sql/legacy/130; crm.emails: the message bytes, sql/migrations/401), else read back from the table's audit trigger. secure_table drops every policy of the
 -- table: a hand-written policy on a business table belongs after this loop, in this file.
 -- (Identity tables are declared by their secure_identity_table calls in their own schema
 -- files.) The table-level revokes that narrow what secure_table grants follow the loop.
@@ -16,7 +16,8 @@ declare
   redact text[];
 begin
   for t in select * from crm_private.secured_tables where kind = 'business' order by table_name::text loop
-    redact := case t.table_name when 'crm.files'::regclass then '{content}'::text[] end;
+    redact := case t.table_name when 'crm.files'::regclass then '{content}'::text[]
+                                when 'crm.emails'::regclass then '{message}'::text[] end;
     if redact is null then
       select crm_private.trigger_args(g.oid) into redact
         from pg_trigger g where g.tgrelid = t.table_name and g.tgname = 'audit_row_change';
