@@ -107,7 +107,9 @@ import TestSupport
         #expect(try client.readLine() == "+PONG")
         let start = ContinuousClock.now
         try await server.stop()
-        #expect(ContinuousClock.now - start < .seconds(20), "an idle console client does not hold the shutdown")
+        // Below the service group's 30 s graceful limit, past which it would have been cancelled:
+        // the idle client was closed by the shutdown itself (slow on a loaded machine, but closed).
+        #expect(ContinuousClock.now - start < .seconds(29), "an idle console client does not hold the shutdown")
         let rest = try await TestPostgres.runBlocking { String(decoding: try client.readToEnd(), as: UTF8.self) }
         #expect(rest.contains("SHUTDOWN"))
         // HTTP no longer answers.
