@@ -16,7 +16,10 @@ work="$(mktemp -d /tmp/crm-fuzz-XXXXXX)"
 chmod 755 "$work"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 password="fuzz-demo-password-1"
+# E-mail is configured (to a port nobody listens on: letters queue and their delivery fails in the
+# background), so that sending answers as in production rather than 503 "not configured".
 "$crm" serve --demo --demo-password "$password" --data-dir "$work/data" --http-port "$port" --console-port 0 \
+    --smtp-host 127.0.0.1 --smtp-port 9 --smtp-security none --smtp-from "CRM <crm@example.test>" \
     --log-level warning >"$work/server.log" 2>&1 &
 server=$!
 stop() {
