@@ -49,7 +49,7 @@ PY
         timeout 120 gdb -p "$tests" -batch -ex 'thread apply all bt 40' 2>/dev/null | grep -E '^Thread|^#' | head -n 400
     fi
     # What the test clusters were doing (a statement waiting on a lock shows here).
-    for sock in $(find /tmp -maxdepth 3 -name '.s.PGSQL.*' ! -name '*.lock' 2>/dev/null); do
+    for sock in $(find /tmp /dev/shm -maxdepth 3 -name '.s.PGSQL.*' ! -name '*.lock' 2>/dev/null); do
         dir=$(dirname "$sock"); port=${sock##*.}
         echo "pg_stat_activity of the cluster at $dir:$port:"
         timeout 20 psql -X -h "$dir" -p "$port" -U crm -d postgres -A -F ' | ' -c "select pid, datname, usename, state, wait_event_type, wait_event, now() - xact_start as in_xact, left(regexp_replace(query, '\s+', ' ', 'g'), 160) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid() order by xact_start nulls last" 2>&1 | head -n 60
@@ -66,6 +66,12 @@ swift_failed=$(grep -E '^✘ Test .* failed after' "$log" | grep -vc '^✘ Test 
 swift_passed=$(( ${swift_total:-0} - swift_failed ))
 if [ "$swift_passed" -lt 0 ]; then swift_passed=0; fi
 if [ "$swift_status" -ne 0 ] && [ "$swift_failed" -eq 0 ]; then swift_failed=1; fi
+# What failed and why, kept for the end of the output, where a long log's reader looks.
+digest=$(mktemp)
+if [ "$swift_failed" -ne 0 ]; then
+    echo "swift test: the issues recorded by failing tests:" >"$digest"
+    grep -E -A2 '^✘ Test .* recorded an issue' "$log" | grep -v '^--$' | cut -c1-400 | head -n 120 >>"$digest"
+fi
 rm -f "$log"
 
 # A Python that has selenium and pytest (the PATH's, or Debian's).
@@ -105,6 +111,7 @@ fuzz_passed=0
 fuzz_failed=0
 if Tests/HTTPFuzz/run.sh "${CRM_FUZZ_SECONDS:-60}"; then fuzz_passed=1; else fuzz_failed=1; fi
 
+cat "$digest"; rm -f "$digest"
 echo "swift test: $swift_passed passed, $swift_failed failed; browser: $browser_passed passed, $browser_failed failed; http fuzz: $fuzz_passed passed, $fuzz_failed failed"
 echo "total: $((swift_passed + browser_passed + fuzz_passed)) passed, $((swift_failed + browser_failed + fuzz_failed)) failed"
 [ "$swift_status" -eq 0 ] && [ "$browser_status" -eq 0 ] && [ "$fuzz_failed" -eq 0 ]

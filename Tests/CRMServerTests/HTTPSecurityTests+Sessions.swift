@@ -198,7 +198,8 @@ extension HTTPSecurityTests {
 
     @Test("one pooled connection, 10,000 requests alternating between users: never a foreign row")
     func oneConnectionManyUsers() async throws {
-        let (server, _) = try await Self.startScenario(poolSize: 1)
+        // Eight clients queue for the one connection: on a loaded machine a wait can pass 10 s.
+        let (server, _) = try await Self.startScenario(poolSize: 1, poolAcquireTimeout: .seconds(120))
         let owner = try await OwnerConnection.open(server)
         let facts = try await AccessFacts.load(owner.connection)
         owner.close()

@@ -25,8 +25,9 @@ struct HTTPSecurityTests {
     /// Starts a server with the demo company and arranges, as the owner: a private client of
     /// head.msk in Moscow (with a contact and a deal), shares (read, write, a private client
     /// shared), a personal grant and denials. All before anybody logs in (overrides end sessions).
-    static func startScenario(poolSize: Int = 4) async throws -> (RunningServer, Scenario) {
-        let server = try await RunningServer.start(poolSize: poolSize, demoPassword: RunningServer.demoPassword)
+    static func startScenario(poolSize: Int = 4, poolAcquireTimeout: Duration = .seconds(10)) async throws -> (RunningServer, Scenario) {
+        let server = try await RunningServer.start(
+            poolSize: poolSize, demoPassword: RunningServer.demoPassword, poolAcquireTimeout: poolAcquireTimeout)
         let owner = try await OwnerConnection.open(server)
         defer { owner.close() }
         func id(_ query: PostgresQuery) async throws -> Int64 { try await owner.query(query)[0].decode(Int64.self, at: 0) }

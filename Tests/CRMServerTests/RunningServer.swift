@@ -139,7 +139,7 @@ struct RunningServer: Sendable {
     }
 
     func console() throws -> SocketClient {
-        try SocketClient(host: "127.0.0.1", port: consolePort, timeout: 60)
+        try SocketClient(host: "127.0.0.1", port: consolePort, timeout: 180)
     }
 }
 

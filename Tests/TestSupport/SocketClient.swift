@@ -22,7 +22,7 @@ public final class SocketClient: @unchecked Sendable {
     }
 
     /// Connects to `host` (an IPv4 or IPv6 literal) and `port`, with a receive timeout.
-    public init(host: String, port: Int, timeout: TimeInterval = 10) throws {
+    public init(host: String, port: Int, timeout: TimeInterval = 60) throws {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var result: UnsafeMutablePointer<addrinfo>?
@@ -42,7 +42,7 @@ public final class SocketClient: @unchecked Sendable {
     }
 
     /// Connects to a Unix domain socket at `path`.
-    public init(unixPath path: String, timeout: TimeInterval = 10) throws {
+    public init(unixPath path: String, timeout: TimeInterval = 60) throws {
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure.connect(String(cString: strerror(errno))) }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: 0)
