@@ -118,7 +118,7 @@ enum SourceMessages {
     /// the `return "…"` lines of `description`/`explain` of the access and identifier errors;
     /// `\(…)` becomes `{}`.
     static func swift(_ text: String) -> [String] {
-        let calls = #/(?:message:\s*|problem:\s*|problem\((?:[^"\n]|"[^"\n]*")*?,\s*|\.(?:conflict|forbidden|notFound|badRequest|unauthorized|preconditionFailed|payloadTooLarge|tooManyRequests|duplicate|failure)\(\s*|FieldProblem\(\s*|fail\(\s*)"/#
+        let calls = #/(?:message:\s*|problem:\s*|problem\(\s*(?:[^"\n]|"[^"\n]*")*?,\s*|\.(?:conflict|forbidden|notFound|badRequest|unauthorized|preconditionFailed|payloadTooLarge|tooManyRequests|duplicate|failure)\(\s*|FieldProblem\(\s*|fail\(\s*)"/#
         var out: [String] = []
         let chars = Array(text)
         for match in text.matches(of: calls) {
