@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The client card in one request (rolled up over every counterparty the client has had),
@@ -51,7 +52,7 @@ struct ClientCardAndFilesTests {
 
     @Test("files: stored in PostgreSQL or a folder, downloaded intact, size-limited, under the rules")
     func files() async throws {
-        let folder = FileManager.default.temporaryDirectory.path + "/crm-files-" + UUID().uuidString.prefix(8)
+        let folder = TemporaryPaths.path("crm-files-")
         for directory in [nil, folder] {
             let server = try await RunningServer.start(demo: true, filesDirectory: directory, filesMaxBytes: 1 << 20)
             let manager = try await APIClient.signIn(server, "manager.msk")

@@ -81,6 +81,7 @@ enum FirstAdministratorAccess {
 @Suite(.stopsItsServers) struct LocalConsoleTests {
     @Test func theLocalSocketAdmitsAdministratorsThatTCPRefuses() async throws {
         let socketPath = FileManager.default.temporaryDirectory.path + "/crm-console-\(UUID().uuidString.prefix(6)).sock"
+        TemporaryPaths.removeAtExit(socketPath)
         let server = try await RunningServer.start(demo: true, consoleSocket: socketPath)
         // Administrators only from 10.0.0.0/8: the loopback TCP console is no longer an admin place.
         _ = try await server.ownerQuery(

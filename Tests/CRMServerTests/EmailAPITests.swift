@@ -16,7 +16,7 @@ import TestSupport
 struct EmailAPITests {
     /// A stand-in for Chromium (no browser needed here): writes a small PDF holding the page.
     static func fakeConverter() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("crm-fake-chromium-" + UUID().uuidString.prefix(8)).path
+        let path = TemporaryPaths.path("crm-fake-chromium-")
         let script = """
             #!/bin/sh
             for a in "$@"; do

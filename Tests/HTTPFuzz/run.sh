@@ -25,6 +25,7 @@ server=$!
 stop() {
     kill -TERM "$server" 2>/dev/null || true
     wait "$server" 2>/dev/null || true
+    rm -rf "$work/data"  # the server's private cluster; the reports stay
 }
 trap stop EXIT
 base="http://127.0.0.1:$port"

@@ -11,8 +11,7 @@ import TestSupport
 
     /// A temporary folder of migration files.
     func folder(_ files: [String: String]) throws -> String {
-        let path = FileManager.default.temporaryDirectory.path + "/crm-migrations-" + UUID().uuidString.prefix(8)
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let path = try TemporaryPaths.folder("crm-migrations-")
         for (name, text) in files {
             try text.write(toFile: path + "/" + name, atomically: true, encoding: .utf8)
         }

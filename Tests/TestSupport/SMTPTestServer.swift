@@ -37,7 +37,7 @@ public final class SMTPTestServer: @unchecked Sendable {
     }
 
     private init(tls: Bool, auth: String?) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crm-smtp-" + UUID().uuidString.prefix(8))
+        let folder = URL(fileURLWithPath: TemporaryPaths.path("crm-smtp-"))
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         self.folder = folder
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("smtp_test_server.py").path
