@@ -202,7 +202,8 @@ struct ReportsAPITests {
             ("abc_xyz?from=2025-02-30", "from"), ("abc_xyz?to=yesterday", "to"), ("abc_xyz?from=2025-05-01&to=2025-04-01", "to"),
             ("stale_deals?days=-1", "days"), ("sales_funnel?pipeline_id=x", "pipeline_id"), ("manager_kpi?currency=rub", "currency"),
             ("source_effectiveness?group=city", "group"), ("abc_xyz?format=xml", "format"), ("abc_xyz?separator=tab", "separator"),
-            ("abc_xyz?colour=red", "colour"),
+            ("abc_xyz?colour=red", "colour"), ("abc_xyz?page_size=0", "page_size"), ("abc_xyz?page_size=10001", "page_size"),
+            ("abc_xyz?cursor=bm90aGluZw", "cursor"),
         ]
         for (query, field) in cases {
             let response = try await director.get("/api/v1/reports/\(query)")
@@ -216,6 +217,39 @@ struct ReportsAPITests {
         #expect(names.contains("abc_xyz") && names.contains("receivables") && names.count == 14)
         // The old funnel keeps answering.
         #expect(try await director.get("/api/v1/reports/funnel").status == 200)
+        try await server.stop()
+    }
+
+    @Test("pages: every row exactly once, in order, by next_cursor; a cursor is for its report only")
+    func paging() async throws {
+        let server = try await Self.start()
+        let director = try await APIClient.signIn(server, "director")
+        let period = "from=\(Self.year.from)&to=\(Self.year.to)"
+        let whole = try await director.get("/api/v1/reports/abc_xyz?\(period)")
+        #expect(whole.status == 200)
+        #expect(whole.json["next_cursor"] is NSNull, "one page holds it: \(whole.text.prefix(200))")
+        let all = Self.rows(whole).map { "\($0["client"] ?? "")|\($0["currency"] ?? "")|\($0["revenue"] ?? "")" }
+        #expect(all.count >= 3, "enough rows to page")
+        var paged: [String] = []
+        var cursor: String?
+        var pages = 0
+        repeat {
+            let query = "/api/v1/reports/abc_xyz?\(period)&page_size=2" + (cursor.map { "&cursor=\($0)" } ?? "")
+            let page = try await director.get(query)
+            #expect(page.status == 200, "\(page.text)")
+            let rows = Self.rows(page)
+            #expect(rows.count <= 2)
+            paged += rows.map { "\($0["client"] ?? "")|\($0["currency"] ?? "")|\($0["revenue"] ?? "")" }
+            cursor = page.json["next_cursor"] as? String
+            pages += 1
+        } while cursor != nil && pages <= all.count
+        #expect(paged == all)
+        #expect(pages == (all.count + 1) / 2)
+        // A cursor of one report is refused by another.
+        let first = try await director.get("/api/v1/reports/abc_xyz?\(period)&page_size=1")
+        let token = try #require(first.json["next_cursor"] as? String)
+        let other = try await director.get("/api/v1/reports/receivables?cursor=\(token)")
+        #expect(other.status == 422 && other.fieldErrors["cursor"] != nil, "\(other.text)")
         try await server.stop()
     }
 

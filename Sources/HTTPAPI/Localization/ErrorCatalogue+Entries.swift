@@ -195,6 +195,8 @@ extension ErrorCatalogue {
         .init("bad_saved_filter", "cannot contain saved_filter or cursor", "не может содержать saved_filter или cursor"),
         .init("bad_saved_filter", "{}: {}", "{1:f}: {2:t}", en: "{1:f}: {2:t}"),
         .init("unknown_parameter", "unknown parameter of report {}", "у отчёта {1} нет такого параметра"),
+        .init("bad_page_size", "must be an integer from 1 to 10000", "должно быть целым числом от 1 до 10000"),
+        .init("bad_cursor", "is not a next_cursor of this report", "не является next_cursor этого отчёта"),
         .init("bad_period", "must not be before from ({})", "не может быть раньше начала периода ({1})"),
         .init("bad_format", "must be json, csv or xlsx", "допустимые значения: json, csv или xlsx"),
         .init("bad_format", "must be csv or xlsx", "допустимые значения: csv или xlsx"),

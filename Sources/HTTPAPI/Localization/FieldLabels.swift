@@ -66,7 +66,7 @@ enum FieldLabels {
         "resource": ("Ресурс", "Resource"), "query": ("Условия", "Query"), "saved_filter": ("Сохранённый фильтр", "Saved filter"),
         "Idempotency-Key": ("Ключ идемпотентности", "Idempotency key"),
         "q": ("Поиск", "Search"), "similar": ("Похожие", "Similar"), "sort": ("Сортировка", "Sort"), "limit": ("Количество", "Limit"),
-        "cursor": ("Курсор", "Cursor"), "count": ("Подсчёт", "Count"), "header": ("Заголовок", "Header"), "from": ("С", "From"), "to": ("По", "To"), "format": ("Формат", "Format"),
+        "cursor": ("Курсор", "Cursor"), "page_size": ("Строк на странице", "Page size"), "count": ("Подсчёт", "Count"), "header": ("Заголовок", "Header"), "from": ("С", "From"), "to": ("По", "To"), "format": ("Формат", "Format"),
         "separator": ("Разделитель", "Separator"), "days": ("Дней", "Days"), "period": ("Период", "Period"),
         "manager_id": ("Менеджер", "Manager"), "supplier_id": ("Поставщик", "Supplier"), "since": ("С", "Since"),
         "as_of": ("На дату", "As of"), "pipeline": ("Воронка", "Pipeline"),

@@ -29,6 +29,8 @@ enum ReportEndpoints {
         return F.object([
             ("report", F.enumeration(ReportCatalog.all.map(\.name))),
             ("columns", F.array(F.object([("name", F.string), ("type", F.enumeration(columnTypes))]))),
+            ("next_cursor", .obj(["type": .strings(["string", "null"]),
+                                  "description": .string("the cursor parameter of the next page; null on the last")])),
             ("parameters", .obj(["type": .string("object"), "additionalProperties": cell,
                                  "description": .string("the parameters as applied, defaults included")])),
             ("rows", F.array(.obj(["type": .string("object"), "additionalProperties": cell,
@@ -62,6 +64,9 @@ enum ReportEndpoints {
         }
         out.append(OpenAPIOperation.query("format", F.enumeration(["json", "csv", "xlsx"]),
                                           "csv or xlsx: a download (CSV also with Accept: text/csv); needs the export action on reports"))
+        out.append(OpenAPIOperation.query("page_size", .obj(["type": .string("integer"), "minimum": .number("1"), "maximum": .number("10000")]),
+                                          "rows in one JSON answer (default 1000; downloads have every row)"))
+        out.append(OpenAPIOperation.query("cursor", .obj(["type": .string("string")]), "next_cursor of the previous page"))
         out.append(OpenAPIOperation.query("separator", F.enumeration(["comma", "semicolon"]),
                                           "CSV separator; semicolon also writes decimals with a comma (Russian Excel)"))
         return out

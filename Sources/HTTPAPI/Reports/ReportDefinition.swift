@@ -29,21 +29,31 @@ struct ReportDefinition: Sendable {
         return PostgresQuery(sql: sql, bindings: bindings)
     }
 
-    /// One statement answering `{"parameters": {…resolved…}, "rows": [...]}` as JSON text;
-    /// decimals as strings so money stays exact.
-    func jsonQuery(_ values: [String: String]) -> PostgresQuery {
+    /// One statement answering one page of rows: `{"parameters": {…resolved…}, "rows": [...]}` as
+    /// JSON text (decimals as strings so money stays exact), and whether more rows follow.
+    func jsonQuery(_ values: [String: String], page: ReportPage = ReportPage()) -> PostgresQuery {
         let cte = parametersCTE(values)
         let fields = columns.map { column in
             let value = "t.\(PostgresQuery.quoteIdentifier(column.name))"
             return "'\(column.name)', " + (column.kind.isDecimal ? "\(value)::text" : value)
         }
         let parameterFields = parameters.map { "'\($0.name)', p.\(PostgresQuery.quoteIdentifier($0.name))" }
+        var bindings = cte.bindings
+        bindings.append(PostgresBinding(text: String(page.after), type: .int8))
+        let after = "$\(bindings.count)::int8"
+        bindings.append(PostgresBinding(text: String(page.size), type: .int8))
+        let size = "$\(bindings.count)::int8"
+        // One more row than the page holds tells whether another page follows.
         let sql = cte.sql + """
+            , page as materialized (
+                select t.* from p, \(call) with ordinality t
+                 where t.ordinality > \(after) order by t.ordinality limit \(size) + 1)
             select json_build_object('parameters', (select json_build_object(\(parameterFields.joined(separator: ", "))) from p),
                    'rows', (select coalesce(json_agg(json_build_object(\(fields.joined(separator: ", "))) order by t.ordinality), '[]')
-                              from p, \(call) with ordinality t))::text
+                              from page t where t.ordinality <= \(after) + \(size)))::text,
+                   exists (select 1 from page t where t.ordinality > \(after) + \(size))
             """
-        return PostgresQuery(sql: sql, bindings: cte.bindings)
+        return PostgresQuery(sql: sql, bindings: bindings)
     }
 
     /// `declare <cursor> … for select <columns as text> …`, for streaming the rows in order.

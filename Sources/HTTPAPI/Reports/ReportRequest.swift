@@ -8,11 +8,13 @@ struct ReportRequest: Sendable {
     /// A file to download; nil: the JSON answer.
     let download: ExportFormat?
     let separator: CSVEncoder.Separator
+    /// The rows of a JSON answer (downloads stream every row).
+    let page: ReportPage
 
     init(_ request: Request, _ report: ReportDefinition) throws {
         var problems: [APIError.FieldError] = []
         var values: [String: String] = [:]
-        let known = Set(report.parameters.map(\.name) + ["format", "separator"])
+        let known = Set(report.parameters.map(\.name) + ["format", "separator", "page_size", "cursor"])
         for (key, _) in request.uri.queryParameters where !known.contains(String(key)) {
             problems.append(.init(field: String(key), message: "unknown parameter of report \(report.name)"))
         }
@@ -36,6 +38,22 @@ struct ReportRequest: Sendable {
         if separator == nil {
             problems.append(.init(field: "separator", message: "must be comma or semicolon"))
         }
+        var size = ReportPage.defaultSize
+        if let text = request.uri.queryParameters.get("page_size") {
+            if let value = Int(text), ReportPage.sizes.contains(value) {
+                size = value
+            } else {
+                problems.append(.init(field: "page_size", message: "must be an integer from 1 to 10000"))
+            }
+        }
+        var page = ReportPage(size: size)
+        if let cursor = request.uri.queryParameters.get("cursor") {
+            if let read = ReportPage(cursor: String(cursor), report: report.name, size: size) {
+                page = read
+            } else {
+                problems.append(.init(field: "cursor", message: "is not a next_cursor of this report"))
+            }
+        }
         if !problems.isEmpty {
             var seen = Set<String>()
             throw APIError.validation(problems.filter { seen.insert($0.field).inserted })
@@ -52,6 +70,7 @@ struct ReportRequest: Sendable {
             self.download = nil
         }
         self.separator = separator ?? .comma
+        self.page = page
     }
 
     /// The parameters as given, for the audit entry of an export.

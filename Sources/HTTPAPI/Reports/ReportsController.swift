@@ -4,7 +4,8 @@ import Hummingbird
 import PostgresClient
 
 /// `GET /api/v1/reports`: the reports and their parameters. `GET /api/v1/reports/{name}`: one
-/// report as JSON (`{"report", "parameters", "columns", "rows"}`, exact decimals as strings),
+/// report as JSON (`{"report", "parameters", "columns", "rows", "next_cursor"}`, exact decimals as
+/// strings; `page_size` rows a page, default 1000, the next page by `cursor`),
 /// or as a CSV (`Accept: text/csv` or `?format=csv`; `separator=semicolon` for a Russian Excel)
 /// or .xlsx (`?format=xlsx`) download, streamed from a cursor. Rows are what the caller may see: the report functions run under
 /// the caller's row rules. A download needs the `export` action on reports and is audited
@@ -50,11 +51,12 @@ struct ReportsController: Sendable {
         if let format = input.download {
             return try await download(report, input, format, scope: scope)
         }
-        let json = try await scope.transaction { connection, _ in
-            try await connection.query(report.jsonQuery(input.values))[0][0] ?? "{}"
+        let (json, more) = try await scope.transaction { connection, _ in
+            try await connection.query(report.jsonQuery(input.values, page: input.page))[0].decode((String, Bool).self)
         }
         let columns = report.columns.map { "{\"name\":\"\($0.name)\",\"type\":\"\($0.kind.rawValue)\"}" }.joined(separator: ",")
-        let head = "{\"report\":\"\(report.name)\",\"columns\":[\(columns)],"
+        let next = more ? "\"\(input.page.nextCursor(report: report.name))\"" : "null"
+        let head = "{\"report\":\"\(report.name)\",\"columns\":[\(columns)],\"next_cursor\":\(next),"
         return JSONResponse.raw(head + json.dropFirst())
     }
 
