@@ -13,7 +13,8 @@ import PostgresClient
 /// (sql/400: subject, body, recipients, the attached files and the MIME message as it will be
 /// sent) queued for the sender service. A client or deal the caller may not see is 404; one
 /// whose interactions it may not create is 403. Answers 201 with the letter (status `queued`).
-/// Without a configured SMTP server (`smtp-host`, `smtp-from`) the answer is 503.
+/// Without a configured SMTP server (`smtp-host`, `smtp-from`) the answer is 503. With an
+/// `Idempotency-Key` a repeated request queues nothing more and gets the first answer again.
 struct EmailsController: Sendable {
     let storage: FileStorage
     /// The From of every letter; nil: e-mail is not configured.
@@ -34,12 +35,16 @@ struct EmailsController: Sendable {
 
     func send(_ request: Request, _ context: CRMRequestContext, on resource: Resource) async throws -> Response {
         let rowID = try RequestInput.id(context, resource)
-        let letter = try Self.parse(try RequestInput.json(try await RequestInput.body(request, limit: 256 << 10)))
+        let bytes = try await RequestInput.body(request, limit: 256 << 10)
+        let idempotency = try Idempotency.Key(request: request, body: bytes, path: "\(resource.path)/\(rowID)/emails")
+        let letter = try Self.parse(try RequestInput.json(bytes))
         guard let sender else {
             throw APIError.serviceUnavailable(
                 code: "mail_not_configured", message: "e-mail is not configured on this server (smtp-host, smtp-from)")
         }
-        let row = try await context.scope.transaction { connection, _ in
+        return try await context.scope.transaction { connection, _ in
+            // A repeated send (a client retrying after a lost answer) gets the first letter back.
+            if let idempotency, let replay = try await idempotency.begin(on: connection) { return replay }
             let (clientID, dealID) = try await Self.target(resource, rowID, on: connection)
             let recipients = try await Self.recipients(client: clientID, asked: letter.contactIDs, on: connection)
             let attachments = try await attachments(letter.documentIDs, client: clientID, deal: dealID, on: connection)
@@ -69,9 +74,9 @@ struct EmailsController: Sendable {
             guard let id = inserted.first.flatMap({ Int64($0[0] ?? "") }) else { throw APIError.forbidden("not allowed by your role") }
             var row = try await ResourceController(resource: .emails).fetch(id, on: connection)
             row.status = .created
-            return row
+            try await idempotency?.finish(row, on: connection)
+            return RowResponse.make(row)
         }
-        return RowResponse.make(row)
     }
 
     /// The client (and deal) the letter is on; 404 for rows the caller cannot see.

@@ -212,6 +212,19 @@ struct EmailAPITests {
             #expect(english.fieldErrors["contact_ids"] == "no contact of this client has an e-mail address")
             let after = try await ownerQuery(server, "select count(*)::int from crm.emails")[0].decode(Int32.self, at: 0)
             #expect(after == before + 1)
+
+            // A retried send with its Idempotency-Key queues one letter and answers the first one again.
+            let key = ["Idempotency-Key": "letter-1 retry"]
+            let letter = #"{"subject": "Один раз", "body": "Текст"}"#
+            let first = try await manager.post("/api/v1/clients/\(client)/emails", letter, headers: key)
+            let again = try await manager.post("/api/v1/clients/\(client)/emails", letter, headers: key)
+            #expect(first.status == 201 && again.status == 201, "\(first.text) \(again.text)")
+            #expect(again.id == first.id && first.id != nil)
+            #expect(again.headers["idempotent-replayed"] == "true" && first.headers["idempotent-replayed"] == nil)
+            let changed = try await manager.post("/api/v1/clients/\(client)/emails", #"{"subject": "Другое", "body": "Текст"}"#, headers: key)
+            #expect(changed.status == 422 && changed.fieldErrors["Idempotency-Key"] != nil, "\(changed.text)")
+            let once = try await ownerQuery(server, "select count(*)::int from crm.emails where subject = 'Один раз'")[0].decode(Int32.self, at: 0)
+            #expect(once == 1)
         } catch {
             try? await server.stop()
             throw error

@@ -33,7 +33,7 @@ enum MailEndpoints {
         OpenAPIOperation(
             method: "post", path: "/api/v1/\(resource)/{id}/emails", id: id,
             summary: "Send a letter to the client's contacts with documents attached: stored as an interaction of kind email and queued for SMTP in one transaction",
-            tag: "emails", parameters: [.ref("Id", in: "parameters")],
+            tag: "emails", parameters: [.ref("Id", in: "parameters"), .ref("IdempotencyKey", in: "parameters")],
             requestBody: OpenAPIOperation.body(.ref("EmailRequest")),
             responses: [201: OpenAPIOperation.json("The letter, queued", .ref("Email"))],
             errors: [400, 403, 404, 409, 413, 422, 503])
