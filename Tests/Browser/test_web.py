@@ -10,6 +10,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -45,9 +46,18 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = open(os.path.join(self.folder, "server.log"), "w")
+        # A real SMTP server (aiosmtpd, the one the Swift tests use) receives the letters.
+        self.mail = os.path.join(self.folder, "smtp")
+        os.makedirs(self.mail)
+        self.smtp = subprocess.Popen(
+            [sys.executable, str(ROOT / "Tests" / "TestSupport" / "smtp_test_server.py"), "--dir", self.mail],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        smtp_port = self.smtp.stdout.readline().split()[1]
         self.process = subprocess.Popen(
             [binary, "serve", "--demo", "--demo-password", PASSWORD, "--data-dir", os.path.join(self.folder, "data"),
-             "--http-port", str(self.port), "--console-port", str(free_port()), "--sql-dir", str(ROOT / "sql")],
+             "--http-port", str(self.port), "--console-port", str(free_port()), "--sql-dir", str(ROOT / "sql"),
+             "--smtp-host", "127.0.0.1", "--smtp-port", smtp_port, "--smtp-security", "none",
+             "--smtp-from", "ООО «Демо» <crm@example.test>"],
             stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT)
         deadline = time.time() + 240
         while time.time() < deadline:
@@ -70,7 +80,14 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
         self.log.close()
+        self.smtp.terminate()
+        self.smtp.wait(10)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+    def letters(self):
+        """The letters the SMTP server received, parsed (subject, to, body, attachments)."""
+        names = sorted(n for n in os.listdir(self.mail) if n.endswith(".json"))
+        return [json.load(open(os.path.join(self.mail, n))) for n in names]
 
     def token(self, login):
         if login not in self.tokens:
@@ -780,3 +797,43 @@ def test_the_director_reads_the_reports_abc_xyz_matrix_and_debts(server, browser
     wait(driver).until(EC.presence_of_element_located((By.ID, "report-table")))
     shot(driver, "32-report-bcg")
     assert csp_violations(driver) == []
+
+
+def test_make_a_document_and_send_it_by_letter_from_the_deal_page(server, browsers):
+    me = server.me("manager.msk")["id"]
+    deals = server.api("manager.msk", "GET", f"/api/v1/deals?pipeline_id=1&responsible_id={me}&limit=50")[1]["items"]
+    deal = next(d for d in deals if d.get("client_id"))
+    client = deal["client_id"]
+    address = "zakupki-" + uuid.uuid4().hex[:6] + "@example.test"
+    server.api("manager.msk", "POST", "/api/v1/contacts", {"client_id": client, "name": "Отдел закупок", "emails": [address]})
+    driver = browsers()
+    sign_in(driver, server, "manager.msk")
+    wait(driver).until(EC.presence_of_element_located((By.ID, "board")))
+    driver.get(server.base + f"/deals/{deal['id']}")
+    # One click opens the form, one makes the document from the first template.
+    driver.find_element(By.ID, "make-document-button").click()
+    wait(driver).until(EC.element_to_be_clickable((By.ID, "document-make"))).click()
+    wait(driver, 90).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#deal-documents li.document")))
+    documents = server.api("manager.msk", "GET", f"/api/v1/documents?deal_id={deal['id']}")[1]["items"]
+    assert documents, "the document was made"
+    # Then a letter to the new contact only, with the document attached.
+    driver.find_element(By.ID, "write-letter-button").click()
+    for box in driver.find_elements(By.CSS_SELECTOR, "#letter-form input[name=contact_ids]"):
+        if (address in box.find_element(By.XPATH, "..").text) != box.is_selected():
+            box.click()
+    subject = "Коммерческое предложение " + uuid.uuid4().hex[:6]
+    driver.find_element(By.ID, "letter-subject").send_keys(subject)
+    driver.find_element(By.ID, "letter-body").send_keys("Добрый день!\nВо вложении — документ по сделке.")
+    driver.find_element(By.CSS_SELECTOR, "#letter-form input[name=document_ids]").click()
+    driver.find_element(By.ID, "letter-send").click()
+    wait(driver).until(EC.text_to_be_present_in_element((By.ID, "deal-letters"), subject))
+    # Delivered to the SMTP server: the Russian subject decoded, one recipient, the PDF attached.
+    deadline = time.time() + 60
+    while time.time() < deadline and not any(l["subject"] == subject for l in server.letters()):
+        time.sleep(0.5)
+    letter = next(l for l in server.letters() if l["subject"] == subject)
+    assert letter["rcpt_tos"] == [address], letter
+    assert any(a["filename"].endswith(".pdf") for a in letter["attachments"]), letter
+    driver.refresh()
+    wait(driver).until(EC.text_to_be_present_in_element((By.ID, "deal-letters"), "отправлено"))
+    shot(driver, "20-deal-document-and-letter")

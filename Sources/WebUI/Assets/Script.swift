@@ -20,8 +20,9 @@ enum Script {
         constructor(status, message, body) { super(message); this.status = status; this.body = body; }
       }
 
-      async function api(method, url, data) {
+      async function api(method, url, data, idempotencyKey) {
         const headers = { 'X-CSRF-Token': csrf(), 'Accept': 'application/json', 'Accept-Language': document.documentElement.lang || 'ru' };
+        if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
         const options = { method, headers, credentials: 'same-origin' };
         if (data !== undefined) {
           headers['Content-Type'] = 'application/json';
@@ -340,6 +341,13 @@ enum Script {
           const name = input.name;
           if (type === 'reminder') { reminder = input.checked; continue; }
           if (type === 'bool') { setPath(data, name, input.checked); continue; }
+          if (type === 'id-set') {
+            // Checkboxes of one name: the checked ones' ids (an empty list when none is).
+            const list = data[name] || [];
+            if (input.checked) list.push(Number(input.value));
+            setPath(data, name, list);
+            continue;
+          }
           const raw = input.value.trim();
           if (raw === '') continue;
           if (type === 'number') setPath(data, name, Number(raw));
@@ -365,7 +373,12 @@ enum Script {
         try {
           const data = await formData(form);
           if (submitter && submitter.name) data[submitter.name] = submitter.value;
-          const result = await api(form.dataset.method || 'POST', form.dataset.api, data);
+          // A form that must not act twice (a letter) sends one key for all its attempts.
+          if (form.dataset.idempotent && !form.dataset.key) {
+            form.dataset.key = (window.crypto && crypto.randomUUID) ? crypto.randomUUID()
+              : Date.now().toString(36) + '-' + Math.random().toString(36).slice(2);
+          }
+          const result = await api(form.dataset.method || 'POST', form.dataset.api, data, form.dataset.key);
           // The follow-up of a registered interaction: a reminder for oneself or a task for a colleague.
           const followUp = form.querySelector('[data-follow-up="kind"]');
           if (followUp && followUp.value && result) {

@@ -78,6 +78,7 @@ enum StyleSheet {
     .items > li:first-child { border-top: 0; }
     .pill { display: inline-block; font-size: .75rem; padding: .05rem .5rem; border-radius: 999px; background: #eef1f6; color: var(--muted); vertical-align: middle; }
     .pill.done { background: #e3f5ea; color: var(--ok); }
+    .pill.failed { background: #fdecec; color: #9b1c1c; }
     .alert { background: #fdecec; color: #9b1c1c; border-radius: 8px; padding: .6rem .8rem; }
     .notice { background: #e3f5ea; color: #14663a; border-radius: 8px; padding: .6rem .8rem; }
     .fields { display: grid; grid-template-columns: max-content 1fr; gap: .35rem 1rem; margin: 0; }

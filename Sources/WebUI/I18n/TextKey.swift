@@ -461,4 +461,21 @@ public enum TextKey: String, Sendable, CaseIterable {
     case contactPosition
     case contactPhone
     case contactEmail
+    case makeDocument
+    case documentTemplate
+    case documents
+    case noDocuments
+    case letters
+    case noLetters
+    case letterSent
+    case letterFailed
+    case letterQueued
+    case noContactEmail
+    case writeLetter
+    case recipients
+    case letterSubject
+    case letterBody
+    case attachDocuments
+    case sendLetter
+    case attachments
 }

@@ -115,6 +115,8 @@ struct ClientPage: Sendable {
             "<li class=\"\(row[6] == "t" ? "overdue" : "")\"><a href=\"/deals/\(row[5] ?? "")\">№ \(row[0] ?? "")</a> · \(t[.due]) \(f.date(row[1])) · \(f.money(row[3])) / \(f.money(row[2], currency: row[4]))</li>"
         }
 
+        let letters = try await LettersAndDocuments.letters(clientID: id, dealID: nil, page)
+
         let body: HTML = """
             <h1 id="client-name">\(client[0] ?? "")\(HTML.when(client[4] == "t", " <span class=\"pill\">\(t[.privateClient])</span>"))</h1>
             <p class="muted">\(t[TextKey(companyKind: client[1] ?? "")]) · \(t[.responsible]): \(client[2] ?? "—")</p>
@@ -143,6 +145,7 @@ struct ClientPage: Sendable {
               <section class="card" id="client-deals"><h2>\(t[.deals])</h2>\(NewDealForm.render(page, pipelineID: nil, clientID: id))\(HTML.items(dealItems, empty: t[.noDeals]))</section>
               <section class="card"><h2>\(t[.openTasks])</h2>\(HTML.items(taskItems, empty: t[.noTasks]))</section>
               <section class="card"><h2>\(t[.unpaidInvoices])</h2>\(HTML.items(invoiceItems, empty: t[.noInvoices]))</section>
+              \(letters)
               <section class="card" id="client-counterparties"><h2>\(t[.counterparties])</h2>
                 <details class="quick" id="new-counterparty">
                   <summary class="button" id="new-counterparty-button">\(Icons.plus) \(t[.newCounterparty])</summary>

@@ -102,6 +102,9 @@ enum DealSections {
         let invoicesHTML: HTML = invoices.isEmpty ? "<p class=\"muted\">\(t[.noInvoices])</p>" : """
             <div class="table-wrap"><table class="list"><thead><tr><th>\(t[.invoice])</th><th>\(t[.issued])</th><th>\(t[.due])</th><th class="num">\(t[.amount])</th><th class="num">\(t[.paid])</th><th>\(t[.status])</th><th>\(t[.payments])</th></tr></thead><tbody>\(invoiceRows)</tbody></table></div>
             """
+        let documents = try await LettersAndDocuments.documents(dealID: id, page)
+        var letters = HTML.empty
+        if let client = try await clientID(id, page) { letters = try await LettersAndDocuments.letters(clientID: client, dealID: id, page) }
         return """
             <div class="grid two">
               <section class="card"><h2>\(t[.productLines])</h2>\(linesHTML)</section>
@@ -112,10 +115,18 @@ enum DealSections {
                 \(HTML.items(interactionItems, empty: t[.noInteractions]))</section>
               <section class="card"><h2>\(t[.files])</h2>\(HTML.items(fileItems, empty: t[.noFiles]))</section>
               <section class="card"><h2>\(t[.invoices])</h2>\(invoicesHTML)</section>
+              \(documents)
+              \(letters)
               <section class="card"><h2>\(t[.stageHistory])</h2><div class="table-wrap"><table class="list"><thead><tr><th>\(t[.stage])</th><th>\(t[.entered])</th><th>\(t[.left])</th><th>\(t[.movedBy])</th></tr></thead><tbody>\(historyRows)</tbody></table></div></section>
               <section class="card"><h2>\(t[.changeHistory])</h2>\(changesHTML)</section>
             </div>
             """
+    }
+
+    /// The deal's client, when it has one the user may see.
+    static func clientID(_ dealID: Int64, _ page: PageContext) async throws -> Int64? {
+        try await page.rows("select c.id from crm.deals d join crm.clients c on c.id = d.client_id where d.id = \(dealID)")
+            .first.flatMap { $0[0] }.flatMap { Int64($0) }
     }
 
     static func size(_ bytes: String?) -> String {
