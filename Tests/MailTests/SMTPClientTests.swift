@@ -78,6 +78,26 @@ struct SMTPClientTests {
         #expect(try server.delivered().count == 1)
     }
 
+    @Test("TLS from the first byte (port 465 style) with a login; a plain client gets no SMTP greeting from it")
+    func implicitTLS() async throws {
+        let server = try await SMTPTestServer.start(implicitTLS: true, auth: "crm:секрет-pass")
+        defer { server.stop() }
+        let to = [try MailAddress("petrov@client.ru")]
+        let client = SMTPClient(configuration: .init(
+            host: "localhost", port: server.port, security: .tls, username: "crm", password: "секрет-pass",
+            trustRootsFile: server.certificateFile))
+        try await client.send(from: "sales@romashka.ru", to: ["petrov@client.ru"], message: try Self.message(to: to).rendered())
+        let got = try await server.waitForDelivered(1)
+        #expect(got.first?.tls == true && got.first?.authenticated == true)
+        #expect(got.first?.subject == "Счёт на оплату № 15 от 2 декабря 2026 г.")
+        // Speaking plain SMTP to it fails (the greeting never comes in clear), and nothing is sent.
+        let plain = SMTPClient(configuration: .init(host: "127.0.0.1", port: server.port, security: .none, timeout: .seconds(3)))
+        await #expect(throws: MailError.self) {
+            try await plain.send(from: "a@b.ru", to: ["c@d.ru"], message: Array("Subject: x\r\n\r\ny".utf8))
+        }
+        #expect(try server.delivered().count == 1)
+    }
+
     @Test("STARTTLS asked of a server that does not offer it: refused before anything is sent")
     func startTLSMissing() async throws {
         let server = try await SMTPTestServer.start()

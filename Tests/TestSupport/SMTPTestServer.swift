@@ -31,12 +31,13 @@ public final class SMTPTestServer: @unchecked Sendable {
         public var authenticated: Bool
     }
 
-    /// `tls`: STARTTLS required, with a certificate for `localhost` made here; `auth`: `user:password` required.
-    public static func start(tls: Bool = false, auth: String? = nil) async throws -> SMTPTestServer {
-        try await TestPostgres.runBlocking { try SMTPTestServer(tls: tls, auth: auth) }
+    /// `tls`: STARTTLS required, with a certificate for `localhost` made here (`implicitTLS`: TLS
+    /// from the first byte instead, as on port 465); `auth`: `user:password` required.
+    public static func start(tls: Bool = false, implicitTLS: Bool = false, auth: String? = nil) async throws -> SMTPTestServer {
+        try await TestPostgres.runBlocking { try SMTPTestServer(tls: tls || implicitTLS, implicitTLS: implicitTLS, auth: auth) }
     }
 
-    private init(tls: Bool, auth: String?) throws {
+    private init(tls: Bool, implicitTLS: Bool, auth: String?) throws {
         let folder = URL(fileURLWithPath: TemporaryPaths.path("crm-smtp-"))
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         self.folder = folder
@@ -55,7 +56,7 @@ public final class SMTPTestServer: @unchecked Sendable {
             try openssl.run()
             openssl.waitUntilExit()
             guard openssl.terminationStatus == 0 else { throw TestSMTPError("openssl could not make a test certificate") }
-            arguments += ["--tls-cert", cert, "--tls-key", key]
+            arguments += ["--tls-cert", cert, "--tls-key", key] + (implicitTLS ? ["--implicit-tls"] : [])
             certificate = cert
         }
         if let auth { arguments += ["--auth", auth] }

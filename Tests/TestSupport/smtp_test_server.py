@@ -57,7 +57,7 @@ class Handler:
                 body = part.get_content()
         info = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos, "subject": str(message["subject"]),
                 "from": str(message["from"]), "to": str(message["to"]), "message_id": str(message["message-id"]),
-                "body": body, "attachments": attachments, "tls": session.ssl is not None,
+                "body": body, "attachments": attachments, "tls": session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None,
                 "authenticated": bool(getattr(session, "authenticated", False)),
                 "raw_subject": raw_header(raw, b"Subject")}
         with open(os.path.join(self.folder, f"{n}.eml"), "wb") as f:
@@ -104,7 +104,8 @@ def main():
             return AuthResult(success=ok)
 
         kwargs["authenticator"] = authenticator
-        kwargs["auth_require_tls"] = context is not None
+        # With implicit TLS the whole connection is encrypted, but aiosmtpd counts only STARTTLS.
+        kwargs["auth_require_tls"] = context is not None and not args.implicit_tls
     if context is not None and not args.implicit_tls:
         kwargs["tls_context"] = context
         kwargs["require_starttls"] = True
