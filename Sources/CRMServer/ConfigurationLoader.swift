@@ -21,6 +21,7 @@ public struct ConfigurationLoader: Sendable {
         case postgresBin = "postgres-bin"
         case logLevel = "log-level"
         case trustedProxies = "trusted-proxies"
+        case metricsNetworks = "metrics-networks"
         case filesDir = "files-dir"
         case filesMaxMB = "files-max-mb"
         case pdfConverter = "pdf-converter"
@@ -108,6 +109,12 @@ public struct ConfigurationLoader: Sendable {
                 throw ConfigurationError("\(origin) has '\(bad)', which is not an IP address or CIDR network")
             }
             configuration.trustedProxies = networks
+        case .metricsNetworks:
+            let networks = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if let bad = networks.first(where: { IPNetwork($0) == nil }) {
+                throw ConfigurationError("\(origin) has '\(bad)', which is not an IP address or CIDR network")
+            }
+            configuration.metricsNetworks = networks
         case .filesDir:
             configuration.filesDirectory = value.isEmpty ? nil : value
         case .filesMaxMB:

@@ -47,6 +47,7 @@ public final class ServerApplication: Sendable {
 
     /// `conninfo` is the configured (owner) database; the pool logs in as `crm_authenticator`.
     public init(configuration: ServerConfiguration, conninfo: String, logger: Logger) {
+        _ = ProcessMetrics.registry  // the metrics backend, before anything makes a metric
         self.configuration = configuration
         self.logger = logger
         self.pool = PostgresPool(
@@ -165,6 +166,8 @@ public final class ServerApplication: Sendable {
             converter: PDFConverter(executable: configuration.pdfConverter), mailFrom: configuration.mail?.from,
             middleware: [WebUI.sessionBridge])
         WebUI(database: database, authenticator: authenticator).register(on: router)
+        MetricsController(pool: pool, hub: notificationHub, networks: configuration.metricsNetworks.compactMap(IPNetwork.init))
+            .register(on: router)
         return router
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import HTTPTypes
 import Hummingbird
+import Metrics
 import AccessControl
 import PostgresClient
 
@@ -30,6 +31,7 @@ extension APIError {
                 return httpError.status.code < 500 ? .badRequest(httpError.body ?? httpError.status.reasonPhrase) : nil
             }
         case let postgresError as PostgresError:
+            Counter(label: "crm_database_errors_total", dimensions: [("kind", "\(postgresError.kind)")]).increment()
             switch postgresError.kind {
             case .busy: return .databaseBusy
             case .connectionLost: return .databaseUnavailable

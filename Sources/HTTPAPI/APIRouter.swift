@@ -5,7 +5,7 @@ import Mail
 import Hummingbird
 import Logging
 
-/// Builds the router: middleware in order (request id, client address, access log, errors), then
+/// Builds the router: middleware in order (metrics, request id, client address, access log, errors), then
 /// any front end's middleware, then the public routes (health, sign-in, the integrations' inbound
 /// webhooks, the OpenAPI document), then the signed-in routes behind `AuthenticationMiddleware`:
 /// API tokens, the audit log, notifications and the event stream, the resources and the special
@@ -19,6 +19,8 @@ public enum APIRouter {
         middleware: [any MiddlewareProtocol<Request, Response, CRMRequestContext>] = []
     ) -> Router<CRMRequestContext> {
         let router = Router(context: CRMRequestContext.self)
+        // Outermost, so it counts every answer with the status the client got.
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ClientAddressMiddleware(resolver: clientAddresses))

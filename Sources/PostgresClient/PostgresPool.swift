@@ -1,5 +1,6 @@
 import CLibPQ
 import Logging
+import Metrics
 import NIOPosix
 import ServiceLifecycle
 
@@ -174,6 +175,7 @@ public actor PostgresPool: Service {
         }
         nextWaiterID += 1
         let id = nextWaiterID
+        Self.waits.increment()
         let timeout = configuration.acquireTimeout
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
@@ -183,7 +185,7 @@ public actor PostgresPool: Service {
                 }
                 let timer = Task { [weak self] in
                     try? await Task.sleep(for: timeout)
-                    await self?.expireWaiter(id, error: Self.busyError(timeout))
+                    if await self?.expireWaiter(id, error: Self.busyError(timeout)) == true { Self.timeouts.increment() }
                 }
                 waiters.append(Waiter(id: id, continuation: continuation, timeout: timer))
             }
@@ -192,12 +194,19 @@ public actor PostgresPool: Service {
         }
     }
 
-    private func expireWaiter(_ id: UInt64, error: any Error) {
-        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
+    /// Fails the waiter `id` with `error`; false when it was served or gone already.
+    @discardableResult
+    private func expireWaiter(_ id: UInt64, error: any Error) -> Bool {
+        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return false }
         let waiter = waiters.remove(at: index)
         waiter.timeout?.cancel()
         waiter.continuation.resume(throwing: error)
+        return true
     }
+
+    /// Acquires that had to wait for a connection, and those that gave up waiting (busy).
+    static let waits = Counter(label: "crm_db_pool_waits_total")
+    static let timeouts = Counter(label: "crm_db_pool_timeouts_total")
 
     /// Hands the permit to the first waiter, or returns it to the pool.
     private func releasePermit() {

@@ -46,6 +46,9 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(help: "Comma-separated proxies (IP or CIDR) whose X-Forwarded-For is believed (env CRM_TRUSTED_PROXIES; default none).")
     var trustedProxies: String?
 
+    @Option(help: "Comma-separated networks (IP or CIDR) allowed to read GET /metrics (env CRM_METRICS_NETWORKS; default loopback).")
+    var metricsNetworks: String?
+
     @Option(help: "Keep uploaded files in this folder instead of PostgreSQL (env CRM_FILES_DIR; default: in PostgreSQL).")
     var filesDir: String?
 
@@ -98,6 +101,7 @@ struct ConfigurationOptions: ParsableArguments {
         flags[.postgresBin] = postgresBin
         flags[.logLevel] = logLevel
         flags[.trustedProxies] = trustedProxies
+        flags[.metricsNetworks] = metricsNetworks
         flags[.filesDir] = filesDir
         flags[.filesMaxMB] = filesMaxMb
         flags[.pdfConverter] = pdfConverter

@@ -36,9 +36,10 @@ struct RunningServer: Sendable {
         passwordIterations: Int = 1000, trustedProxies: [String] = [], httpHost: String = "127.0.0.1",
         consoleSocket: String? = nil, poolAcquireTimeout: Duration = .seconds(10), filesDirectory: String? = nil,
         filesMaxBytes: Int = 25 << 20, pdfConverter: String? = nil, eventHeartbeat: Duration = .seconds(15), auditHeadInterval: Duration = .seconds(10),
-        mail: MailSettings? = nil
+        mail: MailSettings? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }
     ) async throws -> RunningServer {
         var configuration = ServerConfiguration()
+        configure(&configuration)
         configuration.mail = mail
         configuration.auditHeadInterval = auditHeadInterval
         configuration.eventHeartbeat = eventHeartbeat

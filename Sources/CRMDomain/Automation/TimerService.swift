@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import PostgresClient
 import ServiceLifecycle
 
@@ -42,7 +43,10 @@ public struct TimerService: Service {
             let fired = Int(try rows[0].decode(Int32.self, at: 0))
             if failures > 0 { logger.notice("firing timers works again", metadata: ["failed_calls": "\(failures)"]) }
             failures = 0
-            if fired > 0 { logger.debug("timers fired", metadata: ["count": "\(fired)"]) }
+            if fired > 0 {
+                logger.debug("timers fired", metadata: ["count": "\(fired)"])
+                Counter(label: "crm_timers_fired_total").increment(by: fired)
+            }
             return fired
         } catch {
             if failures % 60 == 0 {

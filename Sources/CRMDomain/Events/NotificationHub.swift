@@ -31,6 +31,9 @@ public actor NotificationHub {
     public init() {}
 
     /// Registers a stream of `userID`. After `close()`, the subscription's signals end at once.
+    /// The streams subscribed now.
+    public var subscriberCount: Int { streams.values.reduce(0) { $0 + $1.count } }
+
     public func subscribe(userID: Int64) -> Subscription {
         let (signals, continuation) = AsyncStream<Signal>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
         nextID += 1

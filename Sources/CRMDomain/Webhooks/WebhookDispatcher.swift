@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Credentials
 import Logging
+import Metrics
 import NIOCore
 import NIOHTTP1
 import PostgresClient
@@ -143,6 +144,7 @@ public struct WebhookDispatcher: Service {
     private func record(_ delivery: Delivery, statusCode: Int?, failure: String?) async throws {
         let code = statusCode.map(Int32.init)
         let (id, attempt) = (delivery.id, delivery.attempt)
+        Counter(label: "crm_webhook_deliveries_total", dimensions: [("result", failure == nil ? "delivered" : "failed")]).increment()
         guard let failure else {
             try await pool.withTransaction { connection in
                 _ = try await connection.query("select crm_api.webhook_delivered(\(id), \(attempt), \(code))")

@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import Mail
 import PostgresClient
 import ServiceLifecycle
@@ -123,10 +124,12 @@ struct MailSender: Service {
                 _ = try await connection.query("select crm_api.email_sent(\(id), \(attempt), \(reply))")
             }
             logger.info("e-mail sent", metadata: ["email": "\(id)", "attempt": "\(attempt)"])
+            Counter(label: "crm_mail_attempts_total", dimensions: [("result", "sent")]).increment()
         case .failure(let error):
             let (base, cap, maxAttempts) = (Self.seconds(settings.backoffBase), Self.seconds(settings.backoffCap), Int32(settings.maxAttempts))
             let reason = error.description
             let permanent = error.isPermanent
+            Counter(label: "crm_mail_attempts_total", dimensions: [("result", permanent ? "refused" : "retry")]).increment()
             let status = try await pool.withTransaction { connection in
                 try await connection.query(
                     "select crm_api.email_failed(\(id), \(attempt), \(reason), \(permanent), \(base), \(cap), \(maxAttempts))"
