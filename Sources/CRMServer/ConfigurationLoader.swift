@@ -6,6 +6,14 @@ import Mail
 /// Merges configuration: flags over environment (`CRM_*`) over a config file (`key = value`
 /// lines, `#` comments; default `./crm.conf` when present), and validates every value.
 public struct ConfigurationLoader: Sendable {
+    /// Whether `text` is a web origin: `http(s)://host[:port]`, no path, no trailing slash.
+    static func isOrigin(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme),
+            let host = url.host, !host.isEmpty, url.path.isEmpty, url.query == nil, url.fragment == nil, url.user == nil
+        else { return false }
+        return text == "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "") || text.hasPrefix("\(scheme)://[")
+    }
+
     /// The keys, shared by flags (`--key`), environment (`CRM_KEY`) and the file (`key = value`).
     public enum Key: String, CaseIterable, Sendable {
         case databaseURL = "database-url"
@@ -21,6 +29,8 @@ public struct ConfigurationLoader: Sendable {
         case postgresBin = "postgres-bin"
         case logLevel = "log-level"
         case trustedProxies = "trusted-proxies"
+        case corsOrigin = "cors-origin"
+        case webhookAllowNetwork = "webhook-allow-network"
         case filesDir = "files-dir"
         case filesMaxMB = "files-max-mb"
         case pdfConverter = "pdf-converter"
@@ -108,6 +118,18 @@ public struct ConfigurationLoader: Sendable {
                 throw ConfigurationError("\(origin) has '\(bad)', which is not an IP address or CIDR network")
             }
             configuration.trustedProxies = networks
+        case .corsOrigin:
+            let origins = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if let bad = origins.first(where: { !Self.isOrigin($0) }) {
+                throw ConfigurationError("\(origin) has '\(bad)', which is not an origin such as https://crm.example.ru")
+            }
+            configuration.corsOrigins = origins
+        case .webhookAllowNetwork:
+            let networks = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if let bad = networks.first(where: { IPNetwork($0) == nil }) {
+                throw ConfigurationError("\(origin) has '\(bad)', which is not an IP address or CIDR network")
+            }
+            configuration.webhooks.allowedNetworks = networks.compactMap(IPNetwork.init)
         case .filesDir:
             configuration.filesDirectory = value.isEmpty ? nil : value
         case .filesMaxMB:
@@ -169,7 +191,9 @@ public struct ConfigurationLoader: Sendable {
         let given = { (key: Key) -> String? in values[key].flatMap { $0.value.isEmpty ? nil : $0.value } }
         let origin = { (key: Key) -> String in values[key]?.origin ?? "--\(key.rawValue)" }
         guard let host = given(.smtpHost) else {
-            if let stray = [Key.smtpFrom, .smtpPort, .smtpUsername, .smtpPassword, .smtpCAFile, .smtpSecurity].first(where: { given($0) != nil }) {
+            if let stray = [Key.smtpFrom, .smtpPort, .smtpUsername, .smtpPassword, .smtpCAFile, .smtpSecurity].first(where: {
+                given($0) != nil
+            }) {
                 throw ConfigurationError("\(origin(stray)) is set but smtp-host is not; give the SMTP server's host name")
             }
             return nil
@@ -188,7 +212,8 @@ public struct ConfigurationLoader: Sendable {
             guard port != 0 else { throw ConfigurationError("\(origin(.smtpPort)) = 0 is not an SMTP port") }
         }
         guard let fromText = given(.smtpFrom) else {
-            throw ConfigurationError("smtp-host is set but smtp-from is not; give the From address of the letters, e.g. Sales <sales@example.ru>")
+            throw ConfigurationError(
+                "smtp-host is set but smtp-from is not; give the From address of the letters, e.g. Sales <sales@example.ru>")
         }
         let from: MailAddress
         do {

@@ -25,6 +25,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var logLevel: Logger.Level = .info
     /// Proxies (CIDR) whose `X-Forwarded-For` is believed; empty: the socket peer is the client.
     public var trustedProxies: [String] = []
+    /// Origins (`https://crm.example.ru`) whose browser scripts may call the API (CORS); empty: none.
+    public var corsOrigins: [String] = []
     /// PBKDF2 iterations for new password hashes (never below the OWASP minimum outside tests).
     public var passwordIterations: Int = 600_000
     /// Where uploaded files are kept: `nil` stores them in PostgreSQL, a folder stores them there
