@@ -31,11 +31,12 @@ create or replace function crm_api.login_history(p_user_id bigint, p_limit int d
 declare
   ctx jsonb := crm_private.require_context();
 begin
-  if p_user_id is distinct from (ctx ->> 'uid')::bigint and not coalesce((ctx ->> 'admin')::boolean, false) then
-    raise exception 'only the user themself and administrators see a login history' using errcode = 'CR403';
-  end if;
+  -- A missing user first (user ids are no secret: every user lists the users), then the rule.
   if not exists (select 1 from crm.users u where u.id = p_user_id) then
     raise exception 'no such user' using errcode = 'CR404';
+  end if;
+  if p_user_id is distinct from (ctx ->> 'uid')::bigint and not coalesce((ctx ->> 'admin')::boolean, false) then
+    raise exception 'only the user themself and administrators see a login history' using errcode = 'CR403';
   end if;
   return coalesce((
     select jsonb_agg(jsonb_build_object(
