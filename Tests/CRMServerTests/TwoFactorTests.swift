@@ -160,6 +160,14 @@ struct TwoFactorTests {
         #expect(wrong.code == "TOTP_INVALID", "\(wrong)")
         let good = try await console.send("AUTH admin \(RunningServer.demoPassword) \(Self.nextCode(totp, after: step))")
         #expect(good.first == "+OK signed in as admin", "\(good)")
+        // An administrator turns a user's two-factor sign-in off (a lost phone).
+        let director = try await APIClient.signIn(server, "director")
+        _ = try await Self.enrol(server, director)
+        #expect(try await Self.login(server, "director", code: nil).error["reason"] as? String == "totp_required")
+        let reset = try await console.send("USER TOTPRESET director")
+        #expect(reset.first == "+OK two-factor sign-in of director turned off", "\(reset)")
+        #expect(try await Self.login(server, "director", code: nil).status == 200)
+        #expect(try await console.send("USER TOTPRESET director").first == "+OK director had no two-factor sign-in")
         #expect(try await console.send("AUTH admin a b c d").code == "SYNTAX")
     }
 

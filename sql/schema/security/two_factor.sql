@@ -94,6 +94,29 @@ begin
 end
 $$;
 
+-- An administrator turns a user's two-factor sign-in off (a lost phone): console USER TOTPRESET.
+-- Runs in the administrator's request (crm_user), checked here.
+create or replace function crm_api.admin_reset_two_factor(p_user_id bigint) returns boolean
+  language plpgsql volatile security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  was_on boolean;
+begin
+  perform crm_api.require_admin();
+  delete from crm_private.totp_secrets where user_id = p_user_id returning confirmed_at is not null into was_on;
+  delete from crm_private.totp_recovery_codes where user_id = p_user_id;
+  if coalesce(was_on, false) then
+    perform audit.append('permission_change', null, null, null, null,
+                         jsonb_build_object('two_factor', 'reset', 'user_id', p_user_id),
+                         (crm_private.require_context() ->> 'uid')::bigint,
+                         (crm_private.require_context() ->> 'ip')::inet,
+                         (crm_private.require_context() ->> 'session_id')::bigint);
+  end if;
+  return coalesce(was_on, false);
+end
+$$;
+revoke execute on function crm_api.admin_reset_two_factor(bigint) from public;
+grant execute on function crm_api.admin_reset_two_factor(bigint) to crm_user;
+
 revoke execute on function
   crm_api.two_factor_state(bigint), crm_api.totp_start(bigint, bytea),
   crm_api.totp_confirm(bigint, bigint, text[], inet), crm_api.totp_accept_step(bigint, bigint),
