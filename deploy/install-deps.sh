@@ -36,6 +36,12 @@ if [ "${1:-}" = "--tests" ]; then
         python3 -m pip install --quiet --disable-pip-version-check aiosmtpd >/dev/null 2>&1 || true
     fi
     aiosmtpd_ok || missing="$missing python3-aiosmtpd"
+    # The TOTP tests compare codes with pyotp from PyPI (Debian's python3-pyotp otherwise).
+    pyotp_ok() { python3 -c 'import pyotp' >/dev/null 2>&1; }
+    if ! pyotp_ok && [ "$(id -u)" -eq 0 ] && command -v python3 >/dev/null 2>&1; then
+        python3 -m pip install --quiet --disable-pip-version-check pyotp >/dev/null 2>&1 || true
+    fi
+    pyotp_ok || missing="$missing python3-pyotp"
     # The HTTP fuzz (Tests/HTTPFuzz) uses schemathesis from PyPI.
     if ! command -v schemathesis >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] && command -v python3 >/dev/null 2>&1; then
         python3 -m pip install --quiet --disable-pip-version-check schemathesis >/dev/null 2>&1 || true

@@ -12,6 +12,12 @@ public enum AccessError: Error, Sendable, Equatable, CustomStringConvertible {
     case unauthenticated(reason: String)
     /// Authenticated, but the action is not allowed.
     case forbidden(reason: String)
+    /// The password was right; the account has two-factor sign-in and no code was given.
+    case totpRequired
+    /// The one-time code (or recovery code) is wrong, was used already, or is out of time.
+    case totpInvalid
+    /// Confirming two-factor sign-in that was not started.
+    case totpNotStarted
 
     public var description: String {
         switch self {
@@ -20,6 +26,9 @@ public enum AccessError: Error, Sendable, Equatable, CustomStringConvertible {
         case .loginRefused(let reason): return "login refused: \(AccessError.explain(reason))"
         case .unauthenticated(let reason): return "not signed in: \(AccessError.explain(reason))"
         case .forbidden(let reason): return "forbidden: \(reason)"
+        case .totpRequired: return "a one-time code from the authenticator app is required"
+        case .totpInvalid: return "wrong or used one-time code"
+        case .totpNotStarted: return "no two-factor enrolment was started (POST /api/v1/me/totp first)"
         }
     }
 
@@ -35,6 +44,7 @@ public enum AccessError: Error, Sendable, Equatable, CustomStringConvertible {
         case "network_mismatch": return "the session was opened from another network; sign in again"
         case "token_expired": return "the token has expired"
         case "missing_token": return "no bearer token was sent"
+        case "two_factor_not_enrolled": return "your role requires two-factor sign-in; set it up first"
         default: return reason.replacingOccurrences(of: "_", with: " ")
         }
     }

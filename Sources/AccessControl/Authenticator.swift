@@ -37,10 +37,15 @@ public struct Authenticator: Sendable {
     }
 
     /// Checks `login` and `password` from `clientIP` and opens a session, or throws `AccessError`.
-    /// Unknown logins and wrong passwords take the same time and get the same answer.
+    /// Unknown logins and wrong passwords take the same time and get the same answer. A user with
+    /// two-factor sign-in also needs `oneTimeCode` (a TOTP code or a recovery code): without it
+    /// `totpRequired`, a wrong one `totpInvalid` (counted towards the lockout).
     public func login(
-        _ login: String, password: String, clientIP: String, purpose: Purpose = .web, userAgent: String? = nil
+        _ login: String, password: String, clientIP: String, purpose: Purpose = .web, userAgent: String? = nil,
+        oneTimeCode: String? = nil, client: String? = nil
     ) async throws -> Session {
+        let attempt = Attempt(
+            login: login, clientIP: clientIP, client: client ?? Authenticator.client(of: purpose), userAgent: userAgent)
         let lookup = try await pool.query(
             "select user_id, password_hash, refused, locked_until from crm_api.login_lookup(\(login), \(clientIP)::inet)")
         let (userID, storedHash, refused, lockedUntil) = try lookup[0].decode((Int64?, String?, String?, Date?).self)
@@ -53,24 +58,51 @@ public struct Authenticator: Sendable {
             return hasher.verify(password, against: storedHash)
         }
         if refused != nil || lockedUntil != nil {
+            try await attempt.refused(refused ?? "account_locked", on: pool)
             throw AccessError.locked(until: lockedUntil)
         }
         guard matches, let userID else {
             let failed = try await pool.query(
-                "select locked, locked_until from crm_api.login_failed(\(login), \(clientIP)::inet, \(userID == nil ? "unknown_login" : "bad_password"))")
+                "select locked, locked_until from crm_api.login_failed(\(login), \(clientIP)::inet, \(userID == nil ? "unknown_login" : "bad_password"), \(attempt.client), \(userAgent))"
+            )
             let (locked, until) = try failed[0].decode((Bool, Date?).self)
             if locked { throw AccessError.locked(until: until) }
             throw AccessError.invalidCredentials
         }
+        try await checkSecondFactor(attempt, userID: userID, code: oneTimeCode)
         let token = try BearerToken.generate(prefix: purpose == .web ? "crm_s_" : "crm_c_")
-        let opened = try await pool.query("""
+        let opened = try await pool.query(
+            """
             select ok, reason, session_id, expires_at
-            from crm_api.login_succeeded(\(userID), \(clientIP)::inet, \(token.hash)::bytea, \(purpose.rawValue), \(userAgent))
+            from crm_api.login_succeeded(\(userID), \(clientIP)::inet, \(token.hash)::bytea, \(purpose.rawValue), \(userAgent), \(attempt.client))
             """)
         let (ok, reason, sessionID, expiresAt) = try opened[0].decode((Bool, String?, Int64?, Date?).self)
         guard ok, let sessionID, let expiresAt else { throw AccessError.loginRefused(reason: reason ?? "refused") }
         logger.info("login", metadata: ["user_id": "\(userID)", "session_id": "\(sessionID)", "purpose": "\(purpose.rawValue)"])
         return Session(token: token, userID: userID, sessionID: sessionID, expiresAt: expiresAt)
+    }
+
+    /// One sign-in attempt as the login history records it (sql/schema/security/login_history.sql).
+    struct Attempt: Sendable {
+        let login: String
+        let clientIP: String
+        /// `api`, `web`, `console` or `console_local`.
+        let client: String
+        let userAgent: String?
+
+        /// Records a refusal that is no failed guess (not counted towards the lockout).
+        func refused(_ reason: String, on pool: PostgresPool) async throws {
+            _ = try await pool.query(
+                "select crm_api.login_refused(\(login), \(clientIP)::inet, \(reason), \(client), \(userAgent))")
+        }
+    }
+
+    static func client(of purpose: Purpose) -> String {
+        switch purpose {
+        case .web: return "web"
+        case .console: return "console"
+        case .consoleLocal: return "console_local"
+        }
     }
 
     /// Ends the session of `token`. Returns whether there was an open session.

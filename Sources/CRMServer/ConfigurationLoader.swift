@@ -6,6 +6,14 @@ import Mail
 /// Merges configuration: flags over environment (`CRM_*`) over a config file (`key = value`
 /// lines, `#` comments; default `./crm.conf` when present), and validates every value.
 public struct ConfigurationLoader: Sendable {
+    /// Whether `text` is a web origin: `http(s)://host[:port]`, no path, no trailing slash.
+    static func isOrigin(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme),
+            let host = url.host, !host.isEmpty, url.path.isEmpty, url.query == nil, url.fragment == nil, url.user == nil
+        else { return false }
+        return text == "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "") || text.hasPrefix("\(scheme)://[")
+    }
+
     /// The keys, shared by flags (`--key`), environment (`CRM_KEY`) and the file (`key = value`).
     public enum Key: String, CaseIterable, Sendable {
         case databaseURL = "database-url"
@@ -22,6 +30,8 @@ public struct ConfigurationLoader: Sendable {
         case logLevel = "log-level"
         case trustedProxies = "trusted-proxies"
         case metricsNetworks = "metrics-networks"
+        case corsOrigin = "cors-origin"
+        case webhookAllowNetwork = "webhook-allow-network"
         case filesDir = "files-dir"
         case filesMaxMB = "files-max-mb"
         case pdfConverter = "pdf-converter"
@@ -104,17 +114,17 @@ public struct ConfigurationLoader: Sendable {
         case .postgresBin:
             configuration.postgresBinDirectory = value.isEmpty ? nil : value
         case .trustedProxies:
-            let networks = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            if let bad = networks.first(where: { IPNetwork($0) == nil }) {
-                throw ConfigurationError("\(origin) has '\(bad)', which is not an IP address or CIDR network")
-            }
-            configuration.trustedProxies = networks
+            configuration.trustedProxies = try Self.networks(value, origin: origin)
         case .metricsNetworks:
-            let networks = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            if let bad = networks.first(where: { IPNetwork($0) == nil }) {
-                throw ConfigurationError("\(origin) has '\(bad)', which is not an IP address or CIDR network")
+            configuration.metricsNetworks = try Self.networks(value, origin: origin)
+        case .corsOrigin:
+            let origins = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if let bad = origins.first(where: { !Self.isOrigin($0) }) {
+                throw ConfigurationError("\(origin) has '\(bad)', which is not an origin such as https://crm.example.ru")
             }
-            configuration.metricsNetworks = networks
+            configuration.corsOrigins = origins
+        case .webhookAllowNetwork:
+            configuration.webhooks.allowedNetworks = try Self.networks(value, origin: origin).compactMap(IPNetwork.init)
         case .filesDir:
             configuration.filesDirectory = value.isEmpty ? nil : value
         case .filesMaxMB:
@@ -176,7 +186,9 @@ public struct ConfigurationLoader: Sendable {
         let given = { (key: Key) -> String? in values[key].flatMap { $0.value.isEmpty ? nil : $0.value } }
         let origin = { (key: Key) -> String in values[key]?.origin ?? "--\(key.rawValue)" }
         guard let host = given(.smtpHost) else {
-            if let stray = [Key.smtpFrom, .smtpPort, .smtpUsername, .smtpPassword, .smtpCAFile, .smtpSecurity].first(where: { given($0) != nil }) {
+            if let stray = [Key.smtpFrom, .smtpPort, .smtpUsername, .smtpPassword, .smtpCAFile, .smtpSecurity].first(where: {
+                given($0) != nil
+            }) {
                 throw ConfigurationError("\(origin(stray)) is set but smtp-host is not; give the SMTP server's host name")
             }
             return nil
@@ -195,7 +207,8 @@ public struct ConfigurationLoader: Sendable {
             guard port != 0 else { throw ConfigurationError("\(origin(.smtpPort)) = 0 is not an SMTP port") }
         }
         guard let fromText = given(.smtpFrom) else {
-            throw ConfigurationError("smtp-host is set but smtp-from is not; give the From address of the letters, e.g. Sales <sales@example.ru>")
+            throw ConfigurationError(
+                "smtp-host is set but smtp-from is not; give the From address of the letters, e.g. Sales <sales@example.ru>")
         }
         let from: MailAddress
         do {
@@ -223,6 +236,15 @@ public struct ConfigurationLoader: Sendable {
             return String(value.dropFirst().dropLast())
         }
         return value
+    }
+
+    /// Comma-separated IP addresses or CIDR networks, each checked.
+    static func networks(_ value: String, origin: String) throws -> [String] {
+        let networks = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if let bad = networks.first(where: { IPNetwork($0) == nil }) {
+            throw ConfigurationError("\(origin) has '\(bad)', which is not an IP address or CIDR network")
+        }
+        return networks
     }
 
     static func port(_ value: String, origin: String) throws -> Int {

@@ -27,6 +27,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var trustedProxies: [String] = []
     /// Networks (CIDR) whose scrapers may read `GET /metrics`; empty: nobody.
     public var metricsNetworks: [String] = ["127.0.0.0/8", "::1/128"]
+    /// Origins (`https://crm.example.ru`) whose browser scripts may call the API (CORS); empty: none.
+    public var corsOrigins: [String] = []
     /// PBKDF2 iterations for new password hashes (never below the OWASP minimum outside tests).
     public var passwordIterations: Int = 600_000
     /// Where uploaded files are kept: `nil` stores them in PostgreSQL, a folder stores them there

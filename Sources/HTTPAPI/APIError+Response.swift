@@ -19,6 +19,8 @@ extension APIError {
             case .unauthenticated: return .unauthorized(access.description)
             case .locked: return .tooManyRequests(access.description)
             case .loginRefused, .forbidden: return .forbidden(access.description)
+            case .totpRequired, .totpInvalid: return .unauthorized(access.description)
+            case .totpNotStarted: return .conflict(access.description)
             }
         case let httpError as HTTPError:
             switch httpError.status {

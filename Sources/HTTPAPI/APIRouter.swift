@@ -1,9 +1,9 @@
 import AccessControl
 import CRMDomain
 import Documents
-import Mail
 import Hummingbird
 import Logging
+import Mail
 
 /// Builds the router: middleware in order (metrics, request id, client address, access log, errors), then
 /// any front end's middleware, then the public routes (health, sign-in, the integrations' inbound
@@ -16,13 +16,13 @@ public enum APIRouter {
         files: FileStorage = FileStorage(folder: nil, maximumBytes: 25 << 20),
         notifications: NotificationHub = NotificationHub(), eventHeartbeat: Duration = .seconds(15),
         inbound: InboundProcessor? = nil, converter: PDFConverter = PDFConverter(), mailFrom: MailAddress? = nil,
-        middleware: [any MiddlewareProtocol<Request, Response, CRMRequestContext>] = []
+        middleware: [any MiddlewareProtocol<Request, Response, CRMRequestContext>] = [], corsOrigins: [String] = []
     ) -> Router<CRMRequestContext> {
         let router = Router(context: CRMRequestContext.self)
         // Outermost, so it counts every answer with the status the client got.
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: RequestIDMiddleware())
-        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware(corsOrigins: corsOrigins))
         router.add(middleware: ClientAddressMiddleware(resolver: clientAddresses))
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: ErrorMiddleware(database: database))

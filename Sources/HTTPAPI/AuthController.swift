@@ -3,7 +3,8 @@ import Foundation
 import Hummingbird
 import PostgresClient
 
-/// `POST /api/v1/auth/login`, `POST /api/v1/auth/logout`, `GET /api/v1/me`.
+/// `POST /api/v1/auth/login`, `POST /api/v1/auth/logout`, `GET /api/v1/me`, and the two-factor
+/// routes of `AuthController+TwoFactor.swift`.
 public struct AuthController: Sendable {
     let authenticator: Authenticator
 
@@ -14,6 +15,13 @@ public struct AuthController: Sendable {
     struct LoginRequest: Decodable {
         var login: String?
         var password: String?
+        /// The one-time code (TOTP or a recovery code) of an account with two-factor sign-in.
+        var totpCode: String?
+
+        enum CodingKeys: String, CodingKey {
+            case login, password
+            case totpCode = "totp_code"
+        }
     }
 
     struct LoginResponse: Encodable {
@@ -41,6 +49,8 @@ public struct AuthController: Sendable {
         let group = router.group("/api/v1")
         group.post("/auth/logout") { request, context in try await self.logout(request, context) }
         group.get("/me") { request, context in try await self.me(request, context) }
+        registerTwoFactor(on: group)
+        registerLoginHistory(on: group)
     }
 
     func login(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
@@ -55,9 +65,12 @@ public struct AuthController: Sendable {
         }
         if (body.password ?? "").isEmpty { problems.append(.init(field: "password", message: "required")) }
         if (body.password ?? "").utf8.count > 1024 { problems.append(.init(field: "password", message: "longer than 1024 bytes")) }
+        if (body.totpCode ?? "").count > 64 { problems.append(.init(field: "totp_code", message: "longer than 64 characters")) }
         guard problems.isEmpty, let password = body.password else { throw APIError.validation(problems) }
         let userAgent = request.headers[.userAgent].map { String($0.prefix(200)) }
-        let session = try await authenticator.login(login, password: password, clientIP: context.clientIP, userAgent: userAgent)
+        let session = try await authenticator.login(
+            login, password: password, clientIP: context.clientIP, userAgent: userAgent, oneTimeCode: body.totpCode,
+            client: "api")
         return try JSONResponse.make(
             LoginResponse(token: session.token.text, userID: session.userID, sessionID: session.sessionID, expiresAt: session.expiresAt))
     }

@@ -48,6 +48,11 @@ struct ConfigurationOptions: ParsableArguments {
 
     @Option(help: "Comma-separated networks (IP or CIDR) allowed to read GET /metrics (env CRM_METRICS_NETWORKS; default loopback).")
     var metricsNetworks: String?
+    @Option(help: "Comma-separated origins whose browser scripts may call the API, e.g. https://crm.example.ru (env CRM_CORS_ORIGIN; default none).")
+    var corsOrigin: String?
+
+    @Option(help: "Comma-separated non-public networks (CIDR) outbound webhooks may go to, e.g. 10.1.0.0/16 (env CRM_WEBHOOK_ALLOW_NETWORK; default none: loopback, private and link-local destinations are refused).")
+    var webhookAllowNetwork: String?
 
     @Option(help: "Keep uploaded files in this folder instead of PostgreSQL (env CRM_FILES_DIR; default: in PostgreSQL).")
     var filesDir: String?
@@ -102,6 +107,8 @@ struct ConfigurationOptions: ParsableArguments {
         flags[.logLevel] = logLevel
         flags[.trustedProxies] = trustedProxies
         flags[.metricsNetworks] = metricsNetworks
+        flags[.corsOrigin] = corsOrigin
+        flags[.webhookAllowNetwork] = webhookAllowNetwork
         flags[.filesDir] = filesDir
         flags[.filesMaxMB] = filesMaxMb
         flags[.pdfConverter] = pdfConverter

@@ -1,3 +1,4 @@
+import AccessControl
 import CRMServer
 import Foundation
 import Logging
@@ -36,9 +37,12 @@ struct RunningServer: Sendable {
         passwordIterations: Int = 1000, trustedProxies: [String] = [], httpHost: String = "127.0.0.1",
         consoleSocket: String? = nil, poolAcquireTimeout: Duration = .seconds(10), filesDirectory: String? = nil,
         filesMaxBytes: Int = 25 << 20, pdfConverter: String? = nil, eventHeartbeat: Duration = .seconds(15), auditHeadInterval: Duration = .seconds(10),
-        mail: MailSettings? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }
+        mail: MailSettings? = nil, webhookAllowedNetworks: [String] = ["127.0.0.0/8", "::1"],
+        configure: (inout ServerConfiguration) -> Void = { _ in }
     ) async throws -> RunningServer {
         var configuration = ServerConfiguration()
+        // The webhook receivers of the tests listen on loopback, which production refuses by default.
+        configuration.webhooks.allowedNetworks = webhookAllowedNetworks.compactMap(IPNetwork.init)
         configure(&configuration)
         configuration.mail = mail
         configuration.auditHeadInterval = auditHeadInterval

@@ -660,6 +660,25 @@ begin
   exception when insufficient_privilege then ok := false;
   end;
   assert not ok, 'password_hash is not readable';
+  -- two-factor secrets (sql/migrations/420): neither the tables nor the functions that read them
+  begin
+    perform secret from crm_private.totp_secrets limit 1;
+    ok := true;
+  exception when insufficient_privilege then ok := false;
+  end;
+  assert not ok, 'a signed-in user cannot read TOTP secrets';
+  begin
+    perform secret from crm_api.two_factor_state(sectest.uid('manager.msk'));
+    ok := true;
+  exception when insufficient_privilege then ok := false;
+  end;
+  assert not ok, 'a signed-in user cannot call two_factor_state (it returns the secret)';
+  begin
+    perform crm_api.totp_disable(sectest.uid('director'), '10.0.0.1');
+    ok := true;
+  exception when insufficient_privilege then ok := false;
+  end;
+  assert not ok, 'a signed-in user cannot turn off anybody''s two-factor sign-in in SQL';
   begin
     insert into crm.roles (name) values ('hacker');
     ok := true;
@@ -1163,6 +1182,24 @@ begin
   exception when insufficient_privilege then ok := false;
   end;
   assert not ok, 'BI cannot read password hashes';
+  begin
+    perform secret from crm_private.totp_secrets limit 1;
+    ok := true;
+  exception when insufficient_privilege then ok := false;
+  end;
+  assert not ok, 'BI cannot read TOTP secrets';
+  begin
+    perform code_hash from crm_private.totp_recovery_codes limit 1;
+    ok := true;
+  exception when insufficient_privilege then ok := false;
+  end;
+  assert not ok, 'BI cannot read recovery code hashes';
+  begin
+    perform secret from crm_api.two_factor_state(1);
+    ok := true;
+  exception when insufficient_privilege then ok := false;
+  end;
+  assert not ok, 'BI cannot call two_factor_state';
   assert (select count(*) from crm.users) > 0, 'BI reads user names';
 end $$;
 \setenv PGPASSWORD

@@ -122,6 +122,10 @@ enum ConsoleErrors {
                 return .error(code: "NOAUTH", message: "\(access.description); sign in with AUTH login password")
             case .locked, .loginRefused, .forbidden:
                 return .error(code: "DENIED", message: access.description)
+            case .totpRequired:
+                return .error(code: "TOTP_REQUIRED", message: "\(access.description): AUTH login password code")
+            case .totpInvalid, .totpNotStarted:
+                return .error(code: "TOTP_INVALID", message: access.description)
             }
         case let database as PostgresError:
             switch database.kind {

@@ -10,11 +10,13 @@ enum AuthCommands {
 
     /// Signs in for the console: the password is checked like a web login (lockouts, audit),
     /// the session is a console session (admin networks), and the user must be an administrator.
+    /// With two-factor sign-in the third argument is the one-time code (or a recovery code).
     static func auth(_ context: AdminContext) -> ConsoleCommand {
-        let usage = "AUTH <login> <password>"
+        let usage = "AUTH <login> <password> [<one-time code>]"
         return ConsoleCommand("AUTH", summary: "Sign in as an administrator", usage: usage) { request, session in
-            guard request.arguments.count == 2 else { return .error(code: "SYNTAX", message: "usage: \(usage)") }
+            guard (2...3).contains(request.arguments.count) else { return .error(code: "SYNTAX", message: "usage: \(usage)") }
             let (login, password) = (request.arguments[0], request.arguments[1])
+            let code = request.arguments.count == 3 ? request.arguments[2] : nil
             let clientIP = AdminContext.clientIP(of: session)
             if let previous = await session.attribute(AdminContext.tokenKey, as: String.self) {
                 _ = try? await context.authenticator.logout(token: previous, clientIP: clientIP)
@@ -25,7 +27,8 @@ enum AuthCommands {
             do {
                 opened = try await context.authenticator.login(
                     login, password: password, clientIP: clientIP,
-                    purpose: session.peer == "local" ? .consoleLocal : .console, userAgent: "admin console")
+                    purpose: session.peer == "local" ? .consoleLocal : .console, userAgent: "admin console",
+                    oneTimeCode: code)
             } catch {
                 return ConsoleErrors.reply(for: error, command: "AUTH", logger: context.logger)
             }
@@ -52,7 +55,8 @@ enum AuthCommands {
     static func whoami(_ context: AdminContext) -> ConsoleCommand {
         context.command("WHOAMI", summary: "Show who is signed in", usage: "WHOAMI") { call, connection, identity in
             try call.expect(0)
-            let row = try await connection.query("""
+            let row = try await connection.query(
+                """
                 select u.login, u.name,
                        coalesce((select string_agg(r.name, ',' order by r.name) from crm.user_roles ur
                                  join crm.roles r on r.id = ur.role_id where ur.user_id = u.id), '')

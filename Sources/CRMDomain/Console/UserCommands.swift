@@ -7,7 +7,7 @@ import PostgresClient
 enum UserCommands {
     static func make(_ context: AdminContext) -> [ConsoleCommand] {
         [add(context), list(context), show(context), setActive(context, active: false), setActive(context, active: true),
-         passwd(context), role(context), territory(context), grant(context), deny(context)]
+         passwd(context), role(context), territory(context), grant(context), deny(context), totpReset(context)]
     }
 
     static let minimumPasswordLength = 10

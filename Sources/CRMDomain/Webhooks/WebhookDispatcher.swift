@@ -111,10 +111,24 @@ public struct WebhookDispatcher: Service {
         }
     }
 
-    /// One attempt, then its outcome recorded.
+    /// One attempt, then its outcome recorded. The destination is checked first (`DestinationGuard`):
+    /// a refused one is a failed attempt, retried like any other (an administrator may allow it).
     func send(_ delivery: Delivery, client: HTTPClient) async {
+        let destination: (url: String, host: String?)
+        do {
+            destination = try await DestinationGuard(allowed: settings.allowedNetworks).check(delivery.url)
+        } catch {
+            logger.warning("webhook destination refused", metadata: ["delivery": "\(delivery.id)", "error": "\(error)"])
+            do {
+                try await record(delivery, statusCode: nil, failure: "\(error)")
+            } catch {
+                logger.warning("could not record a webhook attempt", metadata: ["delivery": "\(delivery.id)", "error": "\(error)"])
+            }
+            return
+        }
         let body = Array(delivery.body.utf8)
-        var request = HTTPClientRequest(url: delivery.url)
+        var request = HTTPClientRequest(url: destination.url)
+        if let host = destination.host { request.headers.replaceOrAdd(name: "Host", value: host) }
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
         request.headers.add(name: "User-Agent", value: userAgent)
@@ -157,8 +171,10 @@ public struct WebhookDispatcher: Service {
                 "select crm_api.webhook_failed(\(id), \(attempt), \(code), \(failure), \(base), \(cap), \(maxAttempts))"
             )[0].decode(String?.self, at: 0)
         }
-        logger.info("webhook delivery attempt failed", metadata: [
-            "delivery": "\(id)", "attempt": "\(attempt)", "error": "\(failure)", "now": "\(status ?? "superseded")",
-        ])
+        logger.info(
+            "webhook delivery attempt failed",
+            metadata: [
+                "delivery": "\(id)", "attempt": "\(attempt)", "error": "\(failure)", "now": "\(status ?? "superseded")",
+            ])
     }
 }

@@ -1,3 +1,5 @@
+import AccessControl
+
 /// Timing of outbound webhook deliveries.
 public struct WebhookSettings: Sendable, Equatable {
     /// How often due deliveries (retries) are looked for, besides NOTIFY crm_events.
@@ -14,6 +16,9 @@ public struct WebhookSettings: Sendable, Equatable {
     public var lease: Duration = .seconds(60)
     /// Deliveries sent at once.
     public var batchSize: Int = 16
+    /// Non-public networks (loopback, private, link-local) deliveries may nevertheless go to
+    /// (`--webhook-allow-network`); every other such destination is refused (`DestinationGuard`).
+    public var allowedNetworks: [IPNetwork] = []
 
     public init() {}
 }

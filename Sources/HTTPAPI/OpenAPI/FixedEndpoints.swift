@@ -74,6 +74,10 @@ enum FixedEndpoints {
         "properties": .obj([
             "login": .obj(["type": .string("string"), "minLength": .integer(1), "maxLength": .integer(200)]),
             "password": .obj(["type": .string("string"), "minLength": .integer(1)]),
+            "totp_code": .obj([
+                "type": .strings(["string", "null"]), "maxLength": .integer(64),
+                "description": .string("with two-factor sign-in: the app's code or a recovery code (401 totp_required without it)"),
+            ]),
         ]),
         "required": .strings(["login", "password"]),
         "examples": .array([.obj(["login": .string("director"), "password": .string("s3cret-password")])]),

@@ -8,7 +8,9 @@ enum OpenAPIDocument {
 
     /// Every operation of the document.
     static func operations(resources: [Resource]) -> [OpenAPIOperation] {
-        FixedEndpoints.operations + IntegrationEndpoints.operations + ReportEndpoints.operations + DocumentEndpoints.operations + MailEndpoints.operations + resources.flatMap { ResourcePaths(resource: $0).operations }
+        FixedEndpoints.operations + IntegrationEndpoints.operations + ReportEndpoints.operations + DocumentEndpoints.operations
+            + MailEndpoints.operations
+            + SecurityEndpoints.operations + resources.flatMap { ResourcePaths(resource: $0).operations }
     }
 
     static func json(resources: [Resource], version: String) -> JSONValue {
@@ -21,6 +23,7 @@ enum OpenAPIDocument {
             .merging(ReportEndpoints.schemas) { a, _ in a }
             .merging(DocumentEndpoints.schemas) { a, _ in a }
             .merging(MailEndpoints.schemas) { a, _ in a }
+            .merging(SecurityEndpoints.schemas) { a, _ in a }
         schemas["Error"] = OpenAPIComponents.errorSchema
         schemas["FieldError"] = OpenAPIComponents.fieldErrorSchema
         let warningCodes = resources.flatMap { ResourceSchemas(resource: $0).warningCodes }

@@ -18,6 +18,9 @@ public enum TextKey: String, Sendable, CaseIterable {
     case password
     case loginWrong
     case loginLocked
+    case totpCode
+    case totpRequired
+    case totpInvalid
     case loginNetwork
     case loginHours
     case loginDisabled

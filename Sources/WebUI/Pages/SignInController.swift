@@ -54,6 +54,7 @@ struct SignInController: Sendable {
                 <input type="hidden" name="next" value="\(next)">
                 <label>\(t[.login])<input name="login" autocomplete="username" required autofocus value="\(login)"></label>
                 <label>\(t[.password])<input name="password" type="password" autocomplete="current-password" required></label>
+                <label>\(t[.totpCode])<input name="totp_code" autocomplete="one-time-code" inputmode="numeric" maxlength="64"></label>
                 <button type="submit" class="primary">\(t[.signIn])</button>
               </form>
               <form method="post" action="/language" class="center">
@@ -84,7 +85,8 @@ struct SignInController: Sendable {
         do {
             let session = try await authenticator.login(
                 login, password: password, clientIP: context.clientIP, purpose: .web,
-                userAgent: request.headers[.userAgent].map { String($0.prefix(200)) })
+                userAgent: request.headers[.userAgent].map { String($0.prefix(200)) },
+                oneTimeCode: form["totp_code"].map { String($0.prefix(64)) })
             let secure = WebSession.overTLS(request, context, force: runner.secureCookies)
             return PageRunner.redirect(
                 PageRunner.localPath(form["next"]),
@@ -99,6 +101,8 @@ struct SignInController: Sendable {
             case .loginRefused(let reason): (Self.explain(loginReason: reason, t), .forbidden)
             case .unauthenticated(let reason): (Self.explain(sessionReason: reason, t), .unauthorized)
             case .forbidden: (t[.errorForbidden], .forbidden)
+            case .totpRequired: (t[.totpRequired], .unauthorized)
+            case .totpInvalid, .totpNotStarted: (t[.totpInvalid], .unauthorized)
             }
             return try self.form(request, context, problem: problem, login: login, status: status)
         }

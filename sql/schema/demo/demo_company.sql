@@ -54,8 +54,10 @@ begin
   insert into crm.territories (parent_id, name) values (t_ru, 'Volga') returning id into t_volga;
   insert into crm.territories (parent_id, name) values (t_volga, 'Kazan') returning id into t_kazan;
 
-  insert into crm.roles (name, description, can_access_private)
-    values ('director', 'Генеральный директор: все данные', true) returning id into r_director;
+  -- The director and the administrators require two factors (sql/migrations/420): with the
+  -- default enforcement 'enrolled' they are asked for a code once they have enrolled.
+  insert into crm.roles (name, description, can_access_private, requires_two_factor)
+    values ('director', 'Генеральный директор: все данные', true, true) returning id into r_director;
   insert into crm.roles (name, description)
     values ('department_head', 'Руководитель отдела: данные отдела и подотделов') returning id into r_head;
   insert into crm.roles (name, description)
@@ -66,8 +68,8 @@ begin
     values ('purchaser', 'Закупщик') returning id into r_purchaser;
   insert into crm.roles (name, description)
     values ('accountant', 'Бухгалтер') returning id into r_accountant;
-  insert into crm.roles (name, description, is_admin)
-    values ('admin', 'Администратор: пользователи, роли, сети', true) returning id into r_admin;
+  insert into crm.roles (name, description, is_admin, requires_two_factor)
+    values ('admin', 'Администратор: пользователи, роли, сети', true, true) returning id into r_admin;
 
   foreach e in array all_entities loop
     foreach a in array array['read', 'create', 'update', 'delete', 'export', 'approve'] loop

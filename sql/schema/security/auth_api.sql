@@ -27,7 +27,10 @@ begin
 end
 $$;
 
+-- (sql/migrations/421 added the client and the user agent, for the login history.)
+drop function if exists crm_api.login_failed(text, inet, text);
 create or replace function crm_api.login_failed(p_login text, p_client_ip inet, p_reason text default 'bad_password',
+    p_client text default null, p_user_agent text default null,
     out locked boolean, out locked_until timestamptz)
   language plpgsql volatile security definer set search_path = pg_catalog, pg_temp as $$
 declare
@@ -40,8 +43,8 @@ declare
 begin
   select * into cfg from crm_private.config;
   select u.id into uid from crm.users u where lower(u.login) = key;
-  insert into crm_private.login_attempts (login_key, user_id, client_ip, success, reason)
-    values (key, uid, p_client_ip, false, coalesce(p_reason, 'bad_password'));
+  insert into crm_private.login_attempts (login_key, user_id, client_ip, success, reason, client, user_agent)
+    values (key, uid, p_client_ip, false, coalesce(p_reason, 'bad_password'), p_client, left(p_user_agent, 500));
   perform audit.append('login_failed', null, null, null, null,
                        jsonb_build_object('login', key, 'reason', coalesce(p_reason, 'bad_password')),
                        uid, p_client_ip, null);
@@ -51,7 +54,7 @@ begin
   select greatest(now() - cfg.lockout_window, coalesce(max(l.locked_until), '-infinity'))
     into since from crm_private.lockouts l where l.login_key = key;
   select count(*) into failures from crm_private.login_attempts a
-   where a.login_key = key and not a.success and a.at > since;
+   where a.login_key = key and not a.success and a.counts and a.at > since;
   if failures >= cfg.lockout_threshold then
     select count(*) into prior from crm_private.lockouts l
      where l.login_key = key and l.locked_at > now() - interval '24 hours';
@@ -67,7 +70,7 @@ begin
   select greatest(now() - cfg.ip_failure_window, coalesce(max(l.locked_until), '-infinity'))
     into since from crm_private.lockouts l where l.client_ip = p_client_ip;
   select count(*) into failures from crm_private.login_attempts a
-   where a.client_ip = p_client_ip and not a.success and a.at > since;
+   where a.client_ip = p_client_ip and not a.success and a.counts and a.at > since;
   if failures >= cfg.ip_failure_threshold then
     insert into crm_private.lockouts (client_ip, locked_until) values (p_client_ip, now() + cfg.ip_lockout);
     perform audit.append('lockout', null, null, null, null,
@@ -80,8 +83,9 @@ begin
 end
 $$;
 
+drop function if exists crm_api.login_succeeded(bigint, inet, bytea, text, text);
 create or replace function crm_api.login_succeeded(p_user_id bigint, p_client_ip inet, p_token_hash bytea,
-    p_purpose text default 'web', p_user_agent text default null,
+    p_purpose text default 'web', p_user_agent text default null, p_client text default null,
     out ok boolean, out reason text, out session_id bigint, out expires_at timestamptz)
   language plpgsql volatile security definer set search_path = pg_catalog, pg_temp as $$
 declare
@@ -117,8 +121,9 @@ begin
   end if;
 
   if reason is not null then
-    insert into crm_private.login_attempts (login_key, user_id, client_ip, success, reason)
-      values (coalesce(lower(u.login), ''), p_user_id, p_client_ip, false, reason);
+    insert into crm_private.login_attempts (login_key, user_id, client_ip, success, reason, client, user_agent)
+      values (coalesce(lower(u.login), ''), p_user_id, p_client_ip, false, reason,
+              coalesce(p_client, p_purpose), left(p_user_agent, 500));
     perform audit.append('login_failed', null, null, null, null,
                          jsonb_build_object('login', lower(u.login), 'reason', reason, 'purpose', p_purpose),
                          p_user_id, p_client_ip, null);
@@ -133,8 +138,8 @@ begin
   insert into crm_private.sessions (token_hash, user_id, purpose, expires_at, client_ip, network, user_agent)
     values (p_token_hash, u.id, p_purpose, expires_at, p_client_ip, bind, left(p_user_agent, 500))
     returning id into session_id;
-  insert into crm_private.login_attempts (login_key, user_id, client_ip, success, reason)
-    values (lower(u.login), u.id, p_client_ip, true, null);
+  insert into crm_private.login_attempts (login_key, user_id, client_ip, success, reason, client, user_agent)
+    values (lower(u.login), u.id, p_client_ip, true, null, coalesce(p_client, p_purpose), left(p_user_agent, 500));
   perform audit.append('login', null, null, null, null,
                        jsonb_build_object('login', lower(u.login), 'purpose', p_purpose, 'network', bind::text),
                        u.id, p_client_ip, session_id);
@@ -161,8 +166,8 @@ end
 $$;
 
 grant execute on function
-  crm_api.login_lookup(text, inet), crm_api.login_failed(text, inet, text),
-  crm_api.login_succeeded(bigint, inet, bytea, text, text), crm_api.logout(bytea, inet)
+  crm_api.login_lookup(text, inet), crm_api.login_failed(text, inet, text, text, text),
+  crm_api.login_succeeded(bigint, inet, bytea, text, text, text), crm_api.logout(bytea, inet)
   to crm_authenticator;
 
 create or replace function crm_private.require_context() returns jsonb
