@@ -163,6 +163,7 @@ public final class ServerApplication: Sendable {
             files: FileStorage(folder: configuration.filesDirectory, maximumBytes: configuration.filesMaxBytes),
             notifications: notificationHub, eventHeartbeat: configuration.eventHeartbeat, inbound: inbound,
             converter: PDFConverter(executable: configuration.pdfConverter), mailFrom: configuration.mail?.from,
+            exchangeFolder: configuration.dataDirectory + "/exchange",
             middleware: [WebUI.sessionBridge])
         WebUI(database: database, authenticator: authenticator).register(on: router)
         return router

@@ -8,7 +8,7 @@ enum OpenAPIDocument {
 
     /// Every operation of the document.
     static func operations(resources: [Resource]) -> [OpenAPIOperation] {
-        FixedEndpoints.operations + IntegrationEndpoints.operations + ReportEndpoints.operations + DocumentEndpoints.operations + MailEndpoints.operations + resources.flatMap { ResourcePaths(resource: $0).operations }
+        FixedEndpoints.operations + IntegrationEndpoints.operations + ReportEndpoints.operations + DocumentEndpoints.operations + MailEndpoints.operations + ExchangeEndpoints.operations + resources.flatMap { ResourcePaths(resource: $0).operations }
     }
 
     static func json(resources: [Resource], version: String) -> JSONValue {
