@@ -75,7 +75,8 @@ public struct DemoCompany: Sendable {
         return try await setPasswords(users, password: password, on: connection)
     }
 
-    private func setPasswords(_ users: [(String, Int64)], password: String?, on connection: PostgresConnection) async throws -> [Credential] {
+    private func setPasswords(_ users: [(String, Int64)], password: String?, on connection: PostgresConnection) async throws -> [Credential]
+    {
         var credentials: [Credential] = []
         for (login, userID) in users {
             let secret = try password ?? OneTimePassword.generate()

@@ -1,10 +1,10 @@
 import AccessControl
-import Foundation
 import CRMDomain
 import Documents
-import Mail
+import Foundation
 import Hummingbird
 import Logging
+import Mail
 
 /// Builds the router: middleware in order (request id, client address, access log, errors), then
 /// any front end's middleware, then the public routes (health, sign-in, the integrations' inbound

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(FoundationXML)
-    import FoundationXML
+import FoundationXML
 #endif
 
 /// What a CommerceML 2 file says, one item at a time, in document order.
@@ -144,14 +144,16 @@ public enum CommerceMLReader {
 
         func parser(
             _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-            attributes: [String: String] = [:]
+            attributes: [String: String]
         ) {
             guard failure == nil else { return }
             let outer = path.last
             path.append(name)
             text = ""
             if path.count == 1 {
-                guard name == "КоммерческаяИнформация" else { return stop(parser, .fail("not a CommerceML document (no КоммерческаяИнформация)")) }
+                guard name == "КоммерческаяИнформация" else {
+                    return stop(parser, .fail("not a CommerceML document (no КоммерческаяИнформация)"))
+                }
                 sawRoot = true
                 if let version = attributes["ВерсияСхемы"], !CommerceMLReader.versions.contains(version) {
                     return stop(parser, .fail("unknown CommerceML schema version \(version) (2.03 to 2.10 are read)"))
@@ -263,7 +265,9 @@ public enum CommerceMLReader {
                     switch name {
                     case "ИдТипаЦены": pr.priceTypeID = value
                     case "ЦенаЗаЕдиницу":
-                        guard let d = CommerceMLReader.decimal(value) else { return stop(parser, .fail("offer \(o.id): ЦенаЗаЕдиницу \(value) is not a number")) }
+                        guard let d = CommerceMLReader.decimal(value) else {
+                            return stop(parser, .fail("offer \(o.id): ЦенаЗаЕдиницу \(value) is not a number"))
+                        }
                         pr.perUnit = d
                     case "Валюта": pr.currency = value
                     case "Цена":
@@ -280,13 +284,17 @@ public enum CommerceMLReader {
                     switch name {
                     case "Ид": o.id = value
                     case "Количество":
-                        guard let d = CommerceMLReader.decimal(value) else { return stop(parser, .fail("offer \(o.id): Количество \(value) is not a number")) }
+                        guard let d = CommerceMLReader.decimal(value) else {
+                            return stop(parser, .fail("offer \(o.id): Количество \(value) is not a number"))
+                        }
                         o.quantity = d
                     default: break
                     }
                 } else if name == "Количество", path.contains("Остатки") {
                     // 2.08+: Остатки/Остаток/Количество, or per warehouse Остаток/Склад/Количество
-                    guard let d = CommerceMLReader.decimal(value) else { return stop(parser, .fail("offer \(o.id): Количество \(value) is not a number")) }
+                    guard let d = CommerceMLReader.decimal(value) else {
+                        return stop(parser, .fail("offer \(o.id): Количество \(value) is not a number"))
+                    }
                     stockSum = (stockSum ?? 0) + d
                 }
                 offer = o

@@ -61,13 +61,15 @@ struct ExchangeController: Sendable {
             await log(session, type: type, mode: mode, filename: filename, status: "success", message: answer.log, details: answer.details)
             return Self.text(answer.text, contentType: answer.contentType)
         } catch {
-            let reason = reason(of: error)
+            let failure = self.reason(of: error)
             logger.notice(
                 "exchange step failed",
-                metadata: ["type": "\(type)", "mode": "\(mode)", "file": "\(filename ?? "")", "reason": "\(reason.english)",
-                           "request_id": "\(context.requestID)"])
-            if let scope { await log(scope, type: type, mode: mode, filename: filename, status: "failure", message: reason.english) }
-            return Self.text("failure\n" + reason.russian)
+                metadata: [
+                    "type": "\(type)", "mode": "\(mode)", "file": "\(filename ?? "")", "reason": "\(failure.english)",
+                    "request_id": "\(context.requestID)",
+                ])
+            if let scope { await log(scope, type: type, mode: mode, filename: filename, status: "failure", message: failure.english) }
+            return Self.text("failure\n" + failure.russian)
         }
     }
 
@@ -158,7 +160,9 @@ struct ExchangeController: Sendable {
     }
 
     /// Records the step (its own transaction: a failed import's rollback keeps its log line).
-    func log(_ scope: RequestScope, type: String, mode: String, filename: String?, status: String, message: String, details: String = "{}") async {
+    func log(
+        _ scope: RequestScope, type: String, mode: String, filename: String?, status: String, message: String, details: String = "{}"
+    ) async {
         do {
             try await scope.transaction { connection, _ in
                 _ = try await connection.query(
@@ -203,7 +207,8 @@ struct ExchangeController: Sendable {
     static func basicCredentials(_ request: Request) -> (String, String)? {
         guard let header = request.headers[.authorization] else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "basic", let data = Data(base64Encoded: String(parts[1]).trimmingCharacters(in: .whitespaces)),
+        guard parts.count == 2, parts[0].lowercased() == "basic",
+            let data = Data(base64Encoded: String(parts[1]).trimmingCharacters(in: .whitespaces)),
             let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":")
         else { return nil }
         let login = String(text[..<colon])

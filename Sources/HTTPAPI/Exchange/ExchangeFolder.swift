@@ -39,7 +39,8 @@ struct ExchangeFolder: Sendable {
     static func append(_ bytes: [UInt8], to path: String, in folder: String) throws {
         let full = folder + "/" + path
         let directory = (full as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let fd = open(full, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw ExchangeIOError("cannot open \(full): errno \(errno)") }
         defer { close(fd) }

@@ -56,7 +56,8 @@ struct ExchangeImport: Sendable {
             for try await item in stream {
                 switch item {
                 case .group(let id, let name, let parent):
-                    let result = try await connection.query("select crm_api.exchange_group(\(id), \(name), \(parent))")[0].decode(String.self, at: 0)
+                    let result = try await connection.query("select crm_api.exchange_group(\(id), \(name), \(parent))")[0].decode(
+                        String.self, at: 0)
                     counts.add("groups", result)
                 case .catalog(let onlyChanges):
                     full = !onlyChanges

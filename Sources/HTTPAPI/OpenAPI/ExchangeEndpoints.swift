@@ -22,12 +22,20 @@ enum ExchangeEndpoints {
                 OpenAPIOperation.query("type", .obj(["type": .string("string"), "enum": .strings(["catalog", "sale"])]), required: true),
                 OpenAPIOperation.query(
                     "mode",
-                    .obj(["type": .string("string"), "enum": .strings(["checkauth", "init", "file", "import", "query", "success", "complete", "deactivate"])]),
+                    .obj([
+                        "type": .string("string"),
+                        "enum": .strings(["checkauth", "init", "file", "import", "query", "success", "complete", "deactivate"]),
+                    ]),
                     required: true),
                 OpenAPIOperation.query("filename", .obj(["type": .string("string")])),
             ],
             requestBody: method == "post"
-                ? .obj(["required": .bool(false), "content": .obj(["application/octet-stream": .obj(["schema": .obj(["type": .string("string"), "format": .string("binary")])])])])
+                ? .obj([
+                    "required": .bool(false),
+                    "content": .obj([
+                        "application/octet-stream": .obj(["schema": .obj(["type": .string("string"), "format": .string("binary")])])
+                    ]),
+                ])
                 : nil,
             responses: [200: text],
             errors: [])

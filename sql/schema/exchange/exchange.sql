@@ -56,26 +56,26 @@ create or replace function crm_api.exchange_group(p_id text, p_name text, p_pare
   language plpgsql volatile security definer set search_path = pg_catalog, pg_temp as $$
 declare
   c crm.product_categories;
-  parent_id bigint;
+  v_parent bigint;
 begin
   perform crm_api.exchange_account();
   if p_parent is not null then
-    select x.id into parent_id from crm.product_categories x where x.external_id = p_parent;
-    if parent_id is null then
+    select x.id into v_parent from crm.product_categories x where x.external_id = p_parent;
+    if v_parent is null then
       raise exception 'group % names an unknown parent group %', p_id, p_parent using errcode = 'CR422';
     end if;
   end if;
   select * into c from crm.product_categories x where x.external_id = p_id;
   if not found then
     select * into c from crm.product_categories x
-     where x.external_id is null and coalesce(x.parent_id, 0) = coalesce(parent_id, 0) and lower(x.name) = lower(btrim(p_name));
+     where x.external_id is null and coalesce(x.parent_id, 0) = coalesce(v_parent, 0) and lower(x.name) = lower(btrim(p_name));
     if not found then
-      insert into crm.product_categories (parent_id, name, external_id) values (parent_id, btrim(p_name), p_id);
+      insert into crm.product_categories (parent_id, name, external_id) values (v_parent, btrim(p_name), p_id);
       return 'created';
     end if;
   end if;
-  if c.external_id is distinct from p_id or c.name <> btrim(p_name) or c.parent_id is distinct from parent_id then
-    update crm.product_categories set external_id = p_id, name = btrim(p_name), parent_id = exchange_group.parent_id
+  if c.external_id is distinct from p_id or c.name <> btrim(p_name) or c.parent_id is distinct from v_parent then
+    update crm.product_categories set external_id = p_id, name = btrim(p_name), parent_id = v_parent
      where id = c.id;
     return 'updated';
   end if;
