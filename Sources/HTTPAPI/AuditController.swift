@@ -10,7 +10,7 @@ public struct AuditController: Sendable {
     public init() {}
 
     static let actions: Set<String> = [
-        "insert", "update", "delete", "login", "login_failed", "lockout", "logout", "permission_change", "export", "admin_command",
+        "insert", "update", "delete", "login", "login_failed", "lockout", "logout", "permission_change", "export", "admin_command", "exchange",
     ]
 
     public func register(on router: some RouterMethods<CRMRequestContext>) {

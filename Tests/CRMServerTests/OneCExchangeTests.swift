@@ -32,10 +32,23 @@ struct OneCExchangeTests {
                 let status = Int(raw[..<split.lowerBound].split(separator: " ").dropFirst().first ?? "") ?? 0
                 var payload = String(raw[split.upperBound...])
                 if raw[..<split.lowerBound].lowercased().contains("transfer-encoding: chunked") {
-                    payload = HTTPTestResponse.dechunk(payload)
+                    payload = OneC.dechunk(payload)
                 }
                 return (status, payload)
             }
+        }
+
+        /// A chunked body's data.
+        static func dechunk(_ text: String) -> String {
+            var result = ""
+            var rest = Substring(text)
+            while let lineEnd = rest.range(of: "\r\n"), let size = Int(rest[..<lineEnd.lowerBound], radix: 16), size > 0 {
+                let start = lineEnd.upperBound
+                let end = rest.utf8.index(start, offsetBy: size)
+                result += rest[start..<end]
+                rest = Substring(rest[end...].utf8.dropFirst(2))
+            }
+            return result
         }
 
         static func basic(_ login: String, _ password: String) -> String {

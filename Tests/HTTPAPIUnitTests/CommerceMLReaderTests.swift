@@ -238,13 +238,9 @@ struct CommerceMLReaderTests {
     @Test("broken files fail with a reason: bad XML, an unknown version, not CommerceML, a bad number, a truncated file")
     func broken() throws {
         func reason(_ xml: String) -> String? {
-            do {
-                _ = try Self.items(xml)
-                return nil
-            } catch let error as CommerceMLError {
-                return error.message
-            } catch {
-                return "\(error)"
+            switch Result(catching: { try Self.items(xml) }) {
+            case .success: return nil
+            case .failure(let error): return (error as? CommerceMLError)?.message ?? "\(error)"
             }
         }
         #expect(

@@ -9,6 +9,7 @@
 --   crm_private.exchange_settings the one exchange node: which stages make a deal an order
 --   crm_private.exchange_log      every exchange step (also audited, sql/schema/exchange)
 --   crm_private.exchange_deliveries  the orders sent by a sale query, until 1C says success
+--   audit.log action 'exchange'   an exchange step (crm_api.exchange_log)
 -- Functions: sql/schema/exchange/exchange.sql.
 
 alter table crm.roles add column is_integration boolean not null default false;
@@ -56,3 +57,9 @@ create table crm_private.exchange_deliveries (
   created_at timestamptz not null default now(),
   delivered_at timestamptz
 );
+
+-- The audit log's actions, with the exchange steps (NOT VALID first: no long lock on the log).
+alter table audit.log drop constraint log_action_check;
+alter table audit.log add constraint log_action_check check (action in ('insert', 'update', 'delete', 'login', 'login_failed',
+  'lockout', 'logout', 'permission_change', 'export', 'admin_command', 'exchange')) not valid;
+alter table audit.log validate constraint log_action_check;

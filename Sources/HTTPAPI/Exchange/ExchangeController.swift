@@ -178,6 +178,12 @@ struct ExchangeController: Sendable {
         if let failure = error as? CommerceMLError {
             return (failure.message, ErrorCatalogue.translate(failure.message, to: .ru).text)
         }
+        if let mapped = APIError.from(error), case .validation(let fields) = mapped, !fields.isEmpty {
+            // A rule's refusal (CR422): its own words, not the summary of fields.
+            let english = fields.map(\.message).joined(separator: "; ")
+            let russian = fields.map { ErrorCatalogue.translate($0.message, to: .ru).text }.joined(separator: "; ")
+            return (english, russian)
+        }
         if let mapped = APIError.from(error) {
             let english = mapped.localized(.en).message
             return (english, mapped.localized(.ru).message)

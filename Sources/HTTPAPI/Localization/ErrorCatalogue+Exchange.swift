@@ -45,5 +45,6 @@ extension ErrorCatalogue {
         .init(
             "exchange_order_no_counterparty", "order {} has no counterparty: its payment cannot be recorded",
             "у заказа {1} нет контрагента: оплату записать нельзя"),
+        .init("exchange_signed_in", "signed in as {}", "вход выполнен: {1}"),
     ]
 }
