@@ -311,4 +311,47 @@ struct OneCExchangeTests {
         #expect(try await Self.snapshot(server) == before)
         try await server.stop()
     }
+
+    @Test("a larger catalog (2,000 products in 40 groups, their offers) imports in one request each; the re-import changes nothing")
+    func largerCatalog() async throws {
+        let server = try await RunningServer.start(demo: true)
+        var onec = OneC(server: server)
+        #expect(try await onec.signIn("catalog").hasPrefix("success"))
+        var catalog = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<КоммерческаяИнформация ВерсияСхемы=\"2.10\">\n"
+        catalog += "<Классификатор><Ид>cls</Ид><Наименование>Классификатор</Наименование><Группы>\n"
+        for g in 0..<40 { catalog += "<Группа><Ид>grp-\(g)</Ид><Наименование>Группа товаров № \(g)</Наименование></Группа>\n" }
+        catalog += "</Группы></Классификатор>\n<Каталог СодержитТолькоИзменения=\"false\"><Ид>cat</Ид><Товары>\n"
+        var offers =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<КоммерческаяИнформация ВерсияСхемы=\"2.10\"><ПакетПредложений><Предложения>\n"
+        for n in 0..<2000 {
+            catalog += "<Товар><Ид>bulk-\(n)</Ид><Артикул>BULK-\(n)</Артикул><Наименование>Товар номер \(n)</Наименование>"
+            catalog += "<БазоваяЕдиница Код=\"796\" НаименованиеКраткое=\"шт\"/><Группы><Ид>grp-\(n % 40)</Ид></Группы></Товар>\n"
+            offers += "<Предложение><Ид>bulk-\(n)</Ид><Цены><Цена><ЦенаЗаЕдиницу>\(n).25</ЦенаЗаЕдиницу><Валюта>руб</Валюта></Цена></Цены>"
+            offers += "<Остатки><Остаток><Количество>\(n % 17)</Количество></Остаток></Остатки></Предложение>\n"
+        }
+        catalog += "</Товары></Каталог></КоммерческаяИнформация>\n"
+        offers += "</Предложения></ПакетПредложений></КоммерческаяИнформация>\n"
+        let files: [(String, [UInt8])] = [("import.xml", Array(catalog.utf8)), ("offers.xml", Array(offers.utf8))]
+        let started = ContinuousClock.now
+        #expect(try await onec.upload("catalog", files: files, parts: 4) == ["import.xml": "success", "offers.xml": "success"])
+        let first = ContinuousClock.now - started
+        let counts = try await ownerQuery(
+            server,
+            """
+            select count(*), sum(price)::text, sum(stock)::text from crm.products where external_id like 'bulk-%' and active
+            """
+        ).map { try $0.decode((Int64, String, String).self) }
+        #expect(counts.first?.0 == 2000)
+        #expect(counts.first?.1 == "1999500.00", "Σ (n + 0.25)")
+        #expect(counts.first?.2 == "\((0..<2000).reduce(0) { $0 + $1 % 17 }).000")
+        let before = try await Self.snapshot(server)
+        let again = ContinuousClock.now
+        #expect(try await onec.upload("catalog", files: files, parts: 4) == ["import.xml": "success", "offers.xml": "success"])
+        let second = ContinuousClock.now - again
+        #expect(try await Self.snapshot(server) == before)
+        print(
+            "1C exchange: 2,000 products + offers (\(catalog.utf8.count + offers.utf8.count) bytes): first run \(first), re-run \(second)")
+        try await server.stop()
+    }
+
 }

@@ -94,8 +94,10 @@ public enum CommerceMLReader {
         if let failure = delegate.failure { throw failure }
         if !ok || delegate.depth != 0 {
             let line = parser.lineNumber
-            let reason = parser.parserError.map { "\($0.localizedDescription)" } ?? "the document ends early"
-            throw CommerceMLError.fail("bad XML at line \(line): \(reason)")
+            guard let failure = parser.parserError else {
+                throw CommerceMLError.fail("bad XML at line \(line): the document ends early")
+            }
+            throw CommerceMLError.fail("bad XML at line \(line): libxml2 error \((failure as NSError).code)")
         }
         if !delegate.sawRoot { throw CommerceMLError.fail("not a CommerceML document (no КоммерческаяИнформация)") }
     }

@@ -3,7 +3,8 @@ extension ErrorCatalogue {
     /// `failure\n<reason>`, which 1C shows to its operator in Russian.
     static let exchange: [Entry] = [
         .init("exchange_file_unreadable", "cannot open the file {}", "не удаётся открыть файл {1}"),
-        .init("exchange_bad_xml", "bad XML at line {}: {}", "ошибка XML в строке {1}: {2}"),
+        .init("exchange_bad_xml", "bad XML at line {}: the document ends early", "ошибка XML в строке {1}: документ обрывается"),
+        .init("exchange_bad_xml", "bad XML at line {}: libxml2 error {}", "ошибка XML в строке {1}: код ошибки libxml2 {2}"),
         .init(
             "exchange_not_commerceml", "not a CommerceML document (no КоммерческаяИнформация)",
             "это не документ CommerceML (нет элемента КоммерческаяИнформация)"),
