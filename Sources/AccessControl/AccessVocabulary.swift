@@ -9,6 +9,7 @@ public enum AccessVocabulary {
     public static let scopes = ["none", "own", "department", "territory", "all"]
     public static let purposes = ["login", "export", "admin"]
     public static let auditActions = [
-        "insert", "update", "delete", "login", "login_failed", "lockout", "logout", "permission_change", "export", "admin_command", "exchange",
+        "insert", "update", "delete", "login", "login_failed", "lockout", "logout", "permission_change", "export", "admin_command",
+        "exchange",
     ]
 }
