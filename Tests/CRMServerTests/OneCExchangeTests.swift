@@ -301,13 +301,18 @@ struct OneCExchangeTests {
         #expect(try await Self.snapshot(server) == before)
         #expect(!(try await sale.call("type=sale&mode=query").text.contains("<Документ>")))
 
-        // An unknown order: failure, nothing written.
+        // An order of 1C's own (no such deal) beside ours: left alone, the rest is read, nothing changes.
+        let document = String(answer[answer.range(of: "<Документ>")!.lowerBound..<answer.range(of: "</Документ>")!.upperBound])
         let unknown = answer.replacingOccurrences(
-            of: "<Ид>\(deal)</Ид><Номер>\(deal)</Номер>", with: "<Ид>999999</Ид><Номер>999999</Номер>")
-        #expect(
-            try await sale.upload("sale", files: [("x.xml", Array(unknown.utf8))]) == [
-                "x.xml": "failure\nзаказ 999999 не является сделкой CRM"
-            ])
+            of: "</КоммерческаяИнформация>",
+            with: document.replacingOccurrences(of: "<Ид>\(deal)</Ид><Номер>\(deal)</Номер>", with: "<Ид>999999</Ид><Номер>УТ-77</Номер>")
+                + "</КоммерческаяИнформация>")
+        #expect(try await sale.upload("sale", files: [("x.xml", Array(unknown.utf8))]) == ["x.xml": "success"])
+        let counted = try await Self.scalar(
+            server,
+            "select details::text from crm_private.exchange_log where filename = 'x.xml' and mode = 'import' order by id desc limit 1",
+            as: String.self)
+        #expect(counted.contains("\"orders_unknown\": 1") && counted.contains("\"orders_unchanged\": 1"), "\(counted)")
         #expect(try await Self.snapshot(server) == before)
         try await server.stop()
     }
@@ -351,6 +356,25 @@ struct OneCExchangeTests {
         #expect(try await Self.snapshot(server) == before)
         print(
             "1C exchange: 2,000 products + offers (\(catalog.utf8.count + offers.utf8.count) bytes): first run \(first), re-run \(second)")
+        try await server.stop()
+    }
+
+    @Test("the exchange account is refused outside its role's login networks, as every login is")
+    func networks() async throws {
+        let server = try await RunningServer.start(demo: true)
+        var onec = OneC(server: server)
+        _ = try await ownerQuery(
+            server,
+            "insert into crm.networks (network, role_id, purpose) select '10.20.0.0/16', id, 'login' from crm.roles where name = '1c_exchange'"
+        )
+        let refused = try await onec.signIn("catalog")
+        #expect(refused.hasPrefix("failure\n") && onec.cookie == nil, "\(refused)")
+        _ = try await ownerQuery(
+            server,
+            "insert into crm.networks (network, role_id, purpose) select '127.0.0.0/8', id, 'login' from crm.roles where name = '1c_exchange'"
+        )
+        #expect(try await onec.signIn("catalog").hasPrefix("success\ncrm_1c\n"))
+        #expect(try await onec.call("type=catalog&mode=init").text.hasPrefix("zip=no"))
         try await server.stop()
     }
 

@@ -42,7 +42,6 @@ extension ErrorCatalogue {
             "exchange_unknown_product", "offer {} names no product of the catalog",
             "предложение {1} не относится ни к одному товару каталога"),
         .init("exchange_negative_price", "offer {} has a negative price", "у предложения {1} отрицательная цена"),
-        .init("exchange_unknown_order", "order {} is not a deal of the CRM", "заказ {1} не является сделкой CRM"),
         .init(
             "exchange_order_no_counterparty", "order {} has no counterparty: its payment cannot be recorded",
             "у заказа {1} нет контрагента: оплату записать нельзя"),

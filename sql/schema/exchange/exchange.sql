@@ -254,7 +254,7 @@ end
 $$;
 
 -- sale/import: 1C's changes of an order (a Документ whose «Ид» or «Номер» is the deal's id):
--- «Номер по 1С», the status, «Дата оплаты по 1С» (a payment of the order's sum on its invoice —
+-- an order of 1C's own (no such deal) is left alone ('unknown'); «Номер по 1С», the status, «Дата оплаты по 1С» (a payment of the order's sum on its invoice —
 -- an invoice is made for the deal when it has none), «Дата отгрузки по 1С». Idempotent: the
 -- payment is keyed by deal and date, values are written only when they differ.
 create or replace function crm_api.exchange_order_update(p_id text, p_number text, p_onec_number text, p_status text,
@@ -276,7 +276,8 @@ begin
     select * into d from crm.deals x where x.id = p_number::bigint;
   end if;
   if d.id is null then
-    raise exception 'order % is not a deal of the CRM', coalesce(p_id, p_number) using errcode = 'CR422';
+    -- an order made in 1C (not one of ours): left alone, counted by the caller
+    return 'unknown';
   end if;
   if d.onec_number is distinct from coalesce(p_onec_number, d.onec_number)
      or d.onec_status is distinct from coalesce(p_status, d.onec_status)
