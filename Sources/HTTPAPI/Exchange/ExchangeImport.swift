@@ -31,13 +31,24 @@ struct ExchangeImport: Sendable {
 
     struct Stopped: Error {}
 
+    /// How many parsed items may wait for the database at once.
+    static let window = 256
+
     func run(file: URL, scope: RequestScope) async throws -> Counts {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: CommerceMLItem.self)
         let stop = Stop()
+        // At most `window` items wait for the database: the parse (on its own thread) waits
+        // for the transaction, so memory stays flat however large the file.
+        // (Made at 0 and raised: libdispatch traps when a semaphore is freed below its initial value.)
+        let window = DispatchSemaphore(value: 0)
+        for _ in 0..<Self.window { window.signal() }
         continuation.onTermination = { _ in stop.set() }
         Thread.detachNewThread {
             do {
                 try CommerceMLReader.read(url: file) { item in
+                    while window.wait(timeout: .now() + .milliseconds(200)) == .timedOut {
+                        if stop.isSet { throw Stopped() }
+                    }
                     if stop.isSet { throw Stopped() }
                     continuation.yield(item)
                 }
@@ -54,6 +65,7 @@ struct ExchangeImport: Sendable {
             var seen: [String] = []
             var full = false
             for try await item in stream {
+                window.signal()
                 switch item {
                 case .group(let id, let name, let parent):
                     let result = try await connection.query("select crm_api.exchange_group(\(id), \(name), \(parent))")[0].decode(
