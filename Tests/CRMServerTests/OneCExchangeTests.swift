@@ -375,6 +375,11 @@ struct OneCExchangeTests {
         )
         #expect(try await onec.signIn("catalog").hasPrefix("success\ncrm_1c\n"))
         #expect(try await onec.call("type=catalog&mode=init").text.hasPrefix("zip=no"))
+        // The closing calls some peers send; an unknown mode is refused with its name.
+        #expect(try await onec.call("type=catalog&mode=complete").text == "success")
+        #expect(try await onec.call("type=catalog&mode=deactivate").text == "success")
+        #expect(try await onec.call("type=catalog&mode=frobnicate").text == "failure\nнеизвестный режим обмена frobnicate")
+        #expect(try await onec.call("type=orders&mode=init").text == "failure\nнеизвестный тип обмена orders (catalog или sale)")
         try await server.stop()
     }
 
