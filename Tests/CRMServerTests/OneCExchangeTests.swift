@@ -301,7 +301,7 @@ struct OneCExchangeTests {
         #expect(try await Self.snapshot(server) == before)
         #expect(!(try await sale.call("type=sale&mode=query").text.contains("<Документ>")))
 
-        // An order of 1C's own (no such deal) beside ours: left alone, the rest is read, nothing changes.
+        // An order of 1C's own without a buyer's ИНН beside ours: skipped, the rest is read, nothing changes.
         let document = String(answer[answer.range(of: "<Документ>")!.lowerBound..<answer.range(of: "</Документ>")!.upperBound])
         let unknown = answer.replacingOccurrences(
             of: "</КоммерческаяИнформация>",
@@ -312,8 +312,46 @@ struct OneCExchangeTests {
             server,
             "select details::text from crm_private.exchange_log where filename = 'x.xml' and mode = 'import' order by id desc limit 1",
             as: String.self)
-        #expect(counted.contains("\"orders_unknown\": 1") && counted.contains("\"orders_unchanged\": 1"), "\(counted)")
-        #expect(try await Self.snapshot(server) == before)
+        #expect(counted.contains("\"orders_skipped\": 1") && counted.contains("\"orders_unchanged\": 1"), "\(counted)")
+
+        #expect(try await Self.snapshot(server) == before, "an order without a buyer's ИНН is skipped")
+
+        // Orders made in 1C: the buyer matched by ИНН+КПП (the one above) or a new client; a deal
+        // with the lines, at the order stage; a second import finds them by their 1C id.
+        let own = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <КоммерческаяИнформация ВерсияСхемы="2.08">
+              <Контейнер><Документ>
+                <Ид>a1b2c3d4-0001</Ид><Номер>УТ-000200</Номер><Дата>2026-12-02</Дата><ХозОперация>Заказ товара</ХозОперация>
+                <Валюта>руб</Валюта><Сумма>480.00</Сумма>
+                <Контрагенты><Контрагент><Ид>k-1</Ид><Наименование>Электромонтаж</Наименование><ИНН>7701234560</ИНН><КПП>773601001</КПП></Контрагент></Контрагенты>
+                <Товары><Товар><Ид>1c-p-va47</Ид><ЦенаЗаЕдиницу>240.00</ЦенаЗаЕдиницу><Количество>2</Количество><Сумма>480.00</Сумма></Товар></Товары>
+              </Документ></Контейнер>
+              <Контейнер><Документ>
+                <Ид>a1b2c3d4-0002</Ид><Номер>УТ-000201</Номер><Дата>2026-12-02</Дата><ХозОперация>Заказ товара</ХозОперация>
+                <Валюта>руб</Валюта><Сумма>955.00</Сумма>
+                <Контрагенты><Контрагент><Ид>k-2</Ид><Наименование>ООО «Новый покупатель»</Наименование><ИНН>7707083893</ИНН><КПП>773601001</КПП></Контрагент></Контрагенты>
+                <Товары><Товар><Ид>1c-p-vvg</Ид><ЦенаЗаЕдиницу>95.50</ЦенаЗаЕдиницу><Количество>10</Количество><Сумма>955.00</Сумма></Товар></Товары>
+                <ЗначенияРеквизитов><ЗначениеРеквизита><Наименование>Номер по 1С</Наименование><Значение>УТ-000201</Значение></ЗначениеРеквизита></ЗначенияРеквизитов>
+              </Документ></Контейнер>
+            </КоммерческаяИнформация>
+            """
+        #expect(try await sale.upload("sale", files: [("own.xml", Array(own.utf8))]) == ["own.xml": "success"])
+        let made = try await ownerQuery(
+            server,
+            """
+            select d.onec_id, d.amount::text, c.name, cp.inn, (select count(*) from crm.counterparties x where x.inn = cp.inn)
+              from crm.deals d join crm.clients c on c.id = d.client_id join crm.counterparties cp on cp.id = d.counterparty_id
+             where d.onec_id is not null order by d.onec_id
+            """
+        ).map { try $0.decode((String, String, String, String, Int64).self) }
+        #expect(made.count == 2, "\(made)")
+        #expect(made.first?.1 == "480.00" && made.first?.2 == "ООО «Электромонтаж»" && made.first?.4 == 1, "matched by ИНН+КПП: \(made)")
+        #expect(made.last?.1 == "955.00" && made.last?.2 == "ООО «Новый покупатель»" && made.last?.4 == 1, "a new client: \(made)")
+        let afterOwn = try await Self.snapshot(server)
+        #expect(try await sale.upload("sale", files: [("own.xml", Array(own.utf8))]) == ["own.xml": "success"])
+        #expect(try await Self.snapshot(server) == afterOwn)
+        #expect(!(try await sale.call("type=sale&mode=query").text.contains("<Документ>")), "1C's own orders are not sent back unchanged")
         try await server.stop()
     }
 

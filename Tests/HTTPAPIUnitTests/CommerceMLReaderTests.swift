@@ -230,6 +230,8 @@ struct CommerceMLReaderTests {
         }
         #expect(d.id == "15" && d.number == "15" && d.amount == 12500 && d.operation == "Заказ товара")
         #expect(d.requisites == ["Номер по 1С": "УТ-000123", "Дата оплаты по 1С": "2026-12-03T12:00:00", "Статус заказа": "[N] Принят"])
+        #expect(d.counterparty == CommerceMLDocument.Counterparty(name: "ООО «Ромашка»", inn: nil, kpp: nil))
+        #expect(d.lines.map(\.id) == ["p-1"])
         #expect(ExchangeImport.day("2026-12-03T12:00:00") == "2026-12-03")
         #expect(ExchangeImport.day("03.12.2026 12:00:00") == "2026-12-03")
         #expect(ExchangeImport.day("0001-01-01T00:00:00") == nil)

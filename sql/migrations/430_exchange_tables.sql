@@ -2,7 +2,7 @@
 --   roles.is_integration          a role for exchange accounts (the "1c" user of the demo):
 --                                 only a user holding one may open an exchange session
 --   product_categories.external_id  the group's «Ид» in 1C (products already have external_id)
---   deals.onec_*                  what 1C said about the order: its number, status, payment
+--   deals.onec_*                  what 1C said about the order: its id (orders made in 1C), number, status, payment
 --                                 and shipment dates; exchanged_at: when 1C last confirmed
 --                                 (mode=success) the version it was sent
 --   payments.external_id          the 1C payment a payment came from (idempotent re-imports)
@@ -18,11 +18,14 @@ alter table crm.product_categories add column external_id text check (length(ext
 create unique index product_categories_external_uq on crm.product_categories (external_id) where external_id is not null;
 
 alter table crm.deals
+  add column onec_id text check (length(onec_id) between 1 and 200),
   add column onec_number text check (length(onec_number) <= 100),
   add column onec_status text check (length(onec_status) <= 200),
   add column onec_paid_on date,
   add column onec_shipped_on date,
   add column exchanged_at timestamptz;
+
+create unique index deals_onec_id_uq on crm.deals (onec_id) where onec_id is not null;
 
 alter table crm.payments add column external_id text check (length(external_id) between 1 and 300);
 create unique index payments_external_uq on crm.payments (external_id) where external_id is not null;

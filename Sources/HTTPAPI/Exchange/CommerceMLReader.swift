@@ -54,6 +54,22 @@ public struct CommerceMLDocument: Sendable, Equatable {
     public var amount: Decimal?
     /// `ЗначенияРеквизитов/ЗначениеРеквизита`: name → value.
     public var requisites: [String: String] = [:]
+    /// The buyer (`Контрагенты/Контрагент`, the first): name, ИНН, КПП.
+    public var counterparty: Counterparty?
+    /// `Товары/Товар`: the product's Ид, Количество, ЦенаЗаЕдиницу.
+    public var lines: [Line] = []
+
+    public struct Counterparty: Sendable, Equatable, Codable {
+        public var name = ""
+        public var inn: String?
+        public var kpp: String?
+    }
+
+    public struct Line: Sendable, Equatable, Codable {
+        public var id = ""
+        public var quantity: Decimal?
+        public var price: Decimal?
+    }
 }
 
 /// A failure reading a CommerceML file: the reason as said to 1C.
@@ -125,6 +141,7 @@ public enum CommerceMLReader {
         var document: CommerceMLDocument?
         var documentDepth = 0
         var requisite: (name: String, value: String)?
+        var line: CommerceMLDocument.Line?
 
         init(emit: @escaping (CommerceMLItem) throws -> Void) { self.emit = emit }
 
@@ -309,6 +326,28 @@ public enum CommerceMLReader {
                 return
             }
             if var d = document {
+                if level == documentDepth + 3, outer == "Контрагент", path[documentDepth] == "Контрагенты" {
+                    var c = d.counterparty ?? CommerceMLDocument.Counterparty()
+                    switch name {
+                    case "Наименование" where c.name.isEmpty: c.name = value
+                    case "ИНН": c.inn = value.isEmpty ? nil : value
+                    case "КПП": c.kpp = value.isEmpty ? nil : value
+                    default: break
+                    }
+                    d.counterparty = c
+                } else if level == documentDepth + 2, name == "Товар", outer == "Товары" {
+                    d.lines.append(line ?? CommerceMLDocument.Line())
+                    line = nil
+                } else if level == documentDepth + 3, outer == "Товар", path[documentDepth] == "Товары" {
+                    var l = line ?? CommerceMLDocument.Line()
+                    switch name {
+                    case "Ид": l.id = value
+                    case "Количество": l.quantity = CommerceMLReader.decimal(value)
+                    case "ЦенаЗаЕдиницу": l.price = CommerceMLReader.decimal(value)
+                    default: break
+                    }
+                    line = l
+                }
                 if var r = requisite {
                     if name == "Наименование" { r.name = value }
                     if name == "Значение" { r.value = value }

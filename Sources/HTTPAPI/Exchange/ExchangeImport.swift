@@ -112,7 +112,23 @@ struct ExchangeImport: Sendable {
                           \(r["Статус заказа"].flatMap(Self.nonEmpty)), \(r["Дата оплаты по 1С"].flatMap(Self.day))::date,
                           \(r["Дата отгрузки по 1С"].flatMap(Self.day))::date, \(document.amount)::numeric)
                         """)[0].decode(String.self, at: 0)
-                    counts.add("orders", result)
+                    guard result == "unknown" else {
+                        counts.add("orders", result)
+                        continue
+                    }
+                    // An order made in 1C: its counterparty by ИНН+КПП (or a new client), a new deal.
+                    let encoder = JSONEncoder()
+                    let buyer = String(
+                        decoding: try encoder.encode(document.counterparty ?? CommerceMLDocument.Counterparty()), as: UTF8.self)
+                    let lines = String(decoding: try encoder.encode(document.lines), as: UTF8.self)
+                    let created = try await connection.query(
+                        """
+                        select crm_api.exchange_order_create(\(document.id), \(document.number), \(document.currency), \(buyer)::jsonb,
+                          \(lines)::jsonb, \(r["Номер по 1С"].flatMap(Self.nonEmpty)), \(r["Статус заказа"].flatMap(Self.nonEmpty)),
+                          \(r["Дата оплаты по 1С"].flatMap(Self.day))::date, \(r["Дата отгрузки по 1С"].flatMap(Self.day))::date,
+                          \(document.amount)::numeric)
+                        """)[0].decode(String.self, at: 0)
+                    counts.add("orders", created)
                 }
             }
             return counts

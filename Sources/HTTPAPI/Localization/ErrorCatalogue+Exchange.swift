@@ -45,6 +45,10 @@ extension ErrorCatalogue {
         .init(
             "exchange_order_no_counterparty", "order {} has no counterparty: its payment cannot be recorded",
             "у заказа {1} нет контрагента: оплату записать нельзя"),
+        .init("exchange_order_unknown_product", "order {} of 1C names an unknown product {}", "в заказе 1С {1} неизвестный товар {2}"),
+        .init(
+            "exchange_no_order_stage", "no pipeline has an order stage ({}) for the orders of 1C",
+            "ни в одной воронке нет этапа заказа ({1}) для заказов из 1С"),
         .init("exchange_signed_in", "signed in as {}", "вход выполнен: {1}"),
     ]
 }

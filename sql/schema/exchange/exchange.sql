@@ -269,14 +269,13 @@ declare
   v_result text := 'unchanged';
 begin
   perform crm_api.exchange_account();
-  if p_id ~ '^[0-9]{1,18}$' then
-    select * into d from crm.deals x where x.id = p_id::bigint;
-  end if;
-  if d.id is null and p_number ~ '^[0-9]{1,18}$' then
-    select * into d from crm.deals x where x.id = p_number::bigint;
+  -- an order made in 1C by its 1C id; one of ours by the id we gave it (1C keeps it as «Ид»)
+  select * into d from crm.deals x where x.onec_id = p_id;
+  if d.id is null and p_id ~ '^[0-9]{1,18}$' then
+    select * into d from crm.deals x where x.id = p_id::bigint and x.onec_id is null;
   end if;
   if d.id is null then
-    -- an order made in 1C (not one of ours): left alone, counted by the caller
+    -- an order made in 1C (not one of ours): the caller creates it (exchange_order_create)
     return 'unknown';
   end if;
   if d.onec_number is distinct from coalesce(p_onec_number, d.onec_number)
@@ -316,6 +315,69 @@ begin
 end
 $$;
 
+-- An order made in 1C (a Документ whose «Ид» names no deal; skipped when its buyer has no ИНН): its
+-- counterparty matched by ИНН+КПП,
+-- else created under a new client (never duplicated); a deal at the first order stage with the
+-- lines (products by their «Ид»), owned by the exchange account, remembered by its 1C id; then its
+-- number, status and payment as exchange_order_update. A second import finds it by the 1C id.
+create or replace function crm_api.exchange_order_create(p_id text, p_number text, p_currency text, p_counterparty jsonb,
+                                                         p_lines jsonb, p_onec_number text, p_status text,
+                                                         p_paid_on date, p_shipped_on date, p_amount numeric)
+  returns text
+  language plpgsql volatile security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  uid bigint := crm_api.exchange_account();
+  v_inn text := nullif(btrim(p_counterparty ->> 'inn'), '');
+  v_kpp text := nullif(btrim(p_counterparty ->> 'kpp'), '');
+  v_name text := coalesce(nullif(btrim(p_counterparty ->> 'name'), ''), v_inn);
+  v_counterparty crm.counterparties;
+  v_client bigint;
+  v_stage crm.stages;
+  v_deal bigint;
+  l jsonb;
+  v_product bigint;
+begin
+  if exists (select 1 from crm.deals x where x.onec_id = p_id) then
+    return crm_api.exchange_order_update(p_id, p_number, p_onec_number, p_status, p_paid_on, p_shipped_on, p_amount);
+  end if;
+  if v_inn is null then
+    return 'skipped';   -- a buyer without an ИНН (a private person): not a B2B order of the CRM
+  end if;
+  select * into v_counterparty from crm.counterparties x where x.inn = v_inn and coalesce(x.kpp, '') = coalesce(v_kpp, '');
+  if not found then
+    insert into crm.clients (name, owner_id) values (v_name, uid) returning id into v_client;
+    insert into crm.counterparties (client_id, legal_name, inn, kpp) values (v_client, v_name, v_inn, v_kpp)
+    returning * into v_counterparty;
+  end if;
+  select s.* into v_stage from crm.stages s join crm.pipelines p on p.id = s.pipeline_id, crm_private.exchange_settings x
+   where x.id = 1 and s.code = any (x.order_stage_codes) and p.active
+   order by p.is_default desc, p.id, s.position limit 1;
+  if not found then
+    raise exception 'no pipeline has an order stage (%) for the orders of 1C',
+      (select array_to_string(order_stage_codes, ', ') from crm_private.exchange_settings where id = 1) using errcode = 'CR409';
+  end if;
+  insert into crm.deals (title, client_id, counterparty_id, pipeline_id, stage_id, owner_id, currency, onec_id, onec_number)
+  values (left('Заказ 1С ' || coalesce(p_onec_number, p_number, p_id), 200), v_counterparty.client_id, v_counterparty.id,
+          v_stage.pipeline_id, v_stage.id, uid,
+          case when p_currency is null or lower(btrim(p_currency)) in ('руб', 'руб.', 'rub', '643', 'rur') then 'RUB'
+               else upper(btrim(p_currency)) end,
+          p_id, p_onec_number)
+  returning id into v_deal;
+  for l in select * from jsonb_array_elements(coalesce(p_lines, '[]')) loop
+    select x.id into v_product from crm.products x where x.external_id = split_part(l ->> 'id', '#', 1);
+    if v_product is null then
+      raise exception 'order % of 1C names an unknown product %', p_id, l ->> 'id' using errcode = 'CR422';
+    end if;
+    insert into crm.deal_lines (deal_id, product_id, quantity, price)
+    values (v_deal, v_product, (l ->> 'quantity')::numeric, coalesce((l ->> 'price')::numeric, 0));
+  end loop;
+  perform crm_api.exchange_order_update(p_id, p_number, p_onec_number, p_status, p_paid_on, p_shipped_on, p_amount);
+  -- made by 1C: nothing to send back until the CRM changes it
+  update crm.deals set exchanged_at = now() where id = v_deal and exchanged_at is distinct from now();
+  return 'created';
+end
+$$;
+
 -- The demo company's exchange account "1c" (role «Обмен с 1С», an integration role with no
 -- business rights: the exchange functions above do its work). Returns the user when created.
 create or replace function crm_private.install_demo_exchange() returns table (login text, user_id bigint)
@@ -347,4 +409,5 @@ grant execute on function crm_api.exchange_account(), crm_api.exchange_settings(
   crm_api.exchange_group(text, text, text), crm_api.exchange_product(text, text, text, text, text),
   crm_api.exchange_deactivate_missing(text[]), crm_api.exchange_offer(text, numeric, text, numeric),
   crm_api.exchange_orders(int), crm_api.exchange_success(),
-  crm_api.exchange_order_update(text, text, text, text, date, date, numeric) to crm_user;
+  crm_api.exchange_order_update(text, text, text, text, date, date, numeric),
+  crm_api.exchange_order_create(text, text, text, jsonb, jsonb, text, text, date, date, numeric) to crm_user;
