@@ -39,7 +39,10 @@ public struct DemoCompany: Sendable {
             .decode(Bool.self, at: 0)
         var users: [(String, Int64)]
         if installed {
-            guard password != nil else { return [] }
+            // The 1C exchange account came later: a company installed before gets it now.
+            let exchange = try await connection.query("select login, user_id from crm_private.install_demo_exchange()")
+                .map { try $0.decode((String, Int64).self) }
+            guard password != nil else { return try await setPasswords(exchange, password: nil, on: connection) }
             users = try await connection.query(
                 "select login, id from crm.users where login = any(\(Self.logins)) order by id"
             ).map { try $0.decode((String, Int64).self) }
@@ -61,11 +64,19 @@ public struct DemoCompany: Sendable {
                 for preset in Presets.names {
                     _ = try await connection.query("select crm_private.install_preset(\(preset))")
                 }
-                return (users, counts)
+                // The 1C exchange account ("1c", an integration role; sql/schema/exchange).
+                let exchange = try await connection.query("select login, user_id from crm_private.install_demo_exchange()")
+                    .map { try $0.decode((String, Int64).self) }
+                return (users + exchange, counts)
             }
             users = installedUsers
             logger.notice("demo company installed", metadata: ["users": "\(users.count)", "rows": "\(counts)"])
         }
+        return try await setPasswords(users, password: password, on: connection)
+    }
+
+    private func setPasswords(_ users: [(String, Int64)], password: String?, on connection: PostgresConnection) async throws -> [Credential]
+    {
         var credentials: [Credential] = []
         for (login, userID) in users {
             let secret = try password ?? OneTimePassword.generate()
@@ -78,6 +89,6 @@ public struct DemoCompany: Sendable {
 
     static let logins = [
         "director", "head.msk", "manager.msk", "junior.msk", "head.spb", "manager.spb", "purchaser", "procurement.head",
-        "accountant", "admin",
+        "accountant", "admin", "1c",
     ]
 }

@@ -1,6 +1,7 @@
 import AccessControl
 import CRMDomain
 import Documents
+import Foundation
 import Hummingbird
 import Logging
 import Mail
@@ -16,6 +17,7 @@ public enum APIRouter {
         files: FileStorage = FileStorage(folder: nil, maximumBytes: 25 << 20),
         notifications: NotificationHub = NotificationHub(), eventHeartbeat: Duration = .seconds(15),
         inbound: InboundProcessor? = nil, converter: PDFConverter = PDFConverter(), mailFrom: MailAddress? = nil,
+        exchangeFolder: String? = nil,
         middleware: [any MiddlewareProtocol<Request, Response, CRMRequestContext>] = [], corsOrigins: [String] = []
     ) -> Router<CRMRequestContext> {
         let router = Router(context: CRMRequestContext.self)
@@ -32,6 +34,11 @@ public enum APIRouter {
         auth.register(on: router)
         InboundController(
             pool: database.pool, processor: inbound ?? InboundProcessor(pool: database.pool, logger: Logger(label: "crm.inbound"))
+        ).register(on: router)
+        // The 1C exchange: its own sign-in (checkauth) and cookie, plain-text answers.
+        ExchangeController(
+            authenticator: auth.authenticator, database: database,
+            folder: ExchangeFolder(base: exchangeFolder ?? NSTemporaryDirectory() + "crm-exchange")
         ).register(on: router)
         // Every signed-in route: no credential is a 401 here; handlers use `context.scope`.
         let api = router.group().add(middleware: AuthenticationMiddleware(database: database))

@@ -11,6 +11,7 @@ public struct AuditController: Sendable {
 
     static let actions: Set<String> = [
         "insert", "update", "delete", "login", "login_failed", "lockout", "logout", "permission_change", "export", "admin_command",
+        "exchange",
     ]
 
     public func register(on router: some RouterMethods<CRMRequestContext>) {
@@ -31,7 +32,8 @@ public struct AuditController: Sendable {
         try parameters.validate()
         let json = try await context.scope.transaction { connection, _ in
             _ = try await connection.query("select crm_api.require_admin()")
-            return try await connection.query("""
+            return try await connection.query(
+                """
                 select coalesce(jsonb_agg(entry order by (entry->>'id')::bigint desc), '[]')::text from (
                   select jsonb_build_object(
                     'id', id, 'at', at, 'user_id', user_id, 'db_role', db_role, 'login_role', login_role,

@@ -4,7 +4,7 @@ extension ErrorCatalogue {
     /// `:f` a field, `:w` a word, `:s` words in parentheses). `LocalizationTests` checks that each
     /// message written in Sources/ and each rule error raised in sql/ has its entry here.
     static let entries: [Entry] = http + requestBody + values + lists + access + counterparties + rules + stageRules
-        + money + documents + mail + workflow
+        + money + documents + mail + workflow + exchange
 
     /// The statuses' own answers and the HTTP layer.
     static let http: [Entry] = [

@@ -9,7 +9,7 @@ enum OpenAPIDocument {
     /// Every operation of the document.
     static func operations(resources: [Resource]) -> [OpenAPIOperation] {
         FixedEndpoints.operations + IntegrationEndpoints.operations + ReportEndpoints.operations + DocumentEndpoints.operations
-            + MailEndpoints.operations
+            + MailEndpoints.operations + ExchangeEndpoints.operations
             + SecurityEndpoints.operations + resources.flatMap { ResourcePaths(resource: $0).operations }
     }
 
