@@ -11,8 +11,15 @@ extension PostgresConnection {
         return try await withTaskCancellationHandler {
             try await threadPool.runBlocking {
                 try self.withHandle(query: query.sql) { handle in
-                    self.cancelLock.withLock { self.runningGeneration = generation }
+                    // Cancelled while waiting for this thread: the statement is not sent at all.
+                    let cancelledEarly = self.cancelLock.withLock {
+                        self.runningGeneration = generation
+                        return self.cancelledGeneration == generation
+                    }
                     defer { self.cancelLock.withLock { self.runningGeneration = 0 } }
+                    if cancelledEarly {
+                        throw PostgresError(kind: .queryCanceled, message: "canceling statement due to user request (before it was sent)")
+                    }
                     return try self.executeBlocking(handle, query, prepared: prepared)
                 }
             }
@@ -89,6 +96,7 @@ extension PostgresConnection {
 
     /// Sends a cancel request (on the thread pool) if statement `generation` is still running.
     private func requestCancel(generation: UInt64) {
+        cancelLock.withLock { cancelledGeneration = generation }
         threadPool.submit { state in
             guard case .active = state else { return }
             self.cancelLock.withLock {

@@ -25,6 +25,8 @@ public final class PostgresConnection: @unchecked Sendable {
     let cancelLock = NSLock()
     var cancelHandle: OpaquePointer?
     var runningGeneration: UInt64 = 0
+    /// The query whose task was cancelled before its statement was sent (it is then not sent).
+    var cancelledGeneration: UInt64 = 0
     var generationCounter: UInt64 = 0
 
     /// Session settings applied right after connecting, in one round trip.

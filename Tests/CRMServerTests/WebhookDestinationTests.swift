@@ -40,7 +40,7 @@ struct WebhookDestinationTests {
         _ = try await OutboundWebhookTests.subscribe(server, url: receiver.url, kinds: ["deal_moved"])
         try await ownerQuery(server, "select crm_private.emit_event('deal_moved', '{}')")
         #expect(
-            try await InboundWebhookTests.eventually {
+            try await InboundWebhookTests.eventually(90) {
                 let rows = try await ownerQuery(server, "select coalesce(max(attempts), 0) from crm_private.webhook_deliveries")
                 return try rows[0].decode(Int32.self, at: 0) >= 1
             })
@@ -54,7 +54,7 @@ struct WebhookDestinationTests {
         // The same database, a server that allows loopback: the retry is delivered, once.
         let allowed = try await RunningServer.start(
             conninfo: server.ownerConninfo, migrate: false, webhookAllowedNetworks: ["127.0.0.0/8"])
-        #expect(try await InboundWebhookTests.eventually(30) { await receiver.received.count >= 1 })
+        #expect(try await InboundWebhookTests.eventually(90) { await receiver.received.count >= 1 })
         let delivered = try await ownerQuery(allowed, "select status from crm_private.webhook_deliveries")
         #expect(try delivered[0].decode(String.self, at: 0) == "delivered")
         #expect(await receiver.received.count == 1)

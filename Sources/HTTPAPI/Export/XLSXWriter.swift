@@ -99,24 +99,8 @@ struct XLSXWriter {
         return calendar.dateComponents([.day], from: epoch, to: day).day
     }
 
-    /// Text as XML character data: markup escaped, characters XML cannot hold dropped.
-    static func escaped(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    /// Text as XML character data (`XMLText.escaped`).
+    static func escaped(_ text: String) -> String { XMLText.escaped(text) }
 
     /// A sheet name Excel accepts: at most 31 characters, none of []:*?/\.
     static func sheetName(_ name: String) -> String {
