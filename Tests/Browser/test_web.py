@@ -522,7 +522,7 @@ def test_administrator_trees_networks_and_sessions(server, browsers):
     Select(form.find_element(By.NAME, "parent")).select_by_visible_text(
         next(o.text for o in form.find_elements(By.CSS_SELECTOR, "select[name=parent] option") if o.text.endswith("Moscow sales")))
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert "Добавлено" in wait(admin).until(EC.presence_of_element_located((By.ID, "tree-result"))).text
+    assert wait(admin).until(EC.text_to_be_present_in_element((By.ID, "tree-result"), "Добавлено"))
     assert "Отдел ключевых клиентов" in admin.find_element(By.ID, "departments-tree").text
     shot(admin, "33-admin-departments")
     # Moving a node under its own branch is refused in words.
@@ -532,9 +532,9 @@ def test_administrator_trees_networks_and_sessions(server, browsers):
     Select(move.find_element(By.NAME, "parent")).select_by_visible_text(
         next(o.text for o in move.find_elements(By.CSS_SELECTOR, "select[name=parent] option") if o.text.endswith("Moscow sales")))
     move.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert "внутрь его собственной ветви" in wait(admin).until(EC.presence_of_element_located((By.ID, "tree-result"))).text
+    assert wait(admin).until(EC.text_to_be_present_in_element((By.ID, "tree-result"), "внутрь его собственной ветви"))
     admin.get(server.base + "/admin/territories")
-    assert "Moscow" in wait(admin).until(EC.presence_of_element_located((By.ID, "territories-tree"))).text
+    assert wait(admin).until(EC.text_to_be_present_in_element((By.ID, "territories-tree"), "Moscow"))
     shot(admin, "34-admin-territories")
 
     # Networks: an export network for the accountants, listed, then removed.
@@ -546,12 +546,12 @@ def test_administrator_trees_networks_and_sessions(server, browsers):
     Select(form.find_element(By.NAME, "purpose")).select_by_value("export")
     form.find_element(By.NAME, "description").send_keys("Бухгалтерия, 3 этаж")
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert "Сеть разрешена" in wait(admin).until(EC.presence_of_element_located((By.ID, "admin-result"))).text
+    assert wait(admin).until(EC.text_to_be_present_in_element((By.ID, "admin-result"), "Сеть разрешена"))
     table = admin.find_element(By.ID, "networks")
     assert "10.20.0.0/16" in table.text and "выгрузка" in table.text and "Бухгалтерия, 3 этаж" in table.text
     shot(admin, "35-admin-networks")
     table.find_element(By.CSS_SELECTOR, "form[action='/admin/networks/remove'] button").click()
-    assert "Сеть удалена" in wait(admin).until(EC.presence_of_element_located((By.ID, "admin-result"))).text
+    assert wait(admin).until(EC.text_to_be_present_in_element((By.ID, "admin-result"), "Сеть удалена"))
     assert admin.find_elements(By.ID, "networks-empty")
 
     # Sessions: the accountant's browser session is listed and ended; that browser is signed out.
@@ -567,7 +567,7 @@ def test_administrator_trees_networks_and_sessions(server, browsers):
     admin.get(server.base + "/admin/sessions?login=accountant")
     wait(admin).until(EC.presence_of_element_located((By.ID, "sessions"))).find_element(
         By.CSS_SELECTOR, "tbody tr form[action='/admin/sessions/end'] button").click()
-    assert "Сеанс завершён" in wait(admin).until(EC.presence_of_element_located((By.ID, "admin-result"))).text
+    assert wait(admin).until(EC.text_to_be_present_in_element((By.ID, "admin-result"), "Сеанс завершён"))
     accountant.get(server.base + "/board")
     wait(accountant).until(EC.presence_of_element_located((By.ID, "signin")))
     assert "/login" in accountant.current_url
