@@ -11,7 +11,7 @@ let package = Package(
     name: "crm",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "crm", targets: ["crm"]),
+        .executable(name: "crm", targets: ["crm"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -82,7 +82,7 @@ let package = Package(
         .target(
             name: "EmbeddedPostgres",
             dependencies: [
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ],
             swiftSettings: swiftSettings
         ),
@@ -258,7 +258,8 @@ let package = Package(
         .testTarget(
             name: "CRMServerTests",
             dependencies: [
-                "CRMServer", "TestSupport", "PostgresClient", "EmbeddedPostgres", "SchemaMigrations", "HTTPAPI", "Credentials", "AccessControl",
+                "CRMServer", "TestSupport", "PostgresClient", "EmbeddedPostgres", "SchemaMigrations", "HTTPAPI", "Credentials",
+                "AccessControl",
                 "WebUI", "Documents", "CompanyIdentifiers", "Mail",
                 // The tests launch the built `crm` binary, so it must be built with them.
                 "crm",

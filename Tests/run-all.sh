@@ -2,10 +2,24 @@
 # Runs every test: the Swift suites (`swift test`), then the browser tests (Tests/Browser:
 # headless Chromium driven by selenium against the built `crm`, screenshots to
 # .ci/artifacts/screenshots/), then the bounded HTTP fuzz (Tests/HTTPFuzz/run.sh, schemathesis;
-# CRM_FUZZ_SECONDS per user, default 60). Exits non-zero when any fails; the last line counts
-# them all: "total: N passed, M failed".
+# CRM_FUZZ_SECONDS per user, default 60), and the format check (`swift format lint --strict` with
+# the repository's .swift-format). Exits non-zero when any fails; the last line counts them all:
+# "total: N passed, M failed".
 set -u
 cd "$(dirname "$0")/.."
+
+# The format check: one check, passed when swift-format has nothing to say about any file.
+format_passed=0
+format_failed=0
+format_log=$(mktemp)
+if swift format lint --strict -r -p Sources Tests Package.swift >"$format_log" 2>&1 && [ ! -s "$format_log" ]; then
+    format_passed=1
+else
+    format_failed=1
+    echo "format: swift format lint --strict found (run: swift format format -i -r -p Sources Tests Package.swift):"
+    head -n 40 "$format_log"
+fi
+rm -f "$format_log"
 
 log=$(mktemp)
 # `swift test`, watched: when its output stops for CRM_TEST_STALL seconds (default 600; a whole
@@ -112,6 +126,6 @@ fuzz_failed=0
 if Tests/HTTPFuzz/run.sh "${CRM_FUZZ_SECONDS:-60}"; then fuzz_passed=1; else fuzz_failed=1; fi
 
 cat "$digest"; rm -f "$digest"
-echo "swift test: $swift_passed passed, $swift_failed failed; browser: $browser_passed passed, $browser_failed failed; http fuzz: $fuzz_passed passed, $fuzz_failed failed"
-echo "total: $((swift_passed + browser_passed + fuzz_passed)) passed, $((swift_failed + browser_failed + fuzz_failed)) failed"
-[ "$swift_status" -eq 0 ] && [ "$browser_status" -eq 0 ] && [ "$fuzz_failed" -eq 0 ]
+echo "swift test: $swift_passed passed, $swift_failed failed; browser: $browser_passed passed, $browser_failed failed; http fuzz: $fuzz_passed passed, $fuzz_failed failed; format: $format_passed passed, $format_failed failed"
+echo "total: $((swift_passed + browser_passed + fuzz_passed + format_passed)) passed, $((swift_failed + browser_failed + fuzz_failed + format_failed)) failed"
+[ "$swift_status" -eq 0 ] && [ "$browser_status" -eq 0 ] && [ "$fuzz_failed" -eq 0 ] && [ "$format_failed" -eq 0 ]

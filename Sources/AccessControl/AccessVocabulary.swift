@@ -4,7 +4,9 @@
 /// The console and the web pages take their lists from here; `AccessVocabularyTests` reads the
 /// same lists from a migrated database and fails when the two differ.
 public enum AccessVocabulary {
-    public static let entities = ["client", "counterparty", "contact", "deal", "task", "interaction", "document", "product", "invoice", "report"]
+    public static let entities = [
+        "client", "counterparty", "contact", "deal", "task", "interaction", "document", "product", "invoice", "report",
+    ]
     public static let actions = ["read", "create", "update", "delete", "export", "approve"]
     public static let scopes = ["none", "own", "department", "territory", "all"]
     public static let purposes = ["login", "export", "admin"]

@@ -47,7 +47,9 @@ public struct UserDatabase: Sendable {
         }
     }
 
-    private static func beginRequest(_ hash: [UInt8], _ clientIP: String, passive: Bool, on connection: PostgresConnection)
+    private static func beginRequest(
+        _ hash: [UInt8], _ clientIP: String, passive: Bool, on connection: PostgresConnection
+    )
         async throws -> PostgresRows
     {
         if passive {

@@ -33,7 +33,8 @@ public struct FirstAdministrator: Sendable {
                 guard empty else { return nil }
                 let password = try OneTimePassword.generate()
                 let hash = try await hash(password, threadPool: threadPool)
-                _ = try await connection.query("""
+                _ = try await connection.query(
+                    """
                     with role as (
                       insert into crm.roles (name, description, is_admin)
                       values (\(Self.role), 'Администраторы: пользователи, роли, сети', true)
@@ -56,7 +57,8 @@ public struct FirstAdministrator: Sendable {
     public func resetPassword(login: String, password: String, ownerConninfo: String, threadPool: NIOThreadPool) async throws -> Bool {
         let hash = try await hash(password, threadPool: threadPool)
         return try await OwnerConnection.run(ownerConninfo, threadPool: threadPool, logger: logger) { connection in
-            try await connection.query("update crm.users set password_hash = \(hash) where lower(login) = lower(\(login))").affectedRows == 1
+            try await connection.query("update crm.users set password_hash = \(hash) where lower(login) = lower(\(login))").affectedRows
+                == 1
         }
     }
 }

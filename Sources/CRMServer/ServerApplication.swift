@@ -1,8 +1,8 @@
-import Documents
 import AccessControl
 import AdminConsole
 import CRMDomain
 import Credentials
+import Documents
 import HTTPAPI
 import Hummingbird
 import Logging
@@ -132,8 +132,9 @@ public final class ServerApplication: Sendable {
             .init(service: TimerService(pool: pool, interval: configuration.timerInterval, logger: logger)),
             .init(service: NotificationListener(pool: pool, hub: notificationHub, logger: logger)),
             .init(service: InboundRetryService(processor: inbound, interval: configuration.inboundRetryInterval, logger: logger)),
-            .init(service: WebhookDispatcher(
-                pool: pool, settings: configuration.webhooks, userAgent: "crm/\(BuildInfo.version)", logger: logger)),
+            .init(
+                service: WebhookDispatcher(
+                    pool: pool, settings: configuration.webhooks, userAgent: "crm/\(BuildInfo.version)", logger: logger)),
         ]
         if let mail = configuration.mail {
             services.append(Entry(service: MailSender(pool: pool, settings: mail, logger: logger)))
@@ -144,8 +145,8 @@ public final class ServerApplication: Sendable {
         services.append(Entry(service: http))
         var group = ServiceGroupConfiguration(
             services: services,
-                gracefulShutdownSignals: signals,
-                logger: logger)
+            gracefulShutdownSignals: signals,
+            logger: logger)
         // A service that does not end when asked (a stuck client, a LISTEN that never wakes)
         // must not hold the process: past this, the rest is cancelled and the pool still closes.
         group.maximumGracefulShutdownDuration = .seconds(30)

@@ -22,7 +22,8 @@ public struct BankAccount: Sendable, Equatable, CustomStringConvertible {
         let weights = [7, 1, 3]
         let sum = (prefix + value).enumerated().reduce(0) { $0 + Int(String($1.element))! * weights[$1.offset % 3] }
         guard sum % 10 == 0 else {
-            throw IdentifierProblem.badFormat(name: name, expected: "an account of the bank with БИК \(bik.value) (its key digit does not match)")
+            throw IdentifierProblem.badFormat(
+                name: name, expected: "an account of the bank with БИК \(bik.value) (its key digit does not match)")
         }
         self.value = value
     }

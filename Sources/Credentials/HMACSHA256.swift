@@ -10,8 +10,9 @@ public enum HMACSHA256 {
         let keyBytes = key.isEmpty ? [0] : key
         keyBytes.withUnsafeBufferPointer { keyBuffer in
             message.withUnsafeBufferPointer { messageBuffer in
-                _ = HMAC(EVP_sha256(), keyBuffer.baseAddress, Int32(key.count), messageBuffer.baseAddress, messageBuffer.count,
-                         &output, &length)
+                _ = HMAC(
+                    EVP_sha256(), keyBuffer.baseAddress, Int32(key.count), messageBuffer.baseAddress, messageBuffer.count,
+                    &output, &length)
             }
         }
         return output

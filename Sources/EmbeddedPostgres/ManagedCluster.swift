@@ -111,14 +111,16 @@ public final class ManagedCluster: Sendable {
     /// Stops the cluster (fast mode: open sessions are ended, data is safe). A stopped cluster is left as is.
     public func stop() throws {
         guard case .running = try status() else { return }
-        try CommandRunner.check(installation.pgCtl, ["stop", "-D", dataDirectory, "-m", "fast", "-w", "-t", "60"], asUser: owner.userName, in: baseDirectory)
+        try CommandRunner.check(
+            installation.pgCtl, ["stop", "-D", dataDirectory, "-m", "fast", "-w", "-t", "60"], asUser: owner.userName, in: baseDirectory)
         logger.info("PostgreSQL cluster stopped", metadata: ["data": "\(dataDirectory)"])
     }
 
     /// Stops the cluster at once, without a checkpoint (tests, crash simulation).
     public func stopImmediately() throws {
         guard case .running = try status() else { return }
-        try CommandRunner.check(installation.pgCtl, ["stop", "-D", dataDirectory, "-m", "immediate", "-w"], asUser: owner.userName, in: baseDirectory)
+        try CommandRunner.check(
+            installation.pgCtl, ["stop", "-D", dataDirectory, "-m", "immediate", "-w"], asUser: owner.userName, in: baseDirectory)
     }
 
     /// Creates `name` in the cluster unless it exists.

@@ -1,9 +1,9 @@
+import AccessControl
 import Foundation
-import NIOCore
 import HTTPTypes
 import Hummingbird
 import Metrics
-import AccessControl
+import NIOCore
 import PostgresClient
 
 extension APIError {
@@ -43,7 +43,9 @@ extension APIError {
             case .foreignKeyViolation: return .conflict("a referenced row does not exist (any more)")
             case .uniqueViolation: return .conflict("such a row exists already")
             case .checkViolation:
-                return .validation([.init(field: postgresError.column ?? fieldOfConstraint(postgresError), message: "has a value that is not allowed here")])
+                return .validation([
+                    .init(field: postgresError.column ?? fieldOfConstraint(postgresError), message: "has a value that is not allowed here")
+                ])
             case .notNullViolation:
                 return .validation([.init(field: postgresError.column ?? "(row)", message: "required")])
             default: return fromRule(postgresError) ?? fromDataException(postgresError)
@@ -177,7 +179,8 @@ enum ErrorResponse {
     /// The answer to `error` (nil: a 500) in `language`.
     static func make(_ error: APIError?, requestID: String, language: MessageLanguage = .ru) -> Response {
         let status = error?.status ?? .internalServerError
-        let localized = error?.localized(language)
+        let localized =
+            error?.localized(language)
             ?? APIError.Localized(
                 message: ErrorCatalogue.translate("internal error; quote the request id when reporting it", to: language).text,
                 reason: "internal_error", fields: nil)

@@ -78,7 +78,8 @@ struct DocumentsController: Sendable {
             } catch let DocumentError.converterMissing(message) {
                 throw APIError.serviceUnavailable(code: "converter_missing", message: message)
             }
-            let htmlFile = try await store(Array(html.utf8), name: facts.fileName + ".html", type: "text/html", deal: dealID, on: connection)
+            let htmlFile = try await store(
+                Array(html.utf8), name: facts.fileName + ".html", type: "text/html", deal: dealID, on: connection)
             let pdfFile = try await store(pdf, name: facts.fileName + ".pdf", type: "application/pdf", deal: dealID, on: connection)
             let inserted = try await connection.query(
                 """
@@ -146,7 +147,8 @@ struct DocumentsController: Sendable {
     /// The company profile's default VAT from the deal's data.
     static func companyVAT(_ json: String) throws -> VATRate {
         guard case .object(let root)? = try? JSONValue.parse(Array(json.utf8)), case .object(let company)? = root["company"],
-              let code = company["vat_rate"]?.stringValue, let rate = VATRate(code: code) else { return .percent(22) }
+            let code = company["vat_rate"]?.stringValue, let rate = VATRate(code: code)
+        else { return .percent(22) }
         return rate
     }
 
@@ -159,7 +161,8 @@ struct DocumentsController: Sendable {
             throw APIError.payloadTooLarge("the logo is larger than 1 MiB")
         }
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        let looksRight = (type == "image/png" && bytes.starts(with: png)) || (type == "image/jpeg" && bytes.starts(with: [0xFF, 0xD8, 0xFF]))
+        let looksRight =
+            (type == "image/png" && bytes.starts(with: png)) || (type == "image/jpeg" && bytes.starts(with: [0xFF, 0xD8, 0xFF]))
         guard looksRight else {
             throw APIError.validation([.init(field: "(body)", message: "must be a PNG (image/png) or JPEG (image/jpeg) image")])
         }

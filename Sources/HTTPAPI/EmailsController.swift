@@ -86,7 +86,7 @@ struct EmailsController: Sendable {
                 throw RequestInput.notFound(.deals, id)
             }
             guard let client = try deal.decode(Int64?.self, at: 0),
-                  try await !connection.query("select 1 from crm.clients where id = \(client)").isEmpty
+                try await !connection.query("select 1 from crm.clients where id = \(client)").isEmpty
             else {
                 throw APIError.conflict("the deal has no client: a letter goes to the contacts of the deal's client")
             }
@@ -123,7 +123,9 @@ struct EmailsController: Sendable {
             do {
                 found[id] = Recipient(contactID: id, address: try MailAddress(email, name: name))
             } catch {
-                throw APIError.validation([.init(field: "contact_ids", message: "the address \(email) of contact \(id) cannot be used for e-mail")])
+                throw APIError.validation([
+                    .init(field: "contact_ids", message: "the address \(email) of contact \(id) cannot be used for e-mail")
+                ])
             }
         }
         guard let asked else {
@@ -171,9 +173,11 @@ struct EmailsController: Sendable {
         }
         let missing = ids.filter { byID[$0] == nil }
         if !missing.isEmpty {
-            throw APIError.validation(missing.map { id in
-                .init(field: "document_ids", message: deal == nil ? "no document \(id) of this client" : "no document \(id) of this deal")
-            })
+            throw APIError.validation(
+                missing.map { id in
+                    .init(
+                        field: "document_ids", message: deal == nil ? "no document \(id) of this client" : "no document \(id) of this deal")
+                })
         }
         return ids.compactMap { byID[$0] }
     }
@@ -221,10 +225,13 @@ struct EmailsController: Sendable {
         }
         let letterBody = text("body", max: 100_000, required: "required (the text of the letter)")
         let contacts = ids("contact_ids", max: 50)
-        if let contacts, contacts.isEmpty { problems.append(.init(field: "contact_ids", message: "name at least one contact, or leave it out")) }
+        if let contacts, contacts.isEmpty {
+            problems.append(.init(field: "contact_ids", message: "name at least one contact, or leave it out"))
+        }
         let documents = ids("document_ids", max: 20) ?? []
         if !problems.isEmpty { throw APIError.validation(problems) }
-        return Letter(subject: subject!.trimmingCharacters(in: .whitespacesAndNewlines), body: letterBody!,
-                      contactIDs: contacts, documentIDs: documents)
+        return Letter(
+            subject: subject!.trimmingCharacters(in: .whitespacesAndNewlines), body: letterBody!,
+            contactIDs: contacts, documentIDs: documents)
     }
 }

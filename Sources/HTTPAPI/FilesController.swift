@@ -1,8 +1,8 @@
 import AccessControl
-import Foundation
-import NIOCore
 import Credentials
+import Foundation
 import Hummingbird
+import NIOCore
 import PostgresClient
 
 /// `POST /api/v1/files?name=...&client_id=...|deal_id=...` with the raw content (its
@@ -82,7 +82,8 @@ struct FilesController: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = Self.isActive(type) ? "application/octet-stream" : type
         headers[.contentSecurityPolicy] = "sandbox; default-src 'none'"
-        headers[.contentDisposition] = "attachment; filename*=UTF-8''" + (name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file")
+        headers[.contentDisposition] =
+            "attachment; filename*=UTF-8''" + (name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file")
         headers[.cacheControl] = "no-store"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }

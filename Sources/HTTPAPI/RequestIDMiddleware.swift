@@ -23,7 +23,9 @@ public struct RequestIDMiddleware: RouterMiddleware {
 
     static func acceptable(_ value: String?) -> String? {
         guard let value, (1...64).contains(value.utf8.count),
-            value.utf8.allSatisfy({ $0 == 45 || $0 == 95 || $0 == 46 || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) })
+            value.utf8.allSatisfy({
+                $0 == 45 || $0 == 95 || $0 == 46 || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0)
+            })
         else { return nil }
         return value
     }

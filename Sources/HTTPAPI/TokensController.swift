@@ -50,7 +50,9 @@ public struct TokensController: Sendable {
         if name.unicodeScalars.contains(where: { $0.value < 0x20 }) {
             problems.append(.init(field: "name", message: "contains a control character"))
         }
-        if let expiresAt = body.expiresAt, expiresAt <= Date() { problems.append(.init(field: "expires_at", message: "must be in the future")) }
+        if let expiresAt = body.expiresAt, expiresAt <= Date() {
+            problems.append(.init(field: "expires_at", message: "must be in the future"))
+        }
         guard problems.isEmpty else { throw APIError.validation(problems) }
         let token = try BearerToken.generate(prefix: "crm_a_")
         let id = try await context.scope.transaction { connection, _ in
@@ -63,7 +65,8 @@ public struct TokensController: Sendable {
 
     func list(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
         let json = try await context.scope.transaction { connection, _ in
-            try await connection.query("select coalesce(jsonb_agg(to_jsonb(t) order by t.id), '[]')::text from crm_api.list_api_tokens() t")[0]
+            try await connection.query(
+                "select coalesce(jsonb_agg(to_jsonb(t) order by t.id), '[]')::text from crm_api.list_api_tokens() t")[0]
                 .decode(String.self, at: 0)
         }
         return JSONResponse.raw(json)

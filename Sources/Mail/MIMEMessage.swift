@@ -69,7 +69,8 @@ public struct MIMEMessage: Sendable {
             out = headers.joined(separator: "\r\n") + "\r\n\r\nThis is a message in MIME format.\r\n"
             out += "--\(boundary)\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" + text
             for attachment in attachments {
-                let type = attachment.contentType.contains(where: { $0 == "\r" || $0 == "\n" || $0 == ";" })
+                let type =
+                    attachment.contentType.contains(where: { $0 == "\r" || $0 == "\n" || $0 == ";" })
                     ? "application/octet-stream" : attachment.contentType
                 out += "--\(boundary)\r\n"
                 out += "Content-Type: \(type);\r\n " + EncodedWord.parameter("name", attachment.fileName) + "\r\n"

@@ -14,8 +14,8 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
         let forbidden: Set<Character> = ["<", ">", "(", ")", ",", ";", ":", "\\", "\"", "[", "]"]
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-              trimmed.utf8.count <= 254,
-              !trimmed.contains(where: { $0.isWhitespace || forbidden.contains($0) || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true })
+            trimmed.utf8.count <= 254,
+            !trimmed.contains(where: { $0.isWhitespace || forbidden.contains($0) || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true })
         else {
             throw .invalidAddress(address)
         }

@@ -14,8 +14,10 @@ public struct SMTPClient: Sendable {
     let group: any EventLoopGroup
     let logger: Logger
 
-    public init(configuration: SMTPConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                logger: Logger = Logger(label: "crm.smtp")) {
+    public init(
+        configuration: SMTPConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "crm.smtp")
+    ) {
         self.configuration = configuration
         self.group = group
         self.logger = logger
@@ -31,8 +33,9 @@ public struct SMTPClient: Sendable {
         let sslContext = try makeSSLContext()
         let session = try await connect(sslContext: sslContext)
         do {
-            let answer = try await session.run(configuration: configuration, sslContext: sslContext, from: envelopeFrom,
-                                               recipients: recipients, message: message)
+            let answer = try await session.run(
+                configuration: configuration, sslContext: sslContext, from: envelopeFrom,
+                recipients: recipients, message: message)
             session.close()
             return answer
         } catch {
@@ -58,8 +61,9 @@ public struct SMTPClient: Sendable {
         let host = configuration.host
         let implicitTLS = configuration.security == .tls ? sslContext : nil
         let serverName = Self.isIPAddress(host) ? nil : host
-        let timeout = TimeAmount.nanoseconds(Int64(configuration.timeout.components.seconds) * 1_000_000_000
-            + configuration.timeout.components.attoseconds / 1_000_000_000)
+        let timeout = TimeAmount.nanoseconds(
+            Int64(configuration.timeout.components.seconds) * 1_000_000_000
+                + configuration.timeout.components.attoseconds / 1_000_000_000)
         do {
             let channel = try await ClientBootstrap(group: group)
                 .connectTimeout(timeout)
@@ -74,8 +78,9 @@ public struct SMTPClient: Sendable {
                 }
                 .connect(host: host, port: configuration.port)
                 .get()
-            return SMTPSession(channel: channel, replies: stream.makeAsyncIterator(), continuation: continuation,
-                               timeout: timeout, serverName: serverName, logger: logger)
+            return SMTPSession(
+                channel: channel, replies: stream.makeAsyncIterator(), continuation: continuation,
+                timeout: timeout, serverName: serverName, logger: logger)
         } catch let error as MailError {
             throw error
         } catch {
@@ -97,9 +102,11 @@ final class SMTPSession {
     let serverName: String?
     let logger: Logger
 
-    init(channel: any Channel, replies: AsyncThrowingStream<SMTPReply, any Error>.AsyncIterator,
-         continuation: AsyncThrowingStream<SMTPReply, any Error>.Continuation, timeout: TimeAmount, serverName: String?,
-         logger: Logger) {
+    init(
+        channel: any Channel, replies: AsyncThrowingStream<SMTPReply, any Error>.AsyncIterator,
+        continuation: AsyncThrowingStream<SMTPReply, any Error>.Continuation, timeout: TimeAmount, serverName: String?,
+        logger: Logger
+    ) {
         self.channel = channel
         self.replies = replies
         self.continuation = continuation
@@ -112,8 +119,10 @@ final class SMTPSession {
         channel.close(promise: nil)
     }
 
-    func run(configuration: SMTPConfiguration, sslContext: NIOSSLContext?, from: String, recipients: [String],
-             message: [UInt8]) async throws(MailError) -> String {
+    func run(
+        configuration: SMTPConfiguration, sslContext: NIOSSLContext?, from: String, recipients: [String],
+        message: [UInt8]
+    ) async throws(MailError) -> String {
         try await expect(nil, stage: "the connection (greeting)", codes: [220])
         var extensions = try await hello(configuration.heloName)
         if configuration.security == .startTLS {
@@ -174,7 +183,9 @@ final class SMTPSession {
 
     /// Writes `bytes` (if any), then waits for one reply with a code in `codes`.
     @discardableResult
-    private func expect(bytes: [UInt8]?, stage: String, codes: Set<Int>, secret: Bool = false, shown: String? = nil)
+    private func expect(
+        bytes: [UInt8]?, stage: String, codes: Set<Int>, secret: Bool = false, shown: String? = nil
+    )
         async throws(MailError) -> SMTPReply
     {
         if let bytes {

@@ -39,7 +39,7 @@ final class SMTPReplyDecoder: ChannelInboundHandler {
     private func handle(_ line: String, context: ChannelHandlerContext) {
         let bytes = Array(line.utf8)
         guard bytes.count >= 3, let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)), (200...599).contains(code),
-              bytes.count == 3 || bytes[3] == UInt8(ascii: " ") || bytes[3] == UInt8(ascii: "-")
+            bytes.count == 3 || bytes[3] == UInt8(ascii: " ") || bytes[3] == UInt8(ascii: "-")
         else {
             fail(.protocolViolation(String(line.prefix(200))), context: context)
             return

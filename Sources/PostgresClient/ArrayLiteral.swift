@@ -5,7 +5,10 @@ enum ArrayLiteral {
         var out = "{"
         for (i, element) in elements.enumerated() {
             if i > 0 { out += "," }
-            guard let element else { out += "NULL"; continue }
+            guard let element else {
+                out += "NULL"
+                continue
+            }
             out += "\""
             for ch in element.unicodeScalars {
                 if ch == "\"" || ch == "\\" { out += "\\" }

@@ -40,9 +40,15 @@ enum Bytea {
         var i = 0
         while i < utf8.count {
             let b = utf8[i]
-            guard b == UInt8(ascii: "\\") else { out.append(b); i += 1; continue }
+            guard b == UInt8(ascii: "\\") else {
+                out.append(b)
+                i += 1
+                continue
+            }
             if i + 1 < utf8.count, utf8[i + 1] == UInt8(ascii: "\\") {
-                out.append(b); i += 2; continue
+                out.append(b)
+                i += 2
+                continue
             }
             guard i + 3 < utf8.count else {
                 throw PostgresDecodingFailure("malformed escaped bytea")

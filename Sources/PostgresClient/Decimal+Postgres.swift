@@ -8,7 +8,10 @@ extension Decimal: PostgresEncodable, PostgresDecodable {
     public var postgresText: String? { isNaN ? "NaN" : description }
 
     public init(postgresText text: String, type: PostgresDataType) throws {
-        if text == "NaN" { self = .nan; return }
+        if text == "NaN" {
+            self = .nan
+            return
+        }
         guard let parsed = NumericText(text) else {
             throw PostgresDecodingFailure("not a finite decimal number")
         }
@@ -20,12 +23,16 @@ extension Decimal: PostgresEncodable, PostgresDecodable {
 
     /// Builds a Decimal holding exactly the parsed value, or nil.
     init?(exactly parsed: NumericText) {
-        if parsed.digits.isEmpty { self = 0; return }
+        if parsed.digits.isEmpty {
+            self = 0
+            return
+        }
         guard parsed.digits.count <= 38, (-128...127).contains(parsed.exponent),
-              let significand = Decimal(string: parsed.digits)
+            let significand = Decimal(string: parsed.digits)
         else { return nil }
-        let value = Decimal(sign: parsed.negative ? .minus : .plus,
-                            exponent: parsed.exponent, significand: significand)
+        let value = Decimal(
+            sign: parsed.negative ? .minus : .plus,
+            exponent: parsed.exponent, significand: significand)
         // Belt and braces: the result must print back to the same digits.
         guard NumericText(value.description) == parsed else { return nil }
         self = value

@@ -17,9 +17,11 @@ final class ListenerLoop: @unchecked Sendable {
     /// Poll timeout: how quickly the thread notices that the stream ended.
     static let pollMilliseconds: Int32 = 200
 
-    init(conninfo: String, channels: [String],
-         continuation: AsyncThrowingStream<PostgresNotification, any Error>.Continuation,
-         logger: Logger, onReady: (@Sendable ((any Error)?) -> Void)?) {
+    init(
+        conninfo: String, channels: [String],
+        continuation: AsyncThrowingStream<PostgresNotification, any Error>.Continuation,
+        logger: Logger, onReady: (@Sendable ((any Error)?) -> Void)?
+    ) {
         self.conninfo = conninfo
         self.channels = channels
         self.continuation = continuation
@@ -89,8 +91,9 @@ final class ListenerLoop: @unchecked Sendable {
         guard PQconsumeInput(handle) == 1 else { return false }
         while let notify = PQnotifies(handle) {
             let n = notify.pointee
-            continuation.yield(PostgresNotification(
-                channel: optionalString(n.relname) ?? "", payload: optionalString(n.extra) ?? "", pid: n.be_pid))
+            continuation.yield(
+                PostgresNotification(
+                    channel: optionalString(n.relname) ?? "", payload: optionalString(n.extra) ?? "", pid: n.be_pid))
             PQfreemem(notify)
         }
         return PQstatus(handle) == CONNECTION_OK

@@ -7,8 +7,9 @@ extension NIOThreadPool {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             submit { state in
                 guard case .active = state else {
-                    continuation.resume(throwing: PostgresError(
-                        kind: .connectionLost, message: "the database thread pool is shut down"))
+                    continuation.resume(
+                        throwing: PostgresError(
+                            kind: .connectionLost, message: "the database thread pool is shut down"))
                     return
                 }
                 continuation.resume(with: Result(catching: body))

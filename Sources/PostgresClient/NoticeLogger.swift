@@ -18,19 +18,23 @@ final class NoticeLogger: @unchecked Sendable {
 
     func install(on handle: OpaquePointer) {
         let context = Unmanaged.passUnretained(self).toOpaque()
-        _ = PQsetNoticeReceiver(handle, { context, result in
-            guard let context, let result else { return }
-            Unmanaged<NoticeLogger>.fromOpaque(context).takeUnretainedValue().receive(result)
-        }, context)
+        _ = PQsetNoticeReceiver(
+            handle,
+            { context, result in
+                guard let context, let result else { return }
+                Unmanaged<NoticeLogger>.fromOpaque(context).takeUnretainedValue().receive(result)
+            }, context)
     }
 
     private func receive(_ result: OpaquePointer) {
         let severity = optionalString(PQresultErrorField(result, Int32(UInt8(ascii: "V")))) ?? ""
         if severity == "FATAL" || severity == "PANIC" { lock.withLock { fatal = true } }
-        logger.debug("postgres notice", metadata: [
-            "severity": "\(severity)",
-            "sqlstate": "\(optionalString(PQresultErrorField(result, Int32(UInt8(ascii: "C")))) ?? "")",
-            "notice": "\(optionalString(PQresultErrorMessage(result)).map(PGResult.trimmed) ?? "")",
-        ])
+        logger.debug(
+            "postgres notice",
+            metadata: [
+                "severity": "\(severity)",
+                "sqlstate": "\(optionalString(PQresultErrorField(result, Int32(UInt8(ascii: "C")))) ?? "")",
+                "notice": "\(optionalString(PQresultErrorMessage(result)).map(PGResult.trimmed) ?? "")",
+            ])
     }
 }

@@ -26,7 +26,7 @@ struct NumericText: Equatable {
         let intPart = parts[0]
         let fracPart = parts.count > 1 ? parts[1] : ""
         guard !(intPart.isEmpty && fracPart.isEmpty),
-              intPart.allSatisfy(\.isASCIIDigit), fracPart.allSatisfy(\.isASCIIDigit)
+            intPart.allSatisfy(\.isASCIIDigit), fracPart.allSatisfy(\.isASCIIDigit)
         else { return nil }
         var digits = Substring(intPart + fracPart).drop(while: { $0 == "0" })
         exponent -= fracPart.count
@@ -34,7 +34,10 @@ struct NumericText: Equatable {
             digits = digits.dropLast()
             exponent += 1
         }
-        if digits.isEmpty { negative = false; exponent = 0 }
+        if digits.isEmpty {
+            negative = false
+            exponent = 0
+        }
         self.negative = negative
         self.digits = String(digits)
         self.exponent = exponent

@@ -28,8 +28,9 @@ enum PGResult {
         }
         let tag = optionalString(PQcmdStatus(result)) ?? ""
         let affected = optionalString(PQcmdTuples(result)).flatMap { Int($0) } ?? 0
-        return PostgresRows(columns: columns, types: types, values: values, rowCount: rowCount,
-                            affectedRows: affected, commandTag: tag)
+        return PostgresRows(
+            columns: columns, types: types, values: values, rowCount: rowCount,
+            affectedRows: affected, commandTag: tag)
     }
 
     /// The error described by a failed result (or by the connection when there is none).
@@ -84,12 +85,16 @@ enum PGResult {
             case PGRES_COPY_IN:
                 copyInRounds += 1
                 if copyInRounds > 2 { return firstError ?? connectionError(connection, query: query) }
-                firstError = firstError ?? PostgresError(
-                    kind: .other, message: "COPY FROM STDIN is only supported through copyIn", query: query)
+                firstError =
+                    firstError
+                    ?? PostgresError(
+                        kind: .other, message: "COPY FROM STDIN is only supported through copyIn", query: query)
                 _ = PQputCopyEnd(connection, "COPY FROM STDIN is not supported here")
             case PGRES_COPY_OUT:
-                firstError = firstError ?? PostgresError(
-                    kind: .other, message: "COPY TO STDOUT is not supported", query: query)
+                firstError =
+                    firstError
+                    ?? PostgresError(
+                        kind: .other, message: "COPY TO STDOUT is not supported", query: query)
                 discardCopyOut(connection)
             default:
                 break

@@ -7,7 +7,10 @@ extension PostgresConnection {
     /// Cancelling the calling task sends a cancel request to the server.
     public func query(_ query: PostgresQuery, prepared: Bool = false) async throws -> PostgresRows {
         try Task.checkCancellation()
-        let generation = cancelLock.withLock { generationCounter += 1; return generationCounter }
+        let generation = cancelLock.withLock {
+            generationCounter += 1
+            return generationCounter
+        }
         return try await withTaskCancellationHandler {
             try await threadPool.runBlocking {
                 try self.withHandle(query: query.sql) { handle in
@@ -52,8 +55,9 @@ extension PostgresConnection {
 
     private func executeBlocking(_ handle: OpaquePointer, _ query: PostgresQuery, prepared: Bool) throws -> PostgresRows {
         for (i, binding) in query.bindings.enumerated() where binding.text?.utf8.contains(0) == true {
-            throw PostgresError(kind: .other, message: "parameter $\(i + 1) contains a NUL character",
-                                query: query.sql)
+            throw PostgresError(
+                kind: .other, message: "parameter $\(i + 1) contains a NUL character",
+                query: query.sql)
         }
         let types = query.bindings.map { Oid($0.type.rawValue) }
         let count = Int32(query.bindings.count)
@@ -82,8 +86,10 @@ extension PostgresConnection {
     }
 
     /// The server-side name for `key`, preparing it on first use.
-    private func preparedName(_ handle: OpaquePointer, key: PreparedStatementCache.Key, count: Int32,
-                              types: UnsafePointer<Oid>?) throws -> String {
+    private func preparedName(
+        _ handle: OpaquePointer, key: PreparedStatementCache.Key, count: Int32,
+        types: UnsafePointer<Oid>?
+    ) throws -> String {
         if let name = statements.lookup(key) { return name }
         let name = statements.makeName()
         _ = try takeResult(PQprepare(handle, name, key.sql, count, types), handle, sql: key.sql)

@@ -42,7 +42,7 @@ extension PostgresConnection {
     public func isHealthy() -> Bool {
         lock.withLock {
             guard let handle, PQstatus(handle) == CONNECTION_OK,
-                  PQtransactionStatus(handle) == PQTRANS_IDLE
+                PQtransactionStatus(handle) == PQTRANS_IDLE
             else { return false }
             let socket = PQsocket(handle)
             guard socket >= 0 else { return false }

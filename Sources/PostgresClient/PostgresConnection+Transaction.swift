@@ -46,8 +46,9 @@ extension PostgresConnection {
             }
         }
         if rows.commandTag == "ROLLBACK" {
-            throw PostgresError(kind: .other, message: "transaction was aborted; COMMIT rolled back",
-                                query: "COMMIT")
+            throw PostgresError(
+                kind: .other, message: "transaction was aborted; COMMIT rolled back",
+                query: "COMMIT")
         }
     }
 }

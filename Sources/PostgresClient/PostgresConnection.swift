@@ -30,11 +30,14 @@ public final class PostgresConnection: @unchecked Sendable {
     var generationCounter: UInt64 = 0
 
     /// Session settings applied right after connecting, in one round trip.
-    static let sessionSetup = "SET client_encoding TO 'UTF8'; SET DateStyle TO 'ISO'; "
+    static let sessionSetup =
+        "SET client_encoding TO 'UTF8'; SET DateStyle TO 'ISO'; "
         + "SET TimeZone TO 'UTC'; SET IntervalStyle TO 'iso_8601'"
 
-    init(handle: OpaquePointer, notices: NoticeLogger, threadPool: NIOThreadPool, logger: Logger,
-         statementCacheSize: Int) {
+    init(
+        handle: OpaquePointer, notices: NoticeLogger, threadPool: NIOThreadPool, logger: Logger,
+        statementCacheSize: Int
+    ) {
         self.handle = handle
         self.notices = notices
         self.threadPool = threadPool
@@ -57,8 +60,9 @@ public final class PostgresConnection: @unchecked Sendable {
         try await threadPool.runBlocking {
             let notices = NoticeLogger(logger: logger)
             let handle = try openBlocking(conninfo, connectTimeout: connectTimeout, notices: notices)
-            let connection = PostgresConnection(handle: handle, notices: notices, threadPool: threadPool,
-                                                logger: logger, statementCacheSize: statementCacheSize)
+            let connection = PostgresConnection(
+                handle: handle, notices: notices, threadPool: threadPool,
+                logger: logger, statementCacheSize: statementCacheSize)
             logger.debug("postgres connection opened", metadata: ["backend_pid": "\(connection.backendPID)"])
             return connection
         }
@@ -118,9 +122,11 @@ public final class PostgresConnection: @unchecked Sendable {
                 ?? PostgresError(kind: .other, message: "COPY is only supported through copyIn", query: sql)
         default:
             let error = PGResult.error(result, connection: handle, query: sql)
-            logger.debug("postgres statement failed", metadata: [
-                "sqlstate": "\(error.sqlState ?? "-")", "kind": "\(error.kind.rawValue)",
-            ])
+            logger.debug(
+                "postgres statement failed",
+                metadata: [
+                    "sqlstate": "\(error.sqlState ?? "-")", "kind": "\(error.kind.rawValue)",
+                ])
             if error.kind == .connectionLost { statements.removeAll() }
             throw error
         }

@@ -7,7 +7,10 @@ public enum PostgresCopy {
         var line = ""
         for (i, value) in values.enumerated() {
             if i > 0 { line += "\t" }
-            guard let text = value?.postgresText else { line += "\\N"; continue }
+            guard let text = value?.postgresText else {
+                line += "\\N"
+                continue
+            }
             appendEscaped(text, to: &line)
         }
         return line + "\n"

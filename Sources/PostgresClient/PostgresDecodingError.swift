@@ -12,8 +12,10 @@ public struct PostgresDecodingError: Error, Sendable, CustomStringConvertible {
     /// Why decoding failed (never contains the value).
     public let reason: String
 
-    public init(columnName: String, columnIndex: Int, swiftType: String,
-                postgresType: PostgresDataType, reason: String) {
+    public init(
+        columnName: String, columnIndex: Int, swiftType: String,
+        postgresType: PostgresDataType, reason: String
+    ) {
         self.columnName = columnName
         self.columnIndex = columnIndex
         self.swiftType = swiftType

@@ -25,9 +25,11 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// The SQL text of the failed statement (without parameter values).
     public var query: String?
 
-    public init(kind: Kind, message: String, sqlState: String? = nil, detail: String? = nil,
-                hint: String? = nil, constraint: String? = nil, table: String? = nil,
-                column: String? = nil, schema: String? = nil, query: String? = nil) {
+    public init(
+        kind: Kind, message: String, sqlState: String? = nil, detail: String? = nil,
+        hint: String? = nil, constraint: String? = nil, table: String? = nil,
+        column: String? = nil, schema: String? = nil, query: String? = nil
+    ) {
         self.kind = kind
         self.message = message
         self.sqlState = sqlState

@@ -33,8 +33,9 @@ public final class PostgresListener: Sendable {
         channels: [String], onReady: (@Sendable ((any Error)?) -> Void)?
     ) -> AsyncThrowingStream<PostgresNotification, any Error> {
         let (stream, continuation) = AsyncThrowingStream<PostgresNotification, any Error>.makeStream()
-        let loop = ListenerLoop(conninfo: conninfo, channels: channels, continuation: continuation,
-                                logger: logger, onReady: onReady)
+        let loop = ListenerLoop(
+            conninfo: conninfo, channels: channels, continuation: continuation,
+            logger: logger, onReady: onReady)
         continuation.onTermination = { _ in loop.stop() }
         loop.start()
         return stream

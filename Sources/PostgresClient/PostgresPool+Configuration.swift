@@ -14,9 +14,11 @@ extension PostgresPool {
         /// Prepared statements cached per connection.
         public var statementCacheSize: Int
 
-        public init(conninfo: String, size: Int = 10, acquireTimeout: Duration = .seconds(5),
-                    connectTimeout: Duration = .seconds(10), shutdownTimeout: Duration = .seconds(10),
-                    statementCacheSize: Int = 100) {
+        public init(
+            conninfo: String, size: Int = 10, acquireTimeout: Duration = .seconds(5),
+            connectTimeout: Duration = .seconds(10), shutdownTimeout: Duration = .seconds(10),
+            statementCacheSize: Int = 100
+        ) {
             self.conninfo = conninfo
             self.size = max(1, size)
             self.acquireTimeout = acquireTimeout

@@ -110,8 +110,9 @@ public actor PostgresPool: Service {
             while let connection = await popIdle() {
                 let healthy = (try? await threadPool.runBlocking { connection.isHealthy() }) ?? false
                 if healthy { return connection }
-                logger.info("discarding unhealthy idle postgres connection",
-                            metadata: ["backend_pid": "\(connection.backendPID)"])
+                logger.info(
+                    "discarding unhealthy idle postgres connection",
+                    metadata: ["backend_pid": "\(connection.backendPID)"])
                 await discard(connection)
             }
             return try await PostgresConnection.connect(
@@ -139,9 +140,10 @@ public actor PostgresPool: Service {
             return true
         case PQTRANS_INTRANS, PQTRANS_INERROR:
             logger.warning("postgres connection returned inside a transaction; rolling back")
-            let rolledBack = (try? connection.withHandle(query: "ROLLBACK") { handle in
-                try connection.takeResult(PQexec(handle, "ROLLBACK"), handle, sql: "ROLLBACK")
-            }) != nil
+            let rolledBack =
+                (try? connection.withHandle(query: "ROLLBACK") { handle in
+                    try connection.takeResult(PQexec(handle, "ROLLBACK"), handle, sql: "ROLLBACK")
+                }) != nil
             return rolledBack && !connection.isBroken && connection.transactionStatus == PQTRANS_IDLE
         default:
             return false
@@ -225,8 +227,9 @@ public actor PostgresPool: Service {
             try? await Task.sleep(for: .milliseconds(20))
         }
         if permits < configuration.size {
-            logger.warning("closing postgres pool with connections still in use",
-                           metadata: ["in_use": "\(configuration.size - permits)"])
+            logger.warning(
+                "closing postgres pool with connections still in use",
+                metadata: ["in_use": "\(configuration.size - permits)"])
         }
         let connections = idle
         idle.removeAll()

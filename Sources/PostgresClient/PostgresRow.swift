@@ -15,8 +15,9 @@ public struct PostgresRow: Sendable {
     /// Decodes the value of the column at `column` (zero-based).
     public func decode<T: PostgresDecodable>(_: T.Type, at column: Int) throws -> T {
         guard storage.columns.indices.contains(column) else {
-            throw PostgresDecodingError(columnName: "", columnIndex: column, swiftType: "\(T.self)",
-                                        postgresType: .unknown, reason: "no such column")
+            throw PostgresDecodingError(
+                columnName: "", columnIndex: column, swiftType: "\(T.self)",
+                postgresType: .unknown, reason: "no such column")
         }
         let pgType = storage.types[column]
         do {
@@ -28,16 +29,18 @@ public struct PostgresRow: Sendable {
             throw error
         } catch {
             let reason = (error as? PostgresDecodingFailure)?.reason ?? "\(type(of: error))"
-            throw PostgresDecodingError(columnName: storage.columns[column], columnIndex: column,
-                                        swiftType: "\(T.self)", postgresType: pgType, reason: reason)
+            throw PostgresDecodingError(
+                columnName: storage.columns[column], columnIndex: column,
+                swiftType: "\(T.self)", postgresType: pgType, reason: reason)
         }
     }
 
     /// Decodes the value of the first column called `name`.
     public func decode<T: PostgresDecodable>(_: T.Type, named name: String) throws -> T {
         guard let index = storage.index(of: name) else {
-            throw PostgresDecodingError(columnName: name, columnIndex: -1, swiftType: "\(T.self)",
-                                        postgresType: .unknown, reason: "no such column")
+            throw PostgresDecodingError(
+                columnName: name, columnIndex: -1, swiftType: "\(T.self)",
+                postgresType: .unknown, reason: "no such column")
         }
         return try decode(T.self, at: index)
     }

@@ -12,8 +12,10 @@ public struct PostgresRows: RandomAccessCollection, Sendable {
     let storage: Storage
     private let rowCount: Int
 
-    init(columns: [String], types: [PostgresDataType], values: [String?],
-         rowCount: Int, affectedRows: Int, commandTag: String) {
+    init(
+        columns: [String], types: [PostgresDataType], values: [String?],
+        rowCount: Int, affectedRows: Int, commandTag: String
+    ) {
         self.storage = Storage(columns: columns, types: types, values: values)
         self.rowCount = rowCount
         self.affectedRows = affectedRows

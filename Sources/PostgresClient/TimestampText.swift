@@ -7,8 +7,10 @@ enum TimestampText {
         let days = floorDiv(micros, microsPerDay)
         var rest = micros - days * microsPerDay
         let (y, m, d) = civil(fromDays: days)
-        let hour = rest / 3_600_000_000; rest %= 3_600_000_000
-        let minute = rest / 60_000_000; rest %= 60_000_000
+        let hour = rest / 3_600_000_000
+        rest %= 3_600_000_000
+        let minute = rest / 60_000_000
+        rest %= 60_000_000
         let second = rest / 1_000_000
         let micro = rest % 1_000_000
         let bc = y <= 0
@@ -30,21 +32,24 @@ enum TimestampText {
     static func parse(_ text: String) -> Int64? {
         var s = Substring(text)
         var bc = false
-        if s.hasSuffix(" BC") { bc = true; s = s.dropLast(3) }
+        if s.hasSuffix(" BC") {
+            bc = true
+            s = s.dropLast(3)
+        }
         var scanner = Scanner(s)
         guard var year = scanner.int(minDigits: 4), scanner.skip("-"),
-              let month = scanner.int(minDigits: 2, maxDigits: 2), scanner.skip("-"),
-              let day = scanner.int(minDigits: 2, maxDigits: 2),
-              (1...12).contains(month), (1...31).contains(day)
+            let month = scanner.int(minDigits: 2, maxDigits: 2), scanner.skip("-"),
+            let day = scanner.int(minDigits: 2, maxDigits: 2),
+            (1...12).contains(month), (1...31).contains(day)
         else { return nil }
         if bc { year = 1 - year }
         var micros = days(fromCivil: year, month, day) * microsPerDay
         if scanner.atEnd { return micros }
         guard scanner.skip(" ") || scanner.skip("T"),
-              let hour = scanner.int(minDigits: 2, maxDigits: 2), scanner.skip(":"),
-              let minute = scanner.int(minDigits: 2, maxDigits: 2), scanner.skip(":"),
-              let second = scanner.int(minDigits: 2, maxDigits: 2),
-              hour <= 24, minute < 60, second < 61
+            let hour = scanner.int(minDigits: 2, maxDigits: 2), scanner.skip(":"),
+            let minute = scanner.int(minDigits: 2, maxDigits: 2), scanner.skip(":"),
+            let second = scanner.int(minDigits: 2, maxDigits: 2),
+            hour <= 24, minute < 60, second < 61
         else { return nil }
         micros += ((hour * 60 + minute) * 60 + second) * 1_000_000
         if scanner.skip(".") {

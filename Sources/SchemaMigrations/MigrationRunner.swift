@@ -50,20 +50,22 @@ public struct MigrationRunner: Sendable {
     /// The highest applied version, or `nil` when none is (or the table does not exist yet).
     public static func schemaVersion(on connection: PostgresConnection) async throws -> Int? {
         let rows = try await connection.query(
-            "select case when to_regclass('public.schema_migrations') is null then null else (select max(version) from public.schema_migrations) end")
+            "select case when to_regclass('public.schema_migrations') is null then null else (select max(version) from public.schema_migrations) end"
+        )
         return try rows.first?.decode(Int?.self, at: 0) ?? nil
     }
 
     private func migrateLocked(_ migrations: [Migration], on connection: PostgresConnection) async throws -> Report {
-        try await connection.execute(script: """
-            create table if not exists public.schema_migrations (
-                version integer primary key,
-                name text not null,
-                checksum text not null,
-                applied_at timestamptz not null default now(),
-                duration_ms integer not null
-            )
-            """)
+        try await connection.execute(
+            script: """
+                create table if not exists public.schema_migrations (
+                    version integer primary key,
+                    name text not null,
+                    checksum text not null,
+                    applied_at timestamptz not null default now(),
+                    duration_ms integer not null
+                )
+                """)
         var recorded: [Int: (name: String, checksum: String)] = [:]
         for row in try await connection.query("select version, name, checksum from public.schema_migrations") {
             let (version, name, checksum) = try row.decode((Int, String, String).self)
@@ -96,7 +98,8 @@ public struct MigrationRunner: Sendable {
                 try await connection.execute(script: migration.sql)
                 let elapsed = ContinuousClock.now - start
                 let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
-                _ = try await connection.query("""
+                _ = try await connection.query(
+                    """
                     insert into public.schema_migrations (version, name, checksum, duration_ms)
                     values (\(migration.version), \(migration.name), \(checksum), \(milliseconds))
                     """)
@@ -111,14 +114,15 @@ public struct MigrationRunner: Sendable {
     /// from `files` (or `force`); records the pass. Returns the paths applied.
     private func applySchemaLocked(_ files: [SchemaFile], force: Bool, on connection: PostgresConnection) async throws -> [String] {
         if files.isEmpty { return [] }
-        try await connection.execute(script: """
-            create table if not exists public.schema_repeatables (
-                position integer primary key,
-                path text not null unique,
-                checksum text not null,
-                applied_at timestamptz not null default now()
-            )
-            """)
+        try await connection.execute(
+            script: """
+                create table if not exists public.schema_repeatables (
+                    position integer primary key,
+                    path text not null unique,
+                    checksum text not null,
+                    applied_at timestamptz not null default now()
+                )
+                """)
         var current: [(path: String, checksum: String)] = []
         for file in files {
             current.append((file.path, try await Self.checksum(of: file.sql, on: connection)))
@@ -140,7 +144,8 @@ public struct MigrationRunner: Sendable {
             _ = try await connection.query("delete from public.schema_repeatables")
             for (position, entry) in current.enumerated() {
                 _ = try await connection.query(
-                    "insert into public.schema_repeatables (position, path, checksum) values (\(position + 1), \(entry.path), \(entry.checksum))")
+                    "insert into public.schema_repeatables (position, path, checksum) values (\(position + 1), \(entry.path), \(entry.checksum))"
+                )
             }
         }
         logger.info("schema files applied", metadata: ["files": "\(files.count)", "elapsed": "\(ContinuousClock.now - start)"])

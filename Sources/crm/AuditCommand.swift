@@ -30,7 +30,9 @@ struct AuditCommand: ParsableCommand {
             case .intact(let entries):
                 print("audit chain intact: \(entries) entries")
             case .tampered(let id, let seq, let reason):
-                print("audit chain TAMPERED: first bad entry id \(id.map(String.init) ?? "?") (position \(seq.map(String.init) ?? "?")): \(reason)")
+                print(
+                    "audit chain TAMPERED: first bad entry id \(id.map(String.init) ?? "?") (position \(seq.map(String.init) ?? "?")): \(reason)"
+                )
                 throw ExitCode(2)
             }
         }

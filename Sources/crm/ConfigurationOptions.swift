@@ -25,7 +25,10 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(help: "Admin console port, 0 for any free port (env CRM_CONSOLE_PORT; default 7070).")
     var consolePort: String?
 
-    @Option(help: "Also serve the admin console on this Unix socket (mode 0600; env CRM_CONSOLE_SOCKET). Sign-in there counts as an admin network.")
+    @Option(
+        help:
+            "Also serve the admin console on this Unix socket (mode 0600; env CRM_CONSOLE_SOCKET). Sign-in there counts as an admin network."
+    )
     var consoleSocket: String?
 
     @Option(help: "Database connections in the pool (env CRM_POOL_SIZE; default 16).")
@@ -48,10 +51,16 @@ struct ConfigurationOptions: ParsableArguments {
 
     @Option(help: "Comma-separated networks (IP or CIDR) allowed to read GET /metrics (env CRM_METRICS_NETWORKS; default loopback).")
     var metricsNetworks: String?
-    @Option(help: "Comma-separated origins whose browser scripts may call the API, e.g. https://crm.example.ru (env CRM_CORS_ORIGIN; default none).")
+    @Option(
+        help:
+            "Comma-separated origins whose browser scripts may call the API, e.g. https://crm.example.ru (env CRM_CORS_ORIGIN; default none)."
+    )
     var corsOrigin: String?
 
-    @Option(help: "Comma-separated non-public networks (CIDR) outbound webhooks may go to, e.g. 10.1.0.0/16 (env CRM_WEBHOOK_ALLOW_NETWORK; default none: loopback, private and link-local destinations are refused).")
+    @Option(
+        help:
+            "Comma-separated non-public networks (CIDR) outbound webhooks may go to, e.g. 10.1.0.0/16 (env CRM_WEBHOOK_ALLOW_NETWORK; default none: loopback, private and link-local destinations are refused)."
+    )
     var webhookAllowNetwork: String?
 
     @Option(help: "Keep uploaded files in this folder instead of PostgreSQL (env CRM_FILES_DIR; default: in PostgreSQL).")
@@ -63,7 +72,10 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(help: "The Chromium program that makes PDF documents (env CRM_PDF_CONVERTER; default: chromium on the PATH).")
     var pdfConverter: String?
 
-    @Option(help: "The private cluster also listens on this address for BI tools, password logins only (env CRM_BI_HOST; default: the private socket only).")
+    @Option(
+        help:
+            "The private cluster also listens on this address for BI tools, password logins only (env CRM_BI_HOST; default: the private socket only)."
+    )
     var biHost: String?
 
     @Option(help: "The private cluster's port (env CRM_DB_PORT; default 5432).")

@@ -40,7 +40,8 @@ struct DBCommand: ParsableCommand {
     }
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Tell whether the cluster exists and runs (exit 0 running, 3 stopped, 4 absent).")
+        static let configuration = CommandConfiguration(
+            abstract: "Tell whether the cluster exists and runs (exit 0 running, 3 stopped, 4 absent).")
         @OptionGroup var options: ConfigurationOptions
 
         func run() throws {

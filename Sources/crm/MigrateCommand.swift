@@ -13,6 +13,8 @@ struct MigrateCommand: AsyncParsableCommand {
             try await session.bootstrap.migrate(conninfo: session.conninfo, threadPool: session.threads)
         }
         for file in report.applied { print("applied \(file)") }
-        print("schema version \(report.schemaVersion.map(String.init) ?? "none"): \(report.applied.count) applied, \(report.alreadyApplied) already applied")
+        print(
+            "schema version \(report.schemaVersion.map(String.init) ?? "none"): \(report.applied.count) applied, \(report.alreadyApplied) already applied"
+        )
     }
 }

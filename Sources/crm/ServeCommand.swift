@@ -35,11 +35,16 @@ struct ServeCommand: AsyncParsableCommand {
             try await bootstrap.checkSecurity(conninfo: prepared.conninfo, threadPool: application.pool.threadPool)
             if !(demo || demoPassword != nil),
                 let password = try await FirstAdministrator(
-                    hasher: PasswordHasher(iterations: configuration.passwordIterations), logger: logger)
-                    .ensure(ownerConninfo: prepared.conninfo, threadPool: application.pool.threadPool)
+                    hasher: PasswordHasher(iterations: configuration.passwordIterations), logger: logger
+                )
+                .ensure(ownerConninfo: prepared.conninfo, threadPool: application.pool.threadPool)
             {
-                print("The database had no users: created '\(FirstAdministrator.login)' (role \(FirstAdministrator.role)) with the one-time password \(password)")
-                print("Sign in to the admin console with: AUTH \(FirstAdministrator.login) \(password)   (shown once; reset with 'crm admin password LOGIN')")
+                print(
+                    "The database had no users: created '\(FirstAdministrator.login)' (role \(FirstAdministrator.role)) with the one-time password \(password)"
+                )
+                print(
+                    "Sign in to the admin console with: AUTH \(FirstAdministrator.login) \(password)   (shown once; reset with 'crm admin password LOGIN')"
+                )
                 fflush(nil)  // all streams: stdout is block-buffered when it is not a terminal
             }
             if demo || demoPassword != nil {

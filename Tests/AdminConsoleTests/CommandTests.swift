@@ -136,9 +136,10 @@ struct CommandTests {
 
     @Test func tablesAreTabSeparatedAndEscaped() async throws {
         var commands = ConsoleCommandSet()
-        commands.register(ConsoleCommand("LIST") { _, _ in
-            .table(header: ["login", "name"], rows: [["ivan", "Иван\tПетров"], [".", "line\nbreak"]])
-        })
+        commands.register(
+            ConsoleCommand("LIST") { _, _ in
+                .table(header: ["login", "name"], rows: [["ivan", "Иван\tПетров"], [".", "line\nbreak"]])
+            })
         try await withConsole(commands: commands) { console throws in
             try await ConsoleTestClient.connect(to: console.address) { client throws in
                 try await client.sendLine("LIST")
@@ -150,17 +151,19 @@ struct CommandTests {
 
     @Test func sessionsKeepAttributesPerConnection() async throws {
         var commands = ConsoleCommandSet()
-        commands.register(ConsoleCommand("SET") { request, session in
-            guard request.arguments.count == 2 else { return .error(code: "SYNTAX", message: "SET <key> <value>") }
-            await session.setAttribute(request.arguments[0], to: request.arguments[1])
-            return .ok("")
-        })
-        commands.register(ConsoleCommand("GET") { request, session in
-            guard let value = await session.attribute(request.arguments.first ?? "", as: String.self) else {
-                return .error(code: "NOTFOUND", message: "no such attribute")
-            }
-            return .ok(value)
-        })
+        commands.register(
+            ConsoleCommand("SET") { request, session in
+                guard request.arguments.count == 2 else { return .error(code: "SYNTAX", message: "SET <key> <value>") }
+                await session.setAttribute(request.arguments[0], to: request.arguments[1])
+                return .ok("")
+            })
+        commands.register(
+            ConsoleCommand("GET") { request, session in
+                guard let value = await session.attribute(request.arguments.first ?? "", as: String.self) else {
+                    return .error(code: "NOTFOUND", message: "no such attribute")
+                }
+                return .ok(value)
+            })
         commands.register(ConsoleCommand("WHOAMI") { _, session in .ok("\(session.peer) \(session.id)") })
         try await withConsole(commands: commands) { console throws in
             try await ConsoleTestClient.connect(to: console.address) { first throws in

@@ -30,11 +30,12 @@ struct LifecycleTests {
     @Test func gracefulShutdownLetsTheCommandInProgressFinish() async throws {
         let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
         var commands = ConsoleCommandSet()
-        commands.register(ConsoleCommand("SLOW", summary: "Takes a while") { _, _ in
-            startedContinuation.yield()
-            try? await Task.sleep(for: .milliseconds(500))
-            return .ok("done")
-        })
+        commands.register(
+            ConsoleCommand("SLOW", summary: "Takes a while") { _, _ in
+                startedContinuation.yield()
+                try? await Task.sleep(for: .milliseconds(500))
+                return .ok("done")
+            })
         try await withConsole(commands: commands, shutdownTimeout: .seconds(5)) { console throws in
             try await ConsoleTestClient.connect(to: console.address) { client throws in
                 try await client.sendLine("SLOW")

@@ -1,6 +1,7 @@
-@testable import AdminConsole
 import NIOCore
 import Testing
+
+@testable import AdminConsole
 
 @Suite("Reply rendering and line parsing")
 struct ReplyRenderingTests {

@@ -287,7 +287,9 @@ enum JSON {
 
 extension RunningServer {
     /// Logs `login` in (optionally through headers such as X-Forwarded-For); the raw response.
-    func login(_ login: String, password: String = RunningServer.demoPassword, headers: [String: String] = [:]) async throws
+    func login(
+        _ login: String, password: String = RunningServer.demoPassword, headers: [String: String] = [:]
+    ) async throws
         -> HTTPTestResponse
     {
         let body = String(

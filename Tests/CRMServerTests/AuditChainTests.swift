@@ -3,8 +3,8 @@ import Foundation
 import Logging
 import NIOPosix
 import PostgresClient
-import Testing
 import TestSupport
+import Testing
 
 /// The server keeps the audit chain sealed, writes its head outside the database, and both the
 /// server-side check and `crm audit verify` find a tampered entry.
@@ -33,16 +33,19 @@ import TestSupport
         let owner = try await PostgresConnection.connect(server.ownerConninfo, threadPool: TestPostgres.ownThread(), logger: logger)
         defer { owner.close() }
         #expect(try await AuditChain.verify(on: owner, recordedHeads: heads) == .intact(entries: try await Self.count(owner)))
-        let logins = try await owner.query("select count(*) from audit.log where action in ('login', 'login_failed')")[0].decode(Int.self, at: 0)
+        let logins = try await owner.query("select count(*) from audit.log where action in ('login', 'login_failed')")[0].decode(
+            Int.self, at: 0)
         #expect(logins == 2)
 
         // Alter one sealed entry as superuser: verify names it.
-        let victim = try await owner.query("select id from audit.log where seq is not null order by seq limit 1 offset 1")[0].decode(Int64.self, at: 0)
-        try await owner.execute(script: """
-            alter table audit.log disable trigger user;
-            update audit.log set client_ip = '10.9.9.9' where id = \(victim);
-            alter table audit.log enable trigger user;
-            """)
+        let victim = try await owner.query("select id from audit.log where seq is not null order by seq limit 1 offset 1")[0].decode(
+            Int64.self, at: 0)
+        try await owner.execute(
+            script: """
+                alter table audit.log disable trigger user;
+                update audit.log set client_ip = '10.9.9.9' where id = \(victim);
+                alter table audit.log enable trigger user;
+                """)
         guard case .tampered(let badID, _, _) = try await AuditChain.verify(on: owner, recordedHeads: heads) else {
             Issue.record("tampering not detected")
             return

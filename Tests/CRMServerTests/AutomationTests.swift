@@ -52,7 +52,8 @@ struct AutomationTests {
                         #expect(scan.status == 201, "\(scan.text)")
                         let filled = try await me.patch(
                             "/api/v1/deals/\(deal)",
-                            #"{"custom_fields": {"invoice_number": "П-1", "invoice_date": "2026-11-20", "invoice_scan": \#(scan.id ?? 0)}}"#)
+                            #"{"custom_fields": {"invoice_number": "П-1", "invoice_date": "2026-11-20", "invoice_scan": \#(scan.id ?? 0)}}"#
+                        )
                         #expect(filled.status == 200, "\(filled.text)")
                         #expect(filled.int("stage_id") != stage, "the filled fields let the deal move on")
                         acted.append("\(login): invoice fields")
@@ -61,7 +62,8 @@ struct AutomationTests {
                 }
                 for approval in try await me.get("/api/v1/approvals?deal_id=\(deal)&status=pending&approver_id=\(uid)").items {
                     let answer = try await me.post(
-                        "/api/v1/approvals/\((approval["id"] as! NSNumber).int64Value)/answer", #"{"decision": "approve", "comment": "Согласовано"}"#)
+                        "/api/v1/approvals/\((approval["id"] as! NSNumber).int64Value)/answer",
+                        #"{"decision": "approve", "comment": "Согласовано"}"#)
                     #expect(answer.status == 200, "\(login) approval: \(answer.text)")
                     acted.append("\(login): approved \(approval["title"] as? String ?? "")")
                     progressed = true
@@ -84,7 +86,8 @@ struct AutomationTests {
         let stage = try await Self.stages(purchaser, pipeline: pipeline)
         let supplier = try await purchaser.create("/api/v1/clients", #"{"name": "ООО «Поставщик муки»", "kind": "supplier"}"#)
         let deal = try await purchaser.create(
-            "/api/v1/deals", #"{"title": "Закупка муки, 20 т", "pipeline_id": \#(pipeline), "client_id": \#(supplier), "amount": "640000"}"#)
+            "/api/v1/deals", #"{"title": "Закупка муки, 20 т", "pipeline_id": \#(pipeline), "client_id": \#(supplier), "amount": "640000"}"#
+        )
         #expect(try await Self.stageID(purchaser, deal: deal) == stage["request_formed"])
 
         let acted = try await Self.work(deal: deal, until: stage["documents_sent"]!, people: people, clients: clients)
@@ -104,8 +107,10 @@ struct AutomationTests {
         let approvals = try await purchaser.get("/api/v1/approvals?deal_id=\(deal)").items
         #expect(approvals.map { $0["status"] as? String } == ["approved", "approved", "approved"])
         let audited = try await ownerQuery(
-            server, "select count(*) from audit.log where table_name = 'crm.approvals' and row_id in (select id from crm.approvals where deal_id = \(deal))")[0]
-            .decode(Int64.self, at: 0)
+            server,
+            "select count(*) from audit.log where table_name = 'crm.approvals' and row_id in (select id from crm.approvals where deal_id = \(deal))"
+        )[0]
+        .decode(Int64.self, at: 0)
         #expect(audited >= 6)
         try await server.stop()
     }
@@ -146,9 +151,11 @@ struct AutomationTests {
         #expect(response.errorMessage.contains("belongs to an approval"), "\(response.text)")
         response = try await purchaser.patch("/api/v1/tasks/\(task)", #"{"status": "cancelled"}"#)
         #expect(response.status == 409, "\(response.text)")
-        let stillPending = try await ownerQuery(server, "select t.status || ' ' || a.status from crm.tasks t join crm.approvals a on a.task_id = t.id where t.id = \(task)")
+        let stillPending = try await ownerQuery(
+            server, "select t.status || ' ' || a.status from crm.tasks t join crm.approvals a on a.task_id = t.id where t.id = \(task)")
         #expect(try stillPending[0].decode(String.self, at: 0) == "open pending")
-        response = try await head.post("/api/v1/approvals/\(approval)/answer", #"{"decision": "reject", "comment": "Дорого, ищите другого поставщика"}"#)
+        response = try await head.post(
+            "/api/v1/approvals/\(approval)/answer", #"{"decision": "reject", "comment": "Дорого, ищите другого поставщика"}"#)
         #expect(response.status == 200, "\(response.text)")
         #expect(response.string("status") == "rejected")
         #expect(try await Self.stageID(purchaser, deal: deal) == stage["offer_received"])
@@ -165,9 +172,11 @@ struct AutomationTests {
         let admin = try await APIClient.signIn(server, "admin")
         let purchaserID = try #require(try await purchaser.get("/api/v1/me").int("id"))
         let custom = try await admin.create("/api/v1/pipelines", #"{"name": "Проверка прав", "kind": "custom"}"#)
-        let first = try await admin.create("/api/v1/stages", #"{"pipeline_id": \#(custom), "code": "a", "name": "А", "position": 1, "auto_advance": true}"#)
+        let first = try await admin.create(
+            "/api/v1/stages", #"{"pipeline_id": \#(custom), "code": "a", "name": "А", "position": 1, "auto_advance": true}"#)
         _ = try await admin.create("/api/v1/stages", #"{"pipeline_id": \#(custom), "code": "b", "name": "Б", "position": 2}"#)
-        _ = try await admin.create("/api/v1/approval-steps",
+        _ = try await admin.create(
+            "/api/v1/approval-steps",
             #"{"stage_id": \#(first), "title": "Согласует закупщик", "approver_rule": "user", "approver_user_id": \#(purchaserID)}"#)
         let other = try await purchaser.create("/api/v1/deals", #"{"title": "Права", "pipeline_id": \#(custom)}"#)
         let step = try #require(try await purchaser.get("/api/v1/approvals?deal_id=\(other)").ids.first)
@@ -184,18 +193,21 @@ struct AutomationTests {
         let accountant = try await APIClient.signIn(server, "accountant")
         let stage = try await Self.stages(manager, pipeline: pipeline)
         let client = try await manager.create("/api/v1/clients", #"{"name": "ООО «Типовой клиент»"}"#)
-        let deal = try await manager.create("/api/v1/deals", #"{"title": "Мука для пекарни", "pipeline_id": \#(pipeline), "client_id": \#(client)}"#)
+        let deal = try await manager.create(
+            "/api/v1/deals", #"{"title": "Мука для пекарни", "pipeline_id": \#(pipeline), "client_id": \#(client)}"#)
         func openTask() async throws -> Int64 {
             try #require(try await manager.get("/api/v1/tasks?deal_id=\(deal)&status=open").ids.first)
         }
         var response = try await manager.patch("/api/v1/tasks/\(try await openTask())", #"{"status": "done"}"#)
         #expect(response.status == 409)
         #expect(response.errorMessage.contains("interaction"), "\(response.text)")
-        _ = try await manager.create("/api/v1/interactions", #"{"client_id": \#(client), "kind": "call", "direction": "inbound", "summary": "Позвонил, нужна мука"}"#)
+        _ = try await manager.create(
+            "/api/v1/interactions", #"{"client_id": \#(client), "kind": "call", "direction": "inbound", "summary": "Позвонил, нужна мука"}"#
+        )
         response = try await manager.patch("/api/v1/tasks/\(try await openTask())", #"{"status": "done"}"#)
         #expect(response.status == 200, "\(response.text)")
         #expect(try await Self.stageID(manager, deal: deal) == stage["qualification"])
-        for _ in 0..<3 {   // qualify, proposal, order's invoice task
+        for _ in 0..<3 {  // qualify, proposal, order's invoice task
             _ = try await manager.patch("/api/v1/tasks/\(try await openTask())", #"{"status": "done"}"#)
         }
         #expect(try await Self.stageID(manager, deal: deal) == stage["order"], "waits for the invoice to be paid")

@@ -41,7 +41,8 @@ struct BinaryHTTP {
         var index = 0
         while index < bytes.count {
             guard let end = (index..<bytes.count - 1).first(where: { bytes[$0] == 13 && bytes[$0 + 1] == 10 }),
-                  let size = Int(String(decoding: bytes[index..<end], as: UTF8.self), radix: 16), size > 0 else { break }
+                let size = Int(String(decoding: bytes[index..<end], as: UTF8.self), radix: 16), size > 0
+            else { break }
             out += bytes[(end + 2)..<min(bytes.count, end + 2 + size)]
             index = end + 2 + size + 2
         }
@@ -49,7 +50,11 @@ struct BinaryHTTP {
     }
 
     /// A 180×60 PNG: a red emblem and a blue bar, the test company's logo.
-    static let logo = Array(Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAALQAAAA8CAIAAABATAfQAAABG0lEQVR42u3csRHDIAxAUU+S2kNkxAyWrUiTNnfEYEDi/dME6J0b2xxF+tHhCASH4BAcgkNJcbwfp/OF40uhZpz4RjgqTVCyF47LLBDJjKMLC0QS4ugug48kOG6SwUd4HLfK4CMwjgEy+AiJY5gMPoLhGCyDjzA4psjgAw44IuOYKIMPOOCIiWO6DD7gaMVxPl+my8BhmnEsIqPGh6XCAQcccMABBxxwwAHHPjiWkgGHJwcccMABBxxwwAEHHHDAAYe3smYbHPKxj3xDSgYccITHUfy3AgccuoKj+FcWjqV82EokHMX9HHBM92EfUXEUd4LBMcWHTWTAUdxDCscYIhaQE0cjEUefH8e/Spz4jjgEh+CQ4BAcgkNd+wDSBna+Hk1GAAAAAABJRU5ErkJggg==")!)
+    static let logo = Array(
+        Data(
+            base64Encoded:
+                "iVBORw0KGgoAAAANSUhEUgAAALQAAAA8CAIAAABATAfQAAABG0lEQVR42u3csRHDIAxAUU+S2kNkxAyWrUiTNnfEYEDi/dME6J0b2xxF+tHhCASH4BAcgkNJcbwfp/OF40uhZpz4RjgqTVCyF47LLBDJjKMLC0QS4ugug48kOG6SwUd4HLfK4CMwjgEy+AiJY5gMPoLhGCyDjzA4psjgAw44IuOYKIMPOOCIiWO6DD7gaMVxPl+my8BhmnEsIqPGh6XCAQcccMABBxxwwAHHPjiWkgGHJwcccMABBxxwwAEHHHDAAYe3smYbHPKxj3xDSgYccITHUfy3AgccuoKj+FcWjqV82EokHMX9HHBM92EfUXEUd4LBMcWHTWTAUdxDCscYIhaQE0cjEUefH8e/Spz4jjgEh+CQ4BAcgkNd+wDSBna+Hk1GAAAAAABJRU5ErkJggg=="
+        )!)
 }
 
 extension BinaryHTTP {
@@ -61,8 +66,10 @@ extension BinaryHTTP {
     /// `POST /api/v1/deals/{deal}/documents` with `body` as `client`, on a socket that waits long
     /// enough for Chromium on a busy machine (and for requests queued behind the number's lock).
     static func makeDocument(_ client: APIClient, deal: Int64, _ body: String) async throws -> APIResponse {
-        try await exchange(client.server, "POST", "/api/v1/deals/\(deal)/documents", token: client.token, body: Array(body.utf8),
-                           contentType: "application/json").response
+        try await exchange(
+            client.server, "POST", "/api/v1/deals/\(deal)/documents", token: client.token, body: Array(body.utf8),
+            contentType: "application/json"
+        ).response
     }
 }
 

@@ -15,7 +15,8 @@ struct CRMProcess: Sendable {
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
             folder = folder.deletingLastPathComponent()
         }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug/crm").standardized.path
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug/crm").standardized
+            .path
     }
 
     init(_ arguments: [String], directory: String) throws {

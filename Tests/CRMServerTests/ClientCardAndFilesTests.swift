@@ -13,18 +13,27 @@ struct ClientCardAndFilesTests {
         let manager = try await APIClient.signIn(server, "manager.msk")
         let accountant = try await APIClient.signIn(server, "accountant")
         let client = try await manager.create("/api/v1/clients", #"{"name": "ООО «Карточка»"}"#)
-        let former = try await manager.create("/api/v1/counterparties", """
+        let former = try await manager.create(
+            "/api/v1/counterparties",
+            """
             {"client_id": \(client), "legal_name": "ИП Карточкин", "inn": "500100732259", "valid_from": "2020-01-01", "valid_to": "2023-12-31"}
             """)
-        let current = try await manager.create("/api/v1/counterparties", """
+        let current = try await manager.create(
+            "/api/v1/counterparties",
+            """
             {"client_id": \(client), "legal_name": "ООО Карточка", "inn": "7707083893", "kpp": "773601001", "valid_from": "2024-01-01"}
             """)
-        _ = try await manager.create("/api/v1/contacts", #"{"client_id": \#(client), "name": "Анна Карточкина", "emails": ["anna@kartochka.ru"]}"#)
-        let oldDeal = try await manager.create("/api/v1/deals", #"{"title": "Старая сделка", "client_id": \#(client), "counterparty_id": \#(former), "amount": "1000"}"#)
-        let newDeal = try await manager.create("/api/v1/deals", #"{"title": "Новая сделка", "client_id": \#(client), "counterparty_id": \#(current), "amount": "2000"}"#)
-        let paid = try await accountant.create("/api/v1/invoices", #"{"deal_id": \#(oldDeal), "counterparty_id": \#(former), "number": "К-1", "amount": "1000"}"#)
+        _ = try await manager.create(
+            "/api/v1/contacts", #"{"client_id": \#(client), "name": "Анна Карточкина", "emails": ["anna@kartochka.ru"]}"#)
+        let oldDeal = try await manager.create(
+            "/api/v1/deals", #"{"title": "Старая сделка", "client_id": \#(client), "counterparty_id": \#(former), "amount": "1000"}"#)
+        let newDeal = try await manager.create(
+            "/api/v1/deals", #"{"title": "Новая сделка", "client_id": \#(client), "counterparty_id": \#(current), "amount": "2000"}"#)
+        let paid = try await accountant.create(
+            "/api/v1/invoices", #"{"deal_id": \#(oldDeal), "counterparty_id": \#(former), "number": "К-1", "amount": "1000"}"#)
         _ = try await accountant.create("/api/v1/payments", #"{"invoice_id": \#(paid), "amount": "1000"}"#)
-        let unpaid = try await accountant.create("/api/v1/invoices", #"{"deal_id": \#(newDeal), "counterparty_id": \#(current), "number": "К-2", "amount": "2000"}"#)
+        let unpaid = try await accountant.create(
+            "/api/v1/invoices", #"{"deal_id": \#(newDeal), "counterparty_id": \#(current), "number": "К-2", "amount": "2000"}"#)
         _ = try await manager.create("/api/v1/interactions", #"{"deal_id": \#(newDeal), "kind": "meeting", "summary": "Встреча в офисе"}"#)
         _ = try await manager.create("/api/v1/tasks", #"{"title": "Отправить договор", "deal_id": \#(newDeal), "client_id": \#(client)}"#)
 
@@ -35,9 +44,11 @@ struct ClientCardAndFilesTests {
         #expect(counterparties.map { ($0["id"] as? NSNumber)?.int64Value } == [current, former], "current first")
         #expect(counterparties.map { $0["current"] as? Bool } == [true, false])
         #expect((card["contacts"] as? [[String: Any]])?.first?["name"] as? String == "Анна Карточкина")
-        #expect(Set((card["open_deals"] as? [[String: Any]] ?? []).compactMap { ($0["id"] as? NSNumber)?.int64Value }) == [oldDeal, newDeal])
-        #expect((card["recent_interactions"] as? [[String: Any]])?.first?["summary"] as? String == "Встреча в офисе",
-                "an interaction on the deal belongs to the deal's client")
+        #expect(
+            Set((card["open_deals"] as? [[String: Any]] ?? []).compactMap { ($0["id"] as? NSNumber)?.int64Value }) == [oldDeal, newDeal])
+        #expect(
+            (card["recent_interactions"] as? [[String: Any]])?.first?["summary"] as? String == "Встреча в офисе",
+            "an interaction on the deal belongs to the deal's client")
         #expect((card["open_tasks"] as? [[String: Any]])?.count == 1)
         #expect((card["unpaid_invoices"] as? [[String: Any]] ?? []).compactMap { ($0["id"] as? NSNumber)?.int64Value } == [unpaid])
         let analytics = card["analytics"] as? [String: Any] ?? [:]
@@ -73,8 +84,9 @@ struct ClientCardAndFilesTests {
             #expect(download.headers["content-type"] == "text/plain")
             #expect(try await spb.get("/api/v1/files/\(id)").status == 404)
             #expect(try await server.call("GET", "/api/v1/files/\(id)/content", token: spb.token).status == 404)
-            response = try await manager.call("POST", "/api/v1/files?name=big.bin", String(repeating: "x", count: (1 << 20) + 1),
-                                              headers: ["Content-Type": "application/octet-stream"])
+            response = try await manager.call(
+                "POST", "/api/v1/files?name=big.bin", String(repeating: "x", count: (1 << 20) + 1),
+                headers: ["Content-Type": "application/octet-stream"])
             #expect(response.status == 413)
             response = try await manager.call("POST", "/api/v1/files?client_id=abc", "x", headers: ["Content-Type": "nonsense"])
             #expect(response.status == 422)

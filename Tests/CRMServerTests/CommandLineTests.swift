@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import PostgresClient
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc

@@ -3,8 +3,8 @@ import Foundation
 import Logging
 import NIOPosix
 import PostgresClient
-import Testing
 import TestSupport
+import Testing
 
 /// One console reply: its lines (a single `+`/`-` line, or a table/text without the final `.`).
 struct ConsoleAnswer: CustomStringConvertible {
@@ -204,7 +204,8 @@ extension RunningServer {
         let console = try AdminConsoleClient(server)
         try await console.signIn()
 
-        let added = try await console.send("USER ADD petr.novikov \"Пётр Новиков\" petr@example.ru --dept \"Moscow sales\" --tz Asia/Novosibirsk")
+        let added = try await console.send(
+            "USER ADD petr.novikov \"Пётр Новиков\" petr@example.ru --dept \"Moscow sales\" --tz Asia/Novosibirsk")
         #expect(added.isOK, "\(added)")
         let oneTime = try #require(added.first.components(separatedBy: "one-time password: ").last)
         #expect(oneTime.count == 12)
@@ -265,7 +266,9 @@ extension RunningServer {
         // Disabling ends the sessions; enabling lets them log in again.
         let fourth = try #require(try await server.httpLogin("petr.novikov", "new-secret-123").token)
         #expect(try await server.me(fourth).status == 200)
-        #expect(try await console.send("USER DISABLE petr.novikov").first == "+OK user petr.novikov disabled; their sessions ended and API tokens revoked")
+        #expect(
+            try await console.send("USER DISABLE petr.novikov").first
+                == "+OK user petr.novikov disabled; their sessions ended and API tokens revoked")
         #expect(try await server.me(fourth).status == 401)
         #expect(try await server.httpLogin("petr.novikov", "new-secret-123").token == nil)
         #expect(try await console.send("USER LIST").rows.contains { $0[1] == "petr.novikov" && $0[6] == "no" })
@@ -286,7 +289,8 @@ extension RunningServer {
         #expect(try await console.send("DEPT ADD \"Группа «Север»\" \"Отдел продаж\"").isOK)
         var departments = try await console.send("DEPT LIST")
         #expect(departments.header == ["id", "name", "parent", "path"])
-        #expect(departments.rows.contains { $0[1] == "Группа «Север»" && $0[2] == "Отдел продаж" && $0[3] == "Отдел продаж / Группа «Север»" })
+        #expect(
+            departments.rows.contains { $0[1] == "Группа «Север»" && $0[2] == "Отдел продаж" && $0[3] == "Отдел продаж / Группа «Север»" })
         #expect(departments.column("path").contains("Management / Moscow sales"))
         #expect(try await console.send("DEPT MOVE \"Отдел продаж\" Management").isOK)
         departments = try await console.send("DEPT LIST")
@@ -357,11 +361,13 @@ extension RunningServer {
         #expect(try await console.send("SESSION KILL \(id)").code == "NOT_FOUND")
         #expect(try await console.send("SESSION LIST manager.msk").rows.isEmpty)
 
-        let clientID = try await server.ownerQuery("select min(c.id) from crm.clients c join crm.users u on u.id = c.owner_id where u.login = 'head.spb'")[0]
+        let clientID = try await server.ownerQuery(
+            "select min(c.id) from crm.clients c join crm.users u on u.id = c.owner_id where u.login = 'head.spb'")[0]
             .decode(Int64.self, at: 0)
         #expect(try await console.send("SHARE client \(clientID) junior.msk write").isOK)
         #expect(try await console.send("SHARE client \(clientID) junior.msk read").isOK)
-        let shares = try await server.ownerQuery("""
+        let shares = try await server.ownerQuery(
+            """
             select s.access from crm.shares s join crm.users u on u.id = s.user_id
             where s.entity = 'client' and s.row_id = \(clientID) and u.login = 'junior.msk'
             """)
@@ -398,11 +404,13 @@ extension RunningServer {
         let bi = try await PostgresConnection.connect(conninfo, threadPool: server.application.pool.threadPool, logger: logger)
         let seen = try await bi.query("select id from crm.clients order by id").map { try $0.decode(Int64.self, at: 0) }
         await bi.close()
-        let own = try await server.ownerQuery("""
+        let own = try await server.ownerQuery(
+            """
             select c.id from crm.clients c
             where exists (select 1 from crm.users u where u.login = 'junior.msk' and u.id in (c.owner_id, c.responsible_id))
             order by c.id
-            """).map { try $0.decode(Int64.self, at: 0) }
+            """
+        ).map { try $0.decode(Int64.self, at: 0) }
         let total = try await server.ownerQuery("select count(*) from crm.clients")[0].decode(Int64.self, at: 0)
         #expect(!seen.isEmpty)
         #expect(seen == own)

@@ -1,6 +1,9 @@
+import CRMServer
+import Credentials
 import Foundation
-import Testing
+import Logging
 import TestSupport
+import Testing
 
 /// `SECURITY SHOW|SET`, `ROLE HOURS` and `DEMO INSTALL` over the console, with their effect seen
 /// through HTTP.
@@ -35,8 +38,10 @@ import TestSupport
         #expect(try await console.send("ROLE HOURS manager any").isOK)
         let allowed = try await server.httpLogin("manager.msk", RunningServer.demoPassword)
         #expect(allowed.status == 200)
-        for bad in ["ROLE HOURS manager 0-5 09:00-18:00", "ROLE HOURS manager 5-1 09:00-18:00", "ROLE HOURS manager 1-5 9-18",
-                    "ROLE HOURS manager sometimes", "ROLE HOURS nobody any"] {
+        for bad in [
+            "ROLE HOURS manager 0-5 09:00-18:00", "ROLE HOURS manager 5-1 09:00-18:00", "ROLE HOURS manager 1-5 9-18",
+            "ROLE HOURS manager sometimes", "ROLE HOURS nobody any",
+        ] {
             let answer = try await console.send(bad)
             #expect(answer.isError, "\(bad) → \(answer)")
         }
@@ -65,10 +70,6 @@ extension RunningServer {
         try await FirstAdministratorAccess.ensure(self)
     }
 }
-
-import CRMServer
-import Credentials
-import Logging
 
 enum FirstAdministratorAccess {
     static func ensure(_ server: RunningServer) async throws -> String? {

@@ -11,32 +11,43 @@ struct CounterpartyAPITests {
         let server = try await RunningServer.start(demo: true)
         let manager = try await APIClient.signIn(server, "manager.msk")
         let client = try await manager.create("/api/v1/clients", #"{"name": "ООО «Банковские реквизиты»"}"#)
-        var response = try await manager.post("/api/v1/counterparties", #"{"client_id": \#(client), "legal_name": "ПАО Сбербанк", "inn": "7707083893"}"#)
+        var response = try await manager.post(
+            "/api/v1/counterparties", #"{"client_id": \#(client), "legal_name": "ПАО Сбербанк", "inn": "7707083893"}"#)
         #expect(response.status == 422)
         #expect(response.fieldErrors["kpp"]?.contains("КПП") == true, "\(response.text)")
         // One digit off in each account; a БИК that is not Russian; an account without a БИК.
-        response = try await manager.post("/api/v1/counterparties", """
+        response = try await manager.post(
+            "/api/v1/counterparties",
+            """
             {"client_id": \(client), "legal_name": "ПАО Сбербанк", "inn": "7707083893", "kpp": "773601001",
              "bik": "044525225", "account": "40702810938000000002", "correspondent_account": "30101810400000000226"}
             """)
         #expect(response.status == 422)
         #expect(Set(response.fieldErrors.keys) == ["account", "correspondent_account"], "\(response.text)")
         #expect(response.fieldErrors["account"]?.contains("044525225") == true)
-        response = try await manager.post("/api/v1/counterparties", """
+        response = try await manager.post(
+            "/api/v1/counterparties",
+            """
             {"client_id": \(client), "legal_name": "ПАО Сбербанк", "inn": "7707083893", "kpp": "773601001", "bik": "123456789"}
             """)
         #expect(response.fieldErrors["bik"]?.contains("04") == true, "\(response.text)")
-        response = try await manager.post("/api/v1/counterparties", """
+        response = try await manager.post(
+            "/api/v1/counterparties",
+            """
             {"client_id": \(client), "legal_name": "ПАО Сбербанк", "inn": "7707083893", "kpp": "773601001", "account": "40702810938000000001"}
             """)
         #expect(response.fieldErrors["bik"]?.contains("required") == true, "\(response.text)")
-        response = try await manager.post("/api/v1/counterparties", """
+        response = try await manager.post(
+            "/api/v1/counterparties",
+            """
             {"client_id": \(client), "legal_name": "ПАО Сбербанк", "inn": "7707083893", "kpp": "773601001",
              "bik": "044525225", "account": "40702810938000000001", "correspondent_account": "30101810400000000225"}
             """)
         #expect(response.status == 201, "\(response.text)")
         // A second current legal entity of the same client: accepted, with a warning naming the first.
-        response = try await manager.post("/api/v1/counterparties", """
+        response = try await manager.post(
+            "/api/v1/counterparties",
+            """
             {"client_id": \(client), "legal_name": "ИП Иванов Иван Иванович", "inn": "500100732259"}
             """)
         #expect(response.status == 201, "\(response.text)")
@@ -56,20 +67,26 @@ struct CounterpartyAPITests {
         let client = try await manager.create("/api/v1/clients", #"{"name": "ООО «Проверка реквизитов»"}"#)
 
         // A company: 10-digit ИНН, КПП, 13-digit ОГРН (Сбербанк's real identifiers).
-        var response = try await manager.post("/api/v1/counterparties", """
+        var response = try await manager.post(
+            "/api/v1/counterparties",
+            """
             {"client_id": \(client), "legal_name": "ПАО Сбербанк", "inn": "7707083893", "kpp": "773601001",
              "ogrn": "1027700132195", "bik": "044525225", "account": "40702810938000000001"}
             """)
         #expect(response.status == 201, "\(response.text)")
         #expect(response.string("inn") == "7707083893")
         // An entrepreneur: 12-digit ИНН, 15-digit ОГРНИП, no КПП.
-        response = try await manager.post("/api/v1/counterparties", """
+        response = try await manager.post(
+            "/api/v1/counterparties",
+            """
             {"client_id": \(client), "legal_name": "ИП Иванов Иван Иванович", "inn": "500100732259", "ogrn": "304500116000157"}
             """)
         #expect(response.status == 201, "\(response.text)")
 
         // Wrong check digits of each, wrong lengths, letters: all named at once.
-        response = try await manager.post("/api/v1/counterparties", """
+        response = try await manager.post(
+            "/api/v1/counterparties",
+            """
             {"client_id": \(client), "legal_name": "", "inn": "7707083894", "kpp": "77360100", "ogrn": "1027700132196",
              "bik": "12345", "valid_from": "2026-02-30"}
             """)
@@ -84,13 +101,17 @@ struct CounterpartyAPITests {
             #expect(response.fieldErrors["inn"]?.contains(why) == true, "\(inn): \(response.text)")
         }
         // ОГРНИП with a company ИНН, КПП with an entrepreneur's ИНН, valid_to before valid_from.
-        response = try await manager.post("/api/v1/counterparties", """
+        response = try await manager.post(
+            "/api/v1/counterparties",
+            """
             {"client_id": \(client), "legal_name": "X", "inn": "500100732259", "kpp": "773601001",
              "valid_from": "2026-05-01", "valid_to": "2026-04-30"}
             """)
         #expect(response.status == 422)
         #expect(Set(response.fieldErrors.keys) == ["kpp", "valid_to"], "\(response.text)")
-        response = try await manager.post("/api/v1/counterparties", """
+        response = try await manager.post(
+            "/api/v1/counterparties",
+            """
             {"client_id": \(client), "legal_name": "X", "inn": "7707083893", "kpp": "773601002", "ogrn": "304500116000157"}
             """)
         #expect(response.fieldErrors["ogrn"]?.contains("13-digit") == true, "\(response.text)")
@@ -165,7 +186,8 @@ struct CounterpartyAPITests {
         let client = try await manager.create("/api/v1/clients", #"{"name": "ООО «Переплата»"}"#)
         let counterparty = try await manager.create(
             "/api/v1/counterparties", #"{"client_id": \#(client), "legal_name": "ООО Переплата", "inn": "7707083893", "kpp": "773601001"}"#)
-        let deal = try await manager.create("/api/v1/deals", #"{"title": "Большая поставка", "client_id": \#(client), "amount": "1000000"}"#)
+        let deal = try await manager.create(
+            "/api/v1/deals", #"{"title": "Большая поставка", "client_id": \#(client), "amount": "1000000"}"#)
         let invoice = try await accountant.create(
             "/api/v1/invoices", #"{"deal_id": \#(deal), "counterparty_id": \#(counterparty), "number": "П-1", "amount": "1000000"}"#)
         _ = try await accountant.create("/api/v1/payments", #"{"invoice_id": \#(invoice), "amount": "1000001"}"#)
@@ -185,7 +207,8 @@ struct CounterpartyAPITests {
         #expect(refused.status == 409, "\(refused.text)")
         #expect(refused.errorMessage.contains("П-2") && refused.errorMessage.contains("100.00"), "\(refused.text)")
         shown = try await accountant.get("/api/v1/invoices/\(second)")
-        #expect(shown.string("paid_amount") == "300.00" && shown.string("status") == "partially_paid", "nothing half-written: \(shown.text)")
+        #expect(
+            shown.string("paid_amount") == "300.00" && shown.string("status") == "partially_paid", "nothing half-written: \(shown.text)")
         _ = try await accountant.create("/api/v1/payments", #"{"invoice_id": \#(second), "amount": "200"}"#)
         #expect(try await accountant.get("/api/v1/invoices/\(second)").string("status") == "paid")
         try await server.stop()
@@ -201,17 +224,21 @@ struct CounterpartyAPITests {
         let director = try await APIClient.signIn(server, "director")
         let accountant = try await APIClient.signIn(server, "accountant")
         let listed = try await manager.get("/api/v1/currencies")
-        #expect(listed.items.first?["code"] as? String == "RUB" && listed.items.contains { $0["code"] as? String == "CNY" }, "\(listed.text)")
+        #expect(
+            listed.items.first?["code"] as? String == "RUB" && listed.items.contains { $0["code"] as? String == "CNY" }, "\(listed.text)")
         var response = try await manager.post("/api/v1/deals", #"{"title": "Валюта", "currency": "XYZ"}"#)
         #expect(response.status == 422, "\(response.text)")
         #expect(response.fieldErrors["currency"]?.contains("XYZ") == true)
         let client = try await manager.create("/api/v1/clients", #"{"name": "ООО «Две валюты»"}"#)
         let counterparty = try await manager.create(
-            "/api/v1/counterparties", #"{"client_id": \#(client), "legal_name": "ООО Две валюты", "inn": "7707083893", "kpp": "773601001"}"#)
+            "/api/v1/counterparties", #"{"client_id": \#(client), "legal_name": "ООО Две валюты", "inn": "7707083893", "kpp": "773601001"}"#
+        )
         let rub = try await manager.create("/api/v1/deals", #"{"title": "В рублях", "client_id": \#(client), "amount": "1000"}"#)
-        let usd = try await manager.create("/api/v1/deals", #"{"title": "В долларах", "client_id": \#(client), "amount": "30", "currency": "USD"}"#)
+        let usd = try await manager.create(
+            "/api/v1/deals", #"{"title": "В долларах", "client_id": \#(client), "amount": "30", "currency": "USD"}"#)
         response = try await accountant.post(
-            "/api/v1/invoices", #"{"deal_id": \#(usd), "counterparty_id": \#(counterparty), "number": "USD-1", "amount": "30", "currency": "RUB"}"#)
+            "/api/v1/invoices",
+            #"{"deal_id": \#(usd), "counterparty_id": \#(counterparty), "number": "USD-1", "amount": "30", "currency": "RUB"}"#)
         #expect(response.status == 422 && response.fieldErrors["currency"] != nil, "read-only: the deal's: \(response.text)")
         let usdInvoice = try await accountant.create(
             "/api/v1/invoices", #"{"deal_id": \#(usd), "counterparty_id": \#(counterparty), "number": "USD-1", "amount": "30"}"#)

@@ -1,8 +1,8 @@
 import CRMServer
 import Foundation
 import PostgresClient
-import Testing
 import TestSupport
+import Testing
 
 /// The living demo (`crm serve --demo`, sql/160) seen through the API as its users see it, with
 /// the database owner checking what the API does not show.
@@ -42,8 +42,9 @@ struct DemoDataTests {
         for pipeline in pipelines {
             let stages = pipeline["stages"] as? [[String: Any]] ?? []
             let positions = stages.compactMap { Self.int($0["position"]) }
-            #expect(stages.count >= 6 && positions == positions.sorted() && Set(positions).count == positions.count,
-                    "\(pipeline["name"] ?? ""): positions \(positions)")
+            #expect(
+                stages.count >= 6 && positions == positions.sorted() && Set(positions).count == positions.count,
+                "\(pipeline["name"] ?? ""): positions \(positions)")
             #expect(stages.filter { $0["kind"] as? String == "won" }.count == 1)
             #expect(stages.filter { $0["kind"] as? String == "lost" }.count == 1)
         }
@@ -51,10 +52,14 @@ struct DemoDataTests {
         let purchaseStages = (purchase["stages"] as? [[String: Any]] ?? [])
         #expect(purchaseStages.filter { $0["kind"] as? String == "open" }.compactMap { $0["name"] as? String } == Self.purchaseStages)
         let fields = (purchase["custom_fields"] as? [[String: Any]] ?? []).map { "\($0["key"] ?? ""):\($0["type"] ?? "")" }
-        #expect(fields == ["invoice_number:text", "invoice_date:date", "invoice_scan:file", "full_prepayment:boolean",
-                           "final_payment_date:date"])
+        #expect(
+            fields == [
+                "invoice_number:text", "invoice_date:date", "invoice_scan:file", "full_prepayment:boolean",
+                "final_payment_date:date",
+            ])
         let typical = try #require(pipelines.first { $0["name"] as? String == "Типовая продажа" })
-        #expect((typical["stages"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        #expect(
+            (typical["stages"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
                 == ["first_contact", "qualification", "proposal", "order", "sale_paid", "lost"])
 
         // Every stage of every pipeline has a deal (the director's funnel counts them all).
@@ -65,21 +70,28 @@ struct DemoDataTests {
             let empty = Self.items(funnel.body, "stages").filter { (Self.int($0["deals"]) ?? 0) == 0 }.map { $0["stage"] ?? "" }
             #expect(empty.isEmpty, "\(pipeline["name"] ?? ""): no deal at \(empty)")
         }
-        #expect(try await value("select count(*) from crm.stages s where not exists (select 1 from crm.deals d where d.stage_id = s.id)") == 0)
+        #expect(
+            try await value("select count(*) from crm.stages s where not exists (select 1 from crm.deals d where d.stage_id = s.id)") == 0)
 
         // The stage rules held: won deals owe nothing, lost ones say why, moves were recorded.
-        #expect(try await value("""
-            select count(*) from crm.deals d join crm.stages s on s.id = d.stage_id
-             where s.kind = 'won' and exists (select 1 from crm.invoices i where i.deal_id = d.id and i.status <> 'paid')
-            """) == 0)
-        #expect(try await value("""
-            select count(*) from crm.deals d join crm.stages s on s.id = d.stage_id where s.kind = 'lost' and d.loss_reason_id is null
-            """) == 0)
-        #expect(try await value("""
-            select count(*) from crm.deals d join crm.stages s on s.id = d.stage_id
-             where s.position > 1 and (select count(*) from crm.deal_stage_history h where h.deal_id = d.id) < 2
-               and d.counterparty_id is not null
-            """) == 0)
+        #expect(
+            try await value(
+                """
+                select count(*) from crm.deals d join crm.stages s on s.id = d.stage_id
+                 where s.kind = 'won' and exists (select 1 from crm.invoices i where i.deal_id = d.id and i.status <> 'paid')
+                """) == 0)
+        #expect(
+            try await value(
+                """
+                select count(*) from crm.deals d join crm.stages s on s.id = d.stage_id where s.kind = 'lost' and d.loss_reason_id is null
+                """) == 0)
+        #expect(
+            try await value(
+                """
+                select count(*) from crm.deals d join crm.stages s on s.id = d.stage_id
+                 where s.position > 1 and (select count(*) from crm.deal_stage_history h where h.deal_id = d.id) < 2
+                   and d.counterparty_id is not null
+                """) == 0)
 
         // Paid, partly paid and unpaid invoices, with payments (the accountant sees all).
         for status in ["paid", "partially_paid", "unpaid"] {
@@ -90,7 +102,8 @@ struct DemoDataTests {
         #expect(payments.status == 200 && !Self.items(payments.body).isEmpty)
 
         // A client with a former and a current legal entity: its card shows both.
-        let client = try await value("""
+        let client = try await value(
+            """
             select c.id from crm.clients c
              where exists (select 1 from crm.counterparties k where k.client_id = c.id and k.valid_to < current_date)
                and exists (select 1 from crm.counterparties k where k.client_id = c.id and k.valid_to is null)
@@ -113,10 +126,12 @@ struct DemoDataTests {
         let spb = try await value("select id from crm.users where login = 'manager.spb'")
         let mskDeals = try await value("select count(*) from crm.deals where owner_id = \(msk)")
         #expect(mskDeals >= 10)
-        #expect(try await value("""
-            select count(*) from crm.deals d join crm.territories t on t.id = d.territory_id
-             where d.owner_id = \(msk) and t.name not in ('Moscow', 'Tula')
-            """) == 0)
+        #expect(
+            try await value(
+                """
+                select count(*) from crm.deals d join crm.territories t on t.id = d.territory_id
+                 where d.owner_id = \(msk) and t.name not in ('Moscow', 'Tula')
+                """) == 0)
         let ownSeen = try await server.call("GET", "/api/v1/deals?owner_id=\(msk)&limit=500", token: managerMsk)
         #expect(ownSeen.status == 200 && JSON.ids(ownSeen.body).count == Int(mskDeals))
         let spbSeesMsk = try await server.call("GET", "/api/v1/deals?owner_id=\(msk)&limit=500", token: managerSpb)

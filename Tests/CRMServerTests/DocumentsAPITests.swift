@@ -1,7 +1,7 @@
 import Foundation
 import PostgresClient
-import Testing
 import TestSupport
+import Testing
 
 /// Documents over real sockets with the real converter (Chromium): a счёт на оплату made from a
 /// deal with its lines, the company profile and logo; the PDF read back with pdftotext and
@@ -17,39 +17,51 @@ struct DocumentsAPITests {
     /// The company profile of the test company (valid ИНН/КПП, Сбербанк's БИК, accounts with their key digits).
     static func setUpCompany(_ server: RunningServer) async throws {
         let admin = try await APIClient.signIn(server, "admin")
-        let profile = try await admin.patch("/api/v1/company-profile/1", """
+        let profile = try await admin.patch(
+            "/api/v1/company-profile/1",
+            """
             {"legal_name": "ООО «Ингредиенты Плюс»", "inn": "7707083893", "kpp": "773601001", "ogrn": "1027700132195",
              "address": "115093, г. Москва, ул. Большая Серпуховская, д. 12, офис 5", "phone": "+7 495 123-45-67",
              "bank_name": "ПАО Сбербанк, г. Москва", "bik": "044525225", "account": "40702810238000001234",
              "correspondent_account": "30101810400000000225", "director_name": "Сидоров И. П.", "accountant_name": "Кузнецова А. В."}
             """)
         #expect(profile.status == 200, "\(profile.text)")
-        let logo = try await BinaryHTTP.exchange(server, "PUT", "/api/v1/company-profile/logo", token: admin.token,
-                                                 body: BinaryHTTP.logo, contentType: "image/png")
+        let logo = try await BinaryHTTP.exchange(
+            server, "PUT", "/api/v1/company-profile/logo", token: admin.token,
+            body: BinaryHTTP.logo, contentType: "image/png")
         #expect(logo.status == 200, "\(String(decoding: logo.body, as: UTF8.self))")
     }
 
     /// A client with a counterparty and a deal of `lines` product lines (name, quantity, price) as manager.msk.
-    static func makeDeal(_ server: RunningServer, client name: String, lines: [(String, String, String)]) async throws -> (deal: Int64, client: Int64) {
+    static func makeDeal(
+        _ server: RunningServer, client name: String, lines: [(String, String, String)]
+    ) async throws -> (deal: Int64, client: Int64) {
         let manager = try await APIClient.signIn(server, "manager.msk")
         let purchaser = try await APIClient.signIn(server, "purchaser")
         let client = try await manager.create("/api/v1/clients", #"{"name": "\#(name)"}"#)
-        let counterparty = try await manager.create("/api/v1/counterparties", """
+        let counterparty = try await manager.create(
+            "/api/v1/counterparties",
+            """
             {"client_id": \(client), "legal_name": "\(name.replacingOccurrences(of: "\"", with: "\\\""))", "inn": "7736207543", "kpp": "770401001",
              "address": "119021, г. Москва, ул. Льва Толстого, д. 16", "valid_from": "2020-01-01"}
             """)
-        let deal = try await manager.create("/api/v1/deals", """
+        let deal = try await manager.create(
+            "/api/v1/deals",
+            """
             {"title": "Поставка ингредиентов, декабрь", "client_id": \(client), "counterparty_id": \(counterparty), "amount": "0"}
             """)
         for (index, line) in lines.enumerated() {
-            let product = try await purchaser.create("/api/v1/products", #"{"name": "\#(line.0)", "article": "ART-\#(deal)-\#(index)", "unit": "кг", "price": "\#(line.2)"}"#)
-            _ = try await manager.create("/api/v1/deal-lines", #"{"deal_id": \#(deal), "product_id": \#(product), "quantity": "\#(line.1)", "price": "\#(line.2)"}"#)
+            let product = try await purchaser.create(
+                "/api/v1/products", #"{"name": "\#(line.0)", "article": "ART-\#(deal)-\#(index)", "unit": "кг", "price": "\#(line.2)"}"#)
+            _ = try await manager.create(
+                "/api/v1/deal-lines", #"{"deal_id": \#(deal), "product_id": \#(product), "quantity": "\#(line.1)", "price": "\#(line.2)"}"#)
         }
         return (deal, client)
     }
 
     static func templateID(_ server: RunningServer, _ kind: String) async throws -> Int64 {
-        try await ownerQuery(server, "select id from crm.document_templates where kind = \(kind) order by id limit 1")[0].decode(Int64.self, at: 0)
+        try await ownerQuery(server, "select id from crm.document_templates where kind = \(kind) order by id limit 1")[0].decode(
+            Int64.self, at: 0)
     }
 
     /// Runs a program of poppler-utils and returns what it printed.
@@ -78,10 +90,12 @@ struct DocumentsAPITests {
     func invoice() async throws {
         let server = try await RunningServer.start(demo: true)
         try await Self.setUpCompany(server)
-        let (deal, client) = try await Self.makeDeal(server, client: "ООО «Хлебозавод № 5»", lines: [
-            ("Мука пшеничная высшего сорта", "1000", "1000.00"), ("Сахар-песок", "200", "1000.00"),
-            ("Дрожжи хлебопекарные прессованные", "1", "34567.89"),
-        ])
+        let (deal, client) = try await Self.makeDeal(
+            server, client: "ООО «Хлебозавод № 5»",
+            lines: [
+                ("Мука пшеничная высшего сорта", "1000", "1000.00"), ("Сахар-песок", "200", "1000.00"),
+                ("Дрожжи хлебопекарные прессованные", "1", "34567.89"),
+            ])
         let manager = try await APIClient.signIn(server, "manager.msk")
         let invoice = try await Self.templateID(server, "invoice")
         let made = try await BinaryHTTP.makeDocument(manager, deal: deal, #"{"template_id": \#(invoice), "vat_rate": "20"}"#)
@@ -107,11 +121,13 @@ struct DocumentsAPITests {
         let pdfPath = Self.artifacts + "/invoice.pdf"
         try Data(pdf.body).write(to: URL(fileURLWithPath: pdfPath))
         let text = try Self.run("pdftotext", ["-layout", pdfPath, "-"]).replacingOccurrences(of: "\u{00A0}", with: " ")
-        for expected in ["Счёт на оплату № 1 от \(long)", "ООО «Хлебозавод № 5»", "ООО «Ингредиенты Плюс»",
-                         "Один миллион двести тридцать четыре тысячи пятьсот шестьдесят семь рублей 89 копеек",
-                         "1 234 567,89", "205 761,32", "В том числе НДС (20%)", "Всего наименований 3, на сумму 1 234 567,89 ₽",
-                         "044525225", "40702810238000001234", "ИНН 7736207543", "Мука пшеничная высшего сорта", "Сидоров И. П.",
-                         "Кузнецова А. В.", "Руководитель", "Бухгалтер"] {
+        for expected in [
+            "Счёт на оплату № 1 от \(long)", "ООО «Хлебозавод № 5»", "ООО «Ингредиенты Плюс»",
+            "Один миллион двести тридцать четыре тысячи пятьсот шестьдесят семь рублей 89 копеек",
+            "1 234 567,89", "205 761,32", "В том числе НДС (20%)", "Всего наименований 3, на сумму 1 234 567,89 ₽",
+            "044525225", "40702810238000001234", "ИНН 7736207543", "Мука пшеничная высшего сорта", "Сидоров И. П.",
+            "Кузнецова А. В.", "Руководитель", "Бухгалтер",
+        ] {
             #expect(text.contains(expected), "pdftotext lacks «\(expected)»:\n\(text)")
         }
         let info = try Self.run("pdfinfo", [pdfPath])
@@ -136,8 +152,12 @@ struct DocumentsAPITests {
         let short = issued.count == 3 ? "\(issued[2]).\(issued[1]).\(issued[0])" : "?"
         #expect(names == ["Счёт на оплату № 1 от \(short).html", "Счёт на оплату № 1 от \(short).pdf"], "\(names)")
         let card = try await manager.get("/api/v1/clients/\(client)/card")
-        #expect(((card["documents"] as? [[String: Any]]) ?? []).compactMap { ($0["id"] as? NSNumber)?.int64Value } == [documentID], "\(card.text)")
-        let audited = try await ownerQuery(server, """
+        #expect(
+            ((card["documents"] as? [[String: Any]]) ?? []).compactMap { ($0["id"] as? NSNumber)?.int64Value } == [documentID],
+            "\(card.text)")
+        let audited = try await ownerQuery(
+            server,
+            """
             select count(*) filter (where table_name = 'crm.documents'), count(*) filter (where table_name = 'crm.files')
               from audit.log where action = 'insert' and (table_name = 'crm.documents' and row_id = \(documentID)
                                                           or table_name = 'crm.files' and row_id in (\(htmlID), \(pdfID)))
@@ -149,7 +169,8 @@ struct DocumentsAPITests {
         let second = try await BinaryHTTP.makeDocument(manager, deal: deal, #"{"template_id": \#(invoice)}"#)
         #expect(second.status == 201 && second.int("number") == 2, "\(second.text)")
         #expect(second.string("vat_rate") == "22", "the company profile's default VAT")
-        let proposal = try await BinaryHTTP.makeDocument(manager, deal: deal, #"{"template_id": \#(try await Self.templateID(server, "proposal"))}"#)
+        let proposal = try await BinaryHTTP.makeDocument(
+            manager, deal: deal, #"{"template_id": \#(try await Self.templateID(server, "proposal"))}"#)
         #expect(proposal.status == 201 && proposal.int("number") == 1, "\(proposal.text)")
         try await server.stop()
     }
@@ -162,7 +183,8 @@ struct DocumentsAPITests {
         let (deal, _) = try await Self.makeDeal(server, client: "АО «Кондитерская фабрика»", lines: lines)
         let manager = try await APIClient.signIn(server, "manager.msk")
         for kind in ["invoice", "proposal", "contract", "specification", "letter"] {
-            let made = try await BinaryHTTP.makeDocument(manager, deal: deal, #"{"template_id": \#(try await Self.templateID(server, kind))}"#)
+            let made = try await BinaryHTTP.makeDocument(
+                manager, deal: deal, #"{"template_id": \#(try await Self.templateID(server, kind))}"#)
             #expect(made.status == 201, "\(kind): \(made.text)")
             guard let pdfID = made.int("pdf_file_id") else { continue }
             let pdf = try await BinaryHTTP.exchange(server, "GET", "/api/v1/files/\(pdfID)/content", token: manager.token)
@@ -227,13 +249,16 @@ struct DocumentsAPITests {
         let refused = try await BinaryHTTP.makeDocument(accountant, deal: deal, body)
         #expect(refused.status == 403, "the accountant reads deals but may not change them: \(refused.text)")
         #expect(try await BinaryHTTP.makeDocument(manager, deal: 999999, body).status == 404)
-        for (bad, field) in [("{}", "template_id"), (#"{"template_id": 999999}"#, "template_id"), (#"{"template_id": "x"}"#, "template_id"),
-                             (#"{"template_id": \#(invoice), "vat_rate": "18"}"#, "vat_rate"),
-                             (#"{"template_id": \#(invoice), "copies": 2}"#, "copies")] {
+        for (bad, field) in [
+            ("{}", "template_id"), (#"{"template_id": 999999}"#, "template_id"), (#"{"template_id": "x"}"#, "template_id"),
+            (#"{"template_id": \#(invoice), "vat_rate": "18"}"#, "vat_rate"),
+            (#"{"template_id": \#(invoice), "copies": 2}"#, "copies"),
+        ] {
             let answer = try await BinaryHTTP.makeDocument(manager, deal: deal, bad)
             #expect(answer.status == 422 && answer.fieldErrors[field] != nil, "\(bad): \(answer.text)")
         }
-        let stored = try await ownerQuery(server, "select (select count(*) from crm.documents), (select count(*) from crm_private.document_counters)")[0]
+        let stored = try await ownerQuery(
+            server, "select (select count(*) from crm.documents), (select count(*) from crm_private.document_counters)")[0]
         let (documents, counters) = try stored.decode((Int64, Int64).self)
         #expect(documents == 0 && counters == 0, "refusals take no number and store nothing")
         let made = try await BinaryHTTP.makeDocument(manager, deal: deal, body)
@@ -247,14 +272,19 @@ struct DocumentsAPITests {
         let server = try await RunningServer.start(demo: true)
         let admin = try await APIClient.signIn(server, "admin")
         let manager = try await APIClient.signIn(server, "manager.msk")
-        let created = try await admin.post("/api/v1/document-templates", #"{"kind": "letter", "name": "Короткое письмо", "body": "<p>Версия один: {{ deal.title }}</p>"}"#)
+        let created = try await admin.post(
+            "/api/v1/document-templates", #"{"kind": "letter", "name": "Короткое письмо", "body": "<p>Версия один: {{ deal.title }}</p>"}"#)
         #expect(created.status == 201 && created.int("body_version") == 1, "\(created.text)")
         let template = try #require(created.id)
-        let unknown = try await admin.patch("/api/v1/document-templates/\(template)", #"{"body": "<p>\n{{ deal.title }}\n{{ deal.titel }}</p>"}"#)
+        let unknown = try await admin.patch(
+            "/api/v1/document-templates/\(template)", #"{"body": "<p>\n{{ deal.title }}\n{{ deal.titel }}</p>"}"#)
         #expect(unknown.status == 422 && unknown.fieldErrors["body"] == "line 3: unknown field deal.titel", "\(unknown.text)")
-        let syntax = try await admin.post("/api/v1/document-templates", #"{"kind": "letter", "name": "Сломанное", "body": "<table>\n{{#each lines}}\n<tr>{{ line.name }}</tr>\n</table>"}"#)
+        let syntax = try await admin.post(
+            "/api/v1/document-templates",
+            #"{"kind": "letter", "name": "Сломанное", "body": "<table>\n{{#each lines}}\n<tr>{{ line.name }}</tr>\n</table>"}"#)
         #expect(syntax.status == 422 && syntax.fieldErrors["body"]?.hasPrefix("line 2:") == true, "\(syntax.text)")
-        let filter = try await admin.post("/api/v1/document-templates", #"{"kind": "letter", "name": "Фильтр", "body": "{{ document.total | roubles }}"}"#)
+        let filter = try await admin.post(
+            "/api/v1/document-templates", #"{"kind": "letter", "name": "Фильтр", "body": "{{ document.total | roubles }}"}"#)
         #expect(filter.status == 422 && filter.fieldErrors["body"]?.contains("roubles") == true, "\(filter.text)")
         #expect(try await manager.post("/api/v1/document-templates", #"{"kind": "letter", "name": "Моё", "body": "x"}"#).status == 403)
         #expect(try await manager.patch("/api/v1/company-profile/1", #"{"legal_name": "ООО «Захват»"}"#).status == 403)
@@ -288,7 +318,9 @@ struct DocumentsAPITests {
         let body = #"{"template_id": \#(try await Self.templateID(failing, "invoice"))}"#
         let failed = try await BinaryHTTP.makeDocument(manager, deal: deal, body)
         #expect(failed.status == 503 && failed.errorCode == "conversion_failed", "\(failed.text)")
-        let stored = try await ownerQuery(failing, """
+        let stored = try await ownerQuery(
+            failing,
+            """
             select (select count(*) from crm.documents), (select count(*) from crm.files), (select count(*) from crm_private.document_counters)
             """)[0]
         let (documents, files, counters) = try stored.decode((Int64, Int64, Int64).self)
@@ -298,7 +330,8 @@ struct DocumentsAPITests {
         let missing = try await RunningServer.start(demo: true, pdfConverter: "/nonexistent/chromium")
         let (otherDeal, _) = try await Self.makeDeal(missing, client: "ООО «Без конвертера»", lines: [("Ваниль", "1", "900.00")])
         let other = try await APIClient.signIn(missing, "manager.msk")
-        let answer = try await BinaryHTTP.makeDocument(other, deal: otherDeal, #"{"template_id": \#(try await Self.templateID(missing, "invoice"))}"#)
+        let answer = try await BinaryHTTP.makeDocument(
+            other, deal: otherDeal, #"{"template_id": \#(try await Self.templateID(missing, "invoice"))}"#)
         #expect(answer.status == 503 && answer.errorCode == "converter_missing", "\(answer.text)")
         #expect(answer.errorMessage.contains("/nonexistent/chromium"), "\(answer.text)")
         try await missing.stop()

@@ -4,8 +4,8 @@ import Foundation
 import Mail
 import NIOPosix
 import PostgresClient
-import Testing
 import TestSupport
+import Testing
 
 /// E-mail from a deal and the client card over real sockets, delivered by the sender service
 /// to a real SMTP server (aiosmtpd, started by the test): what arrived (recipients, the Russian
@@ -47,12 +47,17 @@ struct EmailAPITests {
     /// A deal of manager.msk with an invoice document and three contacts (two with addresses).
     static func dealWithInvoice(_ server: RunningServer) async throws -> (deal: Int64, client: Int64, document: Int64, pdf: Int64) {
         try await DocumentsAPITests.setUpCompany(server)
-        let (deal, client) = try await DocumentsAPITests.makeDeal(server, client: "ООО «Хлебозавод № 5»", lines: [
-            ("Мука пшеничная высшего сорта", "1000", "1000.00"), ("Сахар-песок", "200", "1000.00"),
-        ])
+        let (deal, client) = try await DocumentsAPITests.makeDeal(
+            server, client: "ООО «Хлебозавод № 5»",
+            lines: [
+                ("Мука пшеничная высшего сорта", "1000", "1000.00"), ("Сахар-песок", "200", "1000.00"),
+            ])
         let manager = try await APIClient.signIn(server, "manager.msk")
-        _ = try await manager.create("/api/v1/contacts", #"{"client_id": \#(client), "name": "Пётр Петров", "emails": ["petrov@hlebozavod5.ru"]}"#)
-        _ = try await manager.create("/api/v1/contacts", #"{"client_id": \#(client), "name": "Бухгалтерия", "emails": ["buh@hlebozavod5.ru", "second@hlebozavod5.ru"]}"#)
+        _ = try await manager.create(
+            "/api/v1/contacts", #"{"client_id": \#(client), "name": "Пётр Петров", "emails": ["petrov@hlebozavod5.ru"]}"#)
+        _ = try await manager.create(
+            "/api/v1/contacts",
+            #"{"client_id": \#(client), "name": "Бухгалтерия", "emails": ["buh@hlebozavod5.ru", "second@hlebozavod5.ru"]}"#)
         _ = try await manager.create("/api/v1/contacts", #"{"client_id": \#(client), "name": "Охрана", "phones": ["+7 495 000-00-00"]}"#)
         let invoice = try await DocumentsAPITests.templateID(server, "invoice")
         let made = try await BinaryHTTP.makeDocument(manager, deal: deal, #"{"template_id": \#(invoice), "vat_rate": "20"}"#)
@@ -63,7 +68,9 @@ struct EmailAPITests {
     }
 
     /// Polls the letter until its status is `status` (or 30 s passed) and returns it.
-    static func waitForStatus(_ client: APIClient, _ id: Int64, _ status: String, timeout: Duration = .seconds(30)) async throws -> APIResponse {
+    static func waitForStatus(
+        _ client: APIClient, _ id: Int64, _ status: String, timeout: Duration = .seconds(30)
+    ) async throws -> APIResponse {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         var last = try await client.get("/api/v1/emails/\(id)")
@@ -75,7 +82,9 @@ struct EmailAPITests {
         return last
     }
 
-    @Test("a letter from a deal with its invoice: one interaction, queued, delivered with the Russian subject, body and the PDF; sent on the card")
+    @Test(
+        "a letter from a deal with its invoice: one interaction, queued, delivered with the Russian subject, body and the PDF; sent on the card"
+    )
     func sendFromDeal() async throws {
         let smtp = try await SMTPTestServer.start()
         defer { smtp.stop() }
@@ -84,7 +93,9 @@ struct EmailAPITests {
             let (deal, client, document, pdf) = try await Self.dealWithInvoice(server)
             let manager = try await APIClient.signIn(server, "manager.msk")
             let subject = "Счёт на оплату № 1 — ООО «Хлебозавод № 5», поставка ингредиентов за декабрь 2026 г."
-            let sent = try await manager.post("/api/v1/deals/\(deal)/emails", """
+            let sent = try await manager.post(
+                "/api/v1/deals/\(deal)/emails",
+                """
                 {"subject": "\(subject)", "body": "Добрый день, Пётр!\\n\\nСчёт во вложении. Оплатите, пожалуйста, до пятницы.\\n\\nС уважением,\\nИван", "document_ids": [\(document)]}
                 """)
             #expect(sent.status == 201, "\(sent.text)")
@@ -107,8 +118,9 @@ struct EmailAPITests {
             #expect(mail.raw_subject.hasPrefix("Subject: =?UTF-8?B?"), "\(mail.raw_subject)")
             #expect(mail.from == "ООО «Ингредиенты Плюс» <sales@ingredients.ru>")
             #expect(mail.to == "Пётр Петров <petrov@hlebozavod5.ru>, Бухгалтерия <buh@hlebozavod5.ru>")
-            #expect(mail.body?.replacingOccurrences(of: "\r\n", with: "\n")
-                == "Добрый день, Пётр!\n\nСчёт во вложении. Оплатите, пожалуйста, до пятницы.\n\nС уважением,\nИван")
+            #expect(
+                mail.body?.replacingOccurrences(of: "\r\n", with: "\n")
+                    == "Добрый день, Пётр!\n\nСчёт во вложении. Оплатите, пожалуйста, до пятницы.\n\nС уважением,\nИван")
             #expect(mail.message_id == "<\(sent.string("message_id") ?? "")>")
             try #require(mail.attachments.count == 1)
             let content = try await BinaryHTTP.exchange(server, "GET", "/api/v1/files/\(pdf)/content", token: manager.token)
@@ -141,17 +153,23 @@ struct EmailAPITests {
             // From the card, to one named contact, no attachment.
             let contacts = try await manager.get("/api/v1/contacts?client_id=\(client)&sort=id")
             let buh = try #require(contacts.items.first { $0["name"] as? String == "Бухгалтерия" }?["id"] as? NSNumber)
-            let second = try await manager.post("/api/v1/clients/\(client)/emails", """
+            let second = try await manager.post(
+                "/api/v1/clients/\(client)/emails",
+                """
                 {"subject": "Акт сверки", "body": "Просим подписать акт сверки.", "contact_ids": [\(buh)]}
                 """)
             #expect(second.status == 201, "\(second.text)")
             #expect(second.json["recipients"] as? [String] == ["buh@hlebozavod5.ru"])
             let both = try await smtp.waitForDelivered(2)
             #expect(both.count == 2)
-            #expect(both.last?.rcpt_tos == ["buh@hlebozavod5.ru"] && both.last?.subject == "Акт сверки" && both.last?.attachments.isEmpty == true)
+            #expect(
+                both.last?.rcpt_tos == ["buh@hlebozavod5.ru"] && both.last?.subject == "Акт сверки"
+                    && both.last?.attachments.isEmpty == true)
 
             // The letter is audited without its bytes.
-            let audit = try await ownerQuery(server, """
+            let audit = try await ownerQuery(
+                server,
+                """
                 select count(*)::int, bool_and(coalesce(new_values ->> 'message', '') in ('', '[redacted]') or new_values -> 'message' is null)
                   from audit.log where table_name = 'crm.emails' and row_id = \(id)
                 """)
@@ -194,21 +212,27 @@ struct EmailAPITests {
             #expect(Set(empty.fieldErrors.keys) == ["subject", "body", "colour"], "\(empty.text)")
             #expect(empty.fieldErrors["subject"] == "обязательно (тема письма)", "\(empty.text)")
             let other = try await manager.create("/api/v1/clients", #"{"name": "ООО «Другой клиент»"}"#)
-            let stranger = try await manager.create("/api/v1/contacts", #"{"client_id": \#(other), "name": "Чужой", "emails": ["x@other.ru"]}"#)
-            let wrongContact = try await manager.post("/api/v1/deals/\(deal)/emails",
-                                                      #"{"subject": "Тема", "body": "Текст", "contact_ids": [\#(stranger)]}"#, headers: russian)
+            let stranger = try await manager.create(
+                "/api/v1/contacts", #"{"client_id": \#(other), "name": "Чужой", "emails": ["x@other.ru"]}"#)
+            let wrongContact = try await manager.post(
+                "/api/v1/deals/\(deal)/emails",
+                #"{"subject": "Тема", "body": "Текст", "contact_ids": [\#(stranger)]}"#, headers: russian)
             #expect(wrongContact.status == 422)
             #expect(wrongContact.fieldErrors["contact_ids"] == "у клиента нет контакта \(stranger)", "\(wrongContact.text)")
-            let wrongDocument = try await manager.post("/api/v1/deals/\(deal)/emails",
-                                                       #"{"subject": "Тема", "body": "Текст", "document_ids": [\#(document + 1000)]}"#, headers: russian)
+            let wrongDocument = try await manager.post(
+                "/api/v1/deals/\(deal)/emails",
+                #"{"subject": "Тема", "body": "Текст", "document_ids": [\#(document + 1000)]}"#, headers: russian)
             #expect(wrongDocument.fieldErrors["document_ids"] == "у сделки нет документа \(document + 1000)", "\(wrongDocument.text)")
             let nobody = try await manager.post("/api/v1/clients/\(other)/emails", #"{"subject": "Тема", "body": "Текст"}"#)
             #expect(nobody.status == 201, "the other client's contact has an address: \(nobody.text)")
             let bare = try await manager.create("/api/v1/clients", #"{"name": "ООО «Без почты»"}"#)
-            let noAddress = try await manager.post("/api/v1/clients/\(bare)/emails", #"{"subject": "Тема", "body": "Текст"}"#, headers: russian)
-            #expect(noAddress.fieldErrors["contact_ids"] == "ни у одного контакта клиента нет адреса электронной почты", "\(noAddress.text)")
-            let english = try await manager.post("/api/v1/clients/\(bare)/emails", #"{"subject": "Тема", "body": "Текст"}"#,
-                                                 headers: ["Accept-Language": "en"])
+            let noAddress = try await manager.post(
+                "/api/v1/clients/\(bare)/emails", #"{"subject": "Тема", "body": "Текст"}"#, headers: russian)
+            #expect(
+                noAddress.fieldErrors["contact_ids"] == "ни у одного контакта клиента нет адреса электронной почты", "\(noAddress.text)")
+            let english = try await manager.post(
+                "/api/v1/clients/\(bare)/emails", #"{"subject": "Тема", "body": "Текст"}"#,
+                headers: ["Accept-Language": "en"])
             #expect(english.fieldErrors["contact_ids"] == "no contact of this client has an e-mail address")
             let after = try await ownerQuery(server, "select count(*)::int from crm.emails")[0].decode(Int32.self, at: 0)
             #expect(after == before + 1)
@@ -221,9 +245,11 @@ struct EmailAPITests {
             #expect(first.status == 201 && again.status == 201, "\(first.text) \(again.text)")
             #expect(again.id == first.id && first.id != nil)
             #expect(again.headers["idempotent-replayed"] == "true" && first.headers["idempotent-replayed"] == nil)
-            let changed = try await manager.post("/api/v1/clients/\(client)/emails", #"{"subject": "Другое", "body": "Текст"}"#, headers: key)
+            let changed = try await manager.post(
+                "/api/v1/clients/\(client)/emails", #"{"subject": "Другое", "body": "Текст"}"#, headers: key)
             #expect(changed.status == 422 && changed.fieldErrors["Idempotency-Key"] != nil, "\(changed.text)")
-            let once = try await ownerQuery(server, "select count(*)::int from crm.emails where subject = 'Один раз'")[0].decode(Int32.self, at: 0)
+            let once = try await ownerQuery(server, "select count(*)::int from crm.emails where subject = 'Один раз'")[0].decode(
+                Int32.self, at: 0)
             #expect(once == 1)
         } catch {
             try? await server.stop()
@@ -310,7 +336,8 @@ struct EmailAPITests {
             let client = try await manager.create("/api/v1/clients", #"{"name": "ООО «Ромашка»"}"#)
             _ = try await manager.create("/api/v1/contacts", #"{"client_id": \#(client), "name": "Иван", "emails": ["ivan@romashka.ru"]}"#)
             for n in 1...12 {
-                let sent = try await manager.post("/api/v1/clients/\(client)/emails", #"{"subject": "Письмо \#(n)", "body": "Текст \#(n)"}"#)
+                let sent = try await manager.post(
+                    "/api/v1/clients/\(client)/emails", #"{"subject": "Письмо \#(n)", "body": "Текст \#(n)"}"#)
                 ids.append(try #require(sent.id))
             }
             let clock = ContinuousClock()
@@ -349,7 +376,8 @@ struct EmailAPITests {
     }
 
     static func owner(_ conninfo: String, _ sql: PostgresQuery) async throws -> Int32 {
-        let connection = try await PostgresConnection.connect(conninfo, threadPool: TestPostgres.ownThread(), logger: .init(label: "test.owner"))
+        let connection = try await PostgresConnection.connect(
+            conninfo, threadPool: TestPostgres.ownThread(), logger: .init(label: "test.owner"))
         defer { connection.close() }
         return try await connection.query(sql)[0].decode(Int32.self, at: 0)
     }

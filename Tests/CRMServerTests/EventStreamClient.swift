@@ -42,11 +42,15 @@ final class EventStreamClient: @unchecked Sendable {
         chunked = fields["transfer-encoding"] == "chunked"
     }
 
-    static func connect(_ server: RunningServer, token: String?, lastEventID: Int64? = nil, query: String = "") async throws
+    static func connect(
+        _ server: RunningServer, token: String?, lastEventID: Int64? = nil, query: String = ""
+    ) async throws
         -> EventStreamClient
     {
         let port = server.httpPort
-        return try await TestPostgres.runBlocking { try EventStreamClient(port: port, token: token, lastEventID: lastEventID, query: query) }
+        return try await TestPostgres.runBlocking {
+            try EventStreamClient(port: port, token: token, lastEventID: lastEventID, query: query)
+        }
     }
 
     /// The next event (comments such as heartbeats are counted, not returned); nil when the

@@ -2,8 +2,8 @@ import CRMServer
 import Foundation
 import Logging
 import PostgresClient
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -17,7 +17,8 @@ extension HTTPSecurityTests {
         let proxied = try await RunningServer.start(conninfo: direct.ownerConninfo, migrate: false, trustedProxies: ["127.0.0.1"])
         let owner = try await OwnerConnection.open(direct)
         defer { owner.close() }
-        try await owner.query("""
+        try await owner.query(
+            """
             insert into crm.networks (network, user_id, purpose, description)
             select '10.1.0.0/16', id, 'login', 'Moscow office' from crm.users where login = 'manager.msk'
             """)
@@ -54,7 +55,8 @@ extension HTTPSecurityTests {
         #expect(response.status == 401)
 
         // The refusal is audited with the client's address.
-        let refused = try await owner.query("""
+        let refused = try await owner.query(
+            """
             select count(*) from audit.log where action = 'login_failed' and client_ip = '127.0.0.1'
               and user_id = (select id from crm.users where login = 'manager.msk')
             """)[0].decode(Int64.self, at: 0)
@@ -68,7 +70,8 @@ extension HTTPSecurityTests {
             #expect(response.status == 200)
             response = try await direct.call("GET", "/api/v1/me", token: headToken)
             #expect(response.status == 401, "a session opened from ::1 is bound to its /64")
-            try await owner.query("""
+            try await owner.query(
+                """
                 insert into crm.networks (network, role_id, purpose)
                 select 'fd00:1::/32', role_id, 'login' from crm.user_roles
                 where user_id = (select id from crm.users where login = 'head.spb')
@@ -118,7 +121,8 @@ extension HTTPSecurityTests {
 
         // Idle after 12 s; requests every 3 s keep the session (wide margins: the suite loads a
         // 2-core machine so much that a request can take several seconds to answer).
-        try await owner.query(#"select crm_api.update_security_config('{"idle_timeout": "12 seconds", "session_touch_interval": "0 seconds"}')"#)
+        try await owner.query(
+            #"select crm_api.update_security_config('{"idle_timeout": "12 seconds", "session_touch_interval": "0 seconds"}')"#)
         let idle = try await server.token("head.spb")
         for _ in 0..<3 {
             try await Task.sleep(for: .milliseconds(3000))
@@ -207,7 +211,9 @@ extension HTTPSecurityTests {
         var tokens: [String: String] = [:]
         for login in users { tokens[login] = try await server.token(login) }
         let expected: [String: [Entity: Set<Int64>]] = Dictionary(
-            uniqueKeysWithValues: users.map { login in (login, [.deal: facts.visibleIDs(login, .deal), .client: facts.visibleIDs(login, .client)]) })
+            uniqueKeysWithValues: users.map { login in
+                (login, [.deal: facts.visibleIDs(login, .deal), .client: facts.visibleIDs(login, .client)])
+            })
         // The sets differ, so a context leaking from one request to the next would show.
         #expect(Set(users.map { expected[$0]![.deal]! }).count == users.count)
         // 8 client loops, each on its own thread with one keep-alive connection.
@@ -231,7 +237,8 @@ extension HTTPSecurityTests {
                                 "/api/v1/\(entity.path)", headers: ["Authorization": "Bearer \(tokensCopy[login]!)"])
                             let got = Set(JSON.ids(body))
                             if status != 200 || got != expected[login]![entity]! {
-                                found.append("\(login) \(entity.path) #\(step): \(status) \(got.subtracting(expected[login]![entity]!).sorted())")
+                                found.append(
+                                    "\(login) \(entity.path) #\(step): \(status) \(got.subtracting(expected[login]![entity]!).sorted())")
                                 if found.count > 20 { return found }
                             }
                         }
@@ -278,7 +285,8 @@ extension HTTPSecurityTests {
                 let id = try #require(JSON.id(created.body))
                 var rows = try await auditRows(table, id)
                 #expect(rows.count == 1 && rows[0].0 == "insert" && rows[0].1 == headMsk && rows[0].2 == ip, "\(rows)")
-                let patched = try await server.call("PATCH", "/api/v1/\(entity.path)/\(id)", token: token, body: body.patch, headers: headers)
+                let patched = try await server.call(
+                    "PATCH", "/api/v1/\(entity.path)/\(id)", token: token, body: body.patch, headers: headers)
                 #expect(patched.status == 200)
                 rows = try await auditRows(table, id)
                 #expect(rows.count == 2 && rows[1].0 == "update" && rows[1].1 == headMsk && rows[1].2 == ip, "\(rows)")

@@ -2,8 +2,8 @@ import CRMServer
 import Foundation
 import Logging
 import PostgresClient
-import Testing
 import TestSupport
+import Testing
 
 /// The access rules over HTTP, on real sockets, against a fresh database with the demo company.
 /// Expected outcomes come from `AccessModel` (the documented rules, computed in Swift from rows
@@ -39,24 +39,29 @@ struct HTTPSecurityTests {
         let purchaser = try await id("select id from crm.users where login = 'purchaser'")
         let moscow = try await id("select id from crm.territories where name = 'Moscow'")
         s.secretClient = try await id(
-            "insert into crm.clients (name, owner_id, territory_id, is_private) values ('ООО «Секрет»', \(headMsk), \(moscow), true) returning id")
+            "insert into crm.clients (name, owner_id, territory_id, is_private) values ('ООО «Секрет»', \(headMsk), \(moscow), true) returning id"
+        )
         s.secretContact = try await id(
             "insert into crm.contacts (client_id, name) values (\(s.secretClient), 'Тайный Контакт') returning id")
         s.secretDeal = try await id(
-            "insert into crm.deals (title, client_id, owner_id, amount) values ('Секретная сделка', \(s.secretClient), \(headMsk), 1) returning id")
+            "insert into crm.deals (title, client_id, owner_id, amount) values ('Секретная сделка', \(s.secretClient), \(headMsk), 1) returning id"
+        )
         s.spbHeadClient = try await id("select id from crm.clients where name = 'АО «Петербургский мелькомбинат»'")
         s.nevskyClient = try await id("select id from crm.clients where name = 'ООО «Невский пекарь»'")
         s.nevskyContact = try await id("select id from crm.contacts where client_id = \(s.nevskyClient)")
-        s.nevskyDeal = try await id("select id from crm.deals where client_id = \(s.nevskyClient) and stage_id = crm_private.default_stage('proposal')")
+        s.nevskyDeal = try await id(
+            "select id from crm.deals where client_id = \(s.nevskyClient) and stage_id = crm_private.default_stage('proposal')")
         s.tulaPrivateClient = try await id("select id from crm.clients where name = 'ООО «Тульские пряники»'")
-        try await owner.query("""
+        try await owner.query(
+            """
             insert into crm.shares (entity, row_id, user_id, access) values
               ('client', \(s.spbHeadClient), \(managerMsk), 'read'),
               ('client', \(s.nevskyClient), \(junior), 'read'),
               ('deal', \(s.nevskyDeal), \(junior), 'write'),
               ('client', \(s.secretClient), \(managerSpb), 'read')
             """)
-        try await owner.query("""
+        try await owner.query(
+            """
             insert into crm.user_permission_overrides (user_id, entity, action, effect, scope) values
               (\(junior), 'task', 'read', 'grant', 'department'),
               (\(junior), 'deal', 'update', 'grant', 'own'),
@@ -230,7 +235,8 @@ struct HTTPSecurityTests {
                 #expect(again.status == 404)
             }
         }
-        #expect(deletedBy["head.msk", default: 0] > 0 && deletedBy["head.spb", default: 0] > 0 && deletedBy["procurement.head", default: 0] > 0)
+        #expect(
+            deletedBy["head.msk", default: 0] > 0 && deletedBy["head.spb", default: 0] > 0 && deletedBy["procurement.head", default: 0] > 0)
         try await server.stop()
     }
 

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import PostgresClient
-import Testing
 import TestSupport
+import Testing
 
 /// What an outsider or a signed-in user attacking the server sends: malformed parameter names,
 /// NULs, out-of-range times, forged cursors, overflowing money, credentials that should have
@@ -59,7 +59,8 @@ import TestSupport
         #expect(APIResponse(response).fieldErrors["due_at"] != nil, "\(response.body)")
 
         // Forged cursors: the right sort, a value that is not one.
-        for (sort, value) in [("-created_at", "not a time"), ("id", "x"), ("-created_at", "2026-13-45 99:00:00+00"), ("amount", "1e99999")] {
+        for (sort, value) in [("-created_at", "not a time"), ("id", "x"), ("-created_at", "2026-13-45 99:00:00+00"), ("amount", "1e99999")]
+        {
             let cursor = Data("\(sort)\n\(value)\n1".utf8).base64EncodedString()
                 .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
             response = try await server.call("GET", "/api/v1/deals?sort=\(sort)&cursor=\(cursor)", token: token)
@@ -82,14 +83,17 @@ import TestSupport
         #expect(APIResponse(response).fieldErrors.keys.contains { $0.hasPrefix("custom_fields.a") }, "\(response.body)")
 
         // Money with leading zeros is normalised; a line whose quantity × price overflows is refused.
-        let deal = try await APIClient(server: server, token: token).create("/api/v1/deals", #"{"title": "Линии", "amount": "000000000000000000001.50"}"#)
+        let deal = try await APIClient(server: server, token: token).create(
+            "/api/v1/deals", #"{"title": "Линии", "amount": "000000000000000000001.50"}"#)
         response = try await server.call("GET", "/api/v1/deals/\(deal)", token: token)
         #expect(response.body.contains(#""amount":"1.50""#), "\(response.body)")
         let product = try await ownerQuery(server, "insert into crm.products (name, price) values ('Мука', 10) returning id")
         let productID = try #require(product.first).decode(Int64.self, at: 0)
         response = try await server.call(
             "POST", "/api/v1/deal-lines", token: token,
-            body: #"{"deal_id": \#(deal), "product_id": \#(productID), "quantity": "000999999999999.999", "price": "0009999999999999999.99"}"#)
+            body:
+                #"{"deal_id": \#(deal), "product_id": \#(productID), "quantity": "000999999999999.999", "price": "0009999999999999999.99"}"#
+        )
         #expect(response.status == 422, "\(response.body)")
         #expect(APIResponse(response).fieldErrors["price"]?.contains("10^16") == true, "\(response.body)")
         let lines = try await ownerQuery(server, "select count(*) from crm.deal_lines where deal_id = \(deal)")
@@ -113,7 +117,9 @@ import TestSupport
         #expect(try await server.me(session).status == 401)
         #expect(try await server.me(apiToken).status == 401)
         let reasons = try await ownerQuery(
-            server, "select string_agg(distinct revoked_reason, ',') from crm_private.api_tokens where user_id = (select id from crm.users where login = 'manager.msk')")
+            server,
+            "select string_agg(distinct revoked_reason, ',') from crm_private.api_tokens where user_id = (select id from crm.users where login = 'manager.msk')"
+        )
         #expect(try reasons[0].decode(String?.self, at: 0) == "password_changed")
 
         let fresh = try #require(try await server.httpLogin("manager.msk", "brand-new-password-1").token)
@@ -153,8 +159,10 @@ import TestSupport
             #expect(try await server.get(path).headers["x-content-type-options"] == "nosniff", "\(path)")
         }
         let client = try await APIClient(server: server, token: token).create("/api/v1/clients", #"{"name": "ООО «Файлы»"}"#)
-        for (type, served) in [("text/html", "application/octet-stream"), ("image/svg+xml", "application/octet-stream"),
-                               ("application/xml", "application/octet-stream"), ("application/pdf", "application/pdf")] {
+        for (type, served) in [
+            ("text/html", "application/octet-stream"), ("image/svg+xml", "application/octet-stream"),
+            ("application/xml", "application/octet-stream"), ("application/pdf", "application/pdf"),
+        ] {
             let upload = try await server.call(
                 "POST", "/api/v1/files?name=page.bin&client_id=\(client)", token: token,
                 body: "<script>alert(1)</script>", headers: ["Content-Type": type])
@@ -194,7 +202,9 @@ import TestSupport
         let deal = try await manager.create("/api/v1/deals", #"{"title": "Передача", "amount": "10"}"#)
         let spb = try await user("manager.spb")
         let junior = try await user("junior.msk")
-        for body in [#"{"responsible_id": \#(spb)}"#, #"{"owner_id": \#(spb)}"#, #"{"territory_id": \#(try await territory("St Petersburg"))}"#] {
+        for body in [
+            #"{"responsible_id": \#(spb)}"#, #"{"owner_id": \#(spb)}"#, #"{"territory_id": \#(try await territory("St Petersburg"))}"#,
+        ] {
             let response = try await manager.patch("/api/v1/deals/\(deal)", body)
             #expect(response.status == 403, "\(body): \(response.text)")
         }
@@ -220,7 +230,8 @@ import TestSupport
         let database = server.ownerConninfo.split(separator: " ").first { $0.hasPrefix("dbname=") }!.dropFirst("dbname=".count)
         let conninfo = "host=\(cluster.socketDirectory) port=5432 user=\(role) password=pw-0123456789 dbname=\(database)"
         func count() async throws -> Int64 {
-            let bi = try await PostgresConnection.connect(conninfo, threadPool: server.application.pool.threadPool, logger: .init(label: "bi"))
+            let bi = try await PostgresConnection.connect(
+                conninfo, threadPool: server.application.pool.threadPool, logger: .init(label: "bi"))
             defer { bi.close() }
             return try await bi.query("select count(*) from crm.deals")[0].decode(Int64.self, at: 0)
         }
@@ -233,7 +244,8 @@ import TestSupport
         #expect(try await count() == 0)
         _ = try await owner.query(PostgresQuery(unsafeSQL: "alter role \(role) set default_transaction_read_only = on"))
         #expect(try await count() == before)
-        let other = try await PostgresConnection.connect(conninfo, threadPool: server.application.pool.threadPool, logger: .init(label: "bi"))
+        let other = try await PostgresConnection.connect(
+            conninfo, threadPool: server.application.pool.threadPool, logger: .init(label: "bi"))
         _ = try await other.query("set default_transaction_read_only = off")
         _ = try await other.query(PostgresQuery(unsafeSQL: "alter role \(role) in database \(database) set work_mem = '64MB'"))
         await other.close()

@@ -23,23 +23,34 @@ struct JSONSchemaValidator {
         for (keyword, argument) in s {
             switch keyword {
             case "$ref":
-                guard case .string(let ref) = argument, let target = resolve(ref) else { out.append("\(path): bad $ref \(argument.jsonText)"); continue }
+                guard case .string(let ref) = argument, let target = resolve(ref) else {
+                    out.append("\(path): bad $ref \(argument.jsonText)")
+                    continue
+                }
                 out += problems(value, target, at: path)
             case "allOf":
-                guard case .array(let all) = argument else { out.append("\(path): allOf is not an array"); continue }
+                guard case .array(let all) = argument else {
+                    out.append("\(path): allOf is not an array")
+                    continue
+                }
                 for sub in all { out += problems(value, sub, at: path) }
             case "type":
                 let types: [String]
                 switch argument {
                 case .string(let t): types = [t]
                 case .array(let ts): types = ts.compactMap(\.stringValue)
-                default: out.append("\(path): bad type keyword"); continue
+                default:
+                    out.append("\(path): bad type keyword")
+                    continue
                 }
                 if !types.contains(where: { Self.has(value, type: $0) }) {
                     out.append("\(path): \(Self.shortText(value)) is not of type \(types.joined(separator: "|"))")
                 }
             case "enum":
-                guard case .array(let allowed) = argument else { out.append("\(path): enum is not an array"); continue }
+                guard case .array(let allowed) = argument else {
+                    out.append("\(path): enum is not an array")
+                    continue
+                }
                 if !allowed.contains(where: { Self.equal($0, value) }) {
                     out.append("\(path): \(Self.shortText(value)) is not one of \(argument.jsonText)")
                 }
@@ -163,7 +174,8 @@ struct JSONSchemaValidator {
 
     /// RFC 3339 `date-time`: a full date, `T`, a time with optional fractions and a zone.
     static func isDateTime(_ text: String) -> Bool {
-        let pattern = #"^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"#
+        let pattern =
+            #"^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"#
         guard text.range(of: pattern, options: .regularExpression) != nil else { return false }
         return isDate(String(text.prefix(10)))
     }

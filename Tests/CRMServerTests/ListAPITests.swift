@@ -48,7 +48,8 @@ struct ListAPITests {
         #expect(response["count"] == nil, "no count unless asked")
         #expect(response.ids == response.ids.sorted(by: >), "newest first by default")
         // Null filters and time ranges.
-        response = try await manager.get("/api/v1/deals?client_id=\(client)&closed_at.null=true&created_at.gte=2000-01-01T00:00:00Z&limit=500")
+        response = try await manager.get(
+            "/api/v1/deals?client_id=\(client)&closed_at.null=true&created_at.gte=2000-01-01T00:00:00Z&limit=500")
         #expect(Set(response.ids) == Set(created.keys))
         response = try await manager.get("/api/v1/deals?client_id=\(client)&closed_at.null=false")
         #expect(response.ids.isEmpty)
@@ -83,7 +84,8 @@ struct ListAPITests {
         response = try await manager.post("/api/v1/saved-filters", #"{"resource": "nothing", "name": "X", "query": "limit=5"}"#)
         #expect(response.fieldErrors["resource"] != nil)
         let filter = try await manager.create(
-            "/api/v1/saved-filters", #"{"resource": "deals", "name": "Крупные", "query": "client_id=\#(client)&amount.gte=200&sort=amount"}"#)
+            "/api/v1/saved-filters",
+            #"{"resource": "deals", "name": "Крупные", "query": "client_id=\#(client)&amount.gte=200&sort=amount"}"#)
         response = try await manager.get("/api/v1/deals?saved_filter=\(filter)")
         #expect(response.items.map { $0["amount"] as? String } == ["200.00", "300.00"], "\(response.text)")
         response = try await manager.get("/api/v1/deals?saved_filter=\(filter)&sort=-amount")
@@ -104,17 +106,22 @@ struct ListAPITests {
         let server = try await RunningServer.start(demo: true)
         let moscow = try await APIClient.signIn(server, "manager.msk")
         let accountant = try await APIClient.signIn(server, "accountant")
-        let moscowTerritory = try await ownerQuery(server, "select id from crm.territories where name = 'Moscow'")[0].decode(Int64.self, at: 0)
+        let moscowTerritory = try await ownerQuery(server, "select id from crm.territories where name = 'Moscow'")[0].decode(
+            Int64.self, at: 0)
         // A Moscow client with one row of every kind under it.
         let client = try await moscow.create("/api/v1/clients", #"{"name": "ООО «Видимость»", "territory_id": \#(moscowTerritory)}"#)
         let counterparty = try await moscow.create(
             "/api/v1/counterparties", #"{"client_id": \#(client), "legal_name": "ООО Видимость", "inn": "500100732259"}"#)
-        let deal = try await moscow.create("/api/v1/deals", #"{"title": "Видимая сделка", "client_id": \#(client), "counterparty_id": \#(counterparty)}"#)
+        let deal = try await moscow.create(
+            "/api/v1/deals", #"{"title": "Видимая сделка", "client_id": \#(client), "counterparty_id": \#(counterparty)}"#)
         let product = try await ownerQuery(server, "insert into crm.products (name, price) values ('Мука', 30) returning id")[0]
             .decode(Int64.self, at: 0)
-        _ = try await moscow.create("/api/v1/deal-lines", #"{"deal_id": \#(deal), "product_id": \#(product), "quantity": "2.5", "price": "30"}"#)
-        _ = try await moscow.create("/api/v1/contacts", #"{"client_id": \#(client), "name": "Видимый Контакт", "phones": ["+7 495 000-00-00"]}"#)
-        _ = try await moscow.create("/api/v1/interactions", #"{"client_id": \#(client), "deal_id": \#(deal), "kind": "call", "summary": "Звонок"}"#)
+        _ = try await moscow.create(
+            "/api/v1/deal-lines", #"{"deal_id": \#(deal), "product_id": \#(product), "quantity": "2.5", "price": "30"}"#)
+        _ = try await moscow.create(
+            "/api/v1/contacts", #"{"client_id": \#(client), "name": "Видимый Контакт", "phones": ["+7 495 000-00-00"]}"#)
+        _ = try await moscow.create(
+            "/api/v1/interactions", #"{"client_id": \#(client), "deal_id": \#(deal), "kind": "call", "summary": "Звонок"}"#)
         _ = try await moscow.create("/api/v1/tasks", #"{"title": "Перезвонить", "client_id": \#(client), "deal_id": \#(deal)}"#)
         let invoice = try await accountant.create(
             "/api/v1/invoices", #"{"deal_id": \#(deal), "counterparty_id": \#(counterparty), "number": "В-1", "amount": "10"}"#)
@@ -123,8 +130,10 @@ struct ListAPITests {
         // For each list: the ids the API gives each user equal the ids PostgreSQL's rules give
         // that user (computed independently as the owner with the user's context), and the
         // St Petersburg manager sees none of the Moscow client's rows.
-        let lists = ["clients", "contacts", "counterparties", "deals", "deal-lines", "deal-stage-history", "interactions",
-                     "tasks", "invoices", "payments", "files", "products"]
+        let lists = [
+            "clients", "contacts", "counterparties", "deals", "deal-lines", "deal-stage-history", "interactions",
+            "tasks", "invoices", "payments", "files", "products",
+        ]
         for login in ["manager.spb", "manager.msk", "junior.msk", "accountant", "director"] {
             let user = try await APIClient.signIn(server, login)
             for path in lists {

@@ -1,7 +1,7 @@
 import Foundation
 import PostgresClient
-import Testing
 import TestSupport
+import Testing
 
 /// Exports of lists (issue 13): CSV and .xlsx of a list with its filters, only with the export
 /// right, streamed, audited by the database with the filters and the row count.
@@ -16,7 +16,8 @@ struct ListExportTests {
         let expected = try #require(try await director.get("/api/v1/deals?\(filter)&count=true&limit=500").int("count"))
         #expect(expected > 3)
 
-        let response = try await director.call("GET", "/api/v1/deals/export?\(filter)&separator=semicolon", headers: ["Accept-Language": ""])
+        let response = try await director.call(
+            "GET", "/api/v1/deals/export?\(filter)&separator=semicolon", headers: ["Accept-Language": ""])
         #expect(response.status == 200, "\(response.text)")
         #expect(response.headers["content-type"] == "text/csv; charset=utf-8")
         #expect(response.headers["content-disposition"]?.contains("deals.csv") == true)
@@ -34,19 +35,24 @@ struct ListExportTests {
         #expect(amounts == amounts.sorted(by: >) && amounts.allSatisfy { $0 >= 100_000 }, "\(amounts.prefix(5))")
 
         // Audited by the database: who, which list, which filters, how many rows.
-        let audit = try await ownerQuery(server, """
+        let audit = try await ownerQuery(
+            server,
+            """
             select l.details ->> 'rows', l.details -> 'filters' ->> 'amount.gte', l.details ->> 'format', u.login
               from audit.log l join crm.users u on u.id = l.user_id
              where l.action = 'export' and l.details ->> 'list' = 'crm.deals' order by l.id desc limit 1
             """)
-        #expect(audit.first?[0] == String(expected) && audit.first?[1] == "100000" && audit.first?[2] == "csv" && audit.first?[3] == "director")
+        #expect(
+            audit.first?[0] == String(expected) && audit.first?[1] == "100000" && audit.first?[2] == "csv" && audit.first?[3] == "director")
 
         // Without the export right: 403 before any byte, said in words.
         let refused = try await manager.call("GET", "/api/v1/deals/export", headers: ["Accept-Language": ""])
         #expect(refused.status == 403 && refused.errorMessage == "вашей роли выгрузка этого списка не разрешена", "\(refused.text)")
         // Wrong parameters: 422 naming them.
         let wrong = try await director.call("GET", "/api/v1/deals/export?format=pdf&limit=5&amount.around=1")
-        #expect(wrong.status == 422 && wrong.fieldErrors["format"] == "must be csv or xlsx" && wrong.fieldErrors["limit"] != nil, "\(wrong.text)")
+        #expect(
+            wrong.status == 422 && wrong.fieldErrors["format"] == "must be csv or xlsx" && wrong.fieldErrors["limit"] != nil,
+            "\(wrong.text)")
         let badFilter = try await director.call("GET", "/api/v1/deals/export?amount.around=1")
         #expect(badFilter.status == 422 && badFilter.fieldErrors["amount.around"] != nil, "\(badFilter.text)")
         try await server.stop()
@@ -93,8 +99,10 @@ struct ListExportTests {
         let cells = result["first"] as? [Any] ?? []
         #expect(cells[titleIndex] as? String == first["title"] as? String, "\(cells)")
         let amount = try #require(cells[amountIndex] as? [String: Any])
-        #expect(Decimal(string: amount["v"] as? String ?? "") == Decimal(string: first["amount"] as? String ?? "x") && amount["s"] as? String == "1",
-                "money is a number with the money format: \(amount)")
+        #expect(
+            Decimal(string: amount["v"] as? String ?? "") == Decimal(string: first["amount"] as? String ?? "x")
+                && amount["s"] as? String == "1",
+            "money is a number with the money format: \(amount)")
         try await server.stop()
     }
 
@@ -121,7 +129,9 @@ struct ListExportTests {
         let result = JSON.object(try await TestPostgres.runBlocking { try Self.python(script, url, director.token) })
         #expect(result["bad"] is NSNull && (result["rows"] as? NSNumber)?.intValue == rows.count + 1, "\(result)")
         #expect(result["header"] as? [String] == columns && result["sheet"] as? String == "Воронка продаж", "\(result)")
-        let audit = try await ownerQuery(server, """
+        let audit = try await ownerQuery(
+            server,
+            """
             select details ->> 'format', details ->> 'rows' from audit.log
              where action = 'export' and details ->> 'report' = 'sales_funnel' order by id desc limit 1
             """)

@@ -3,8 +3,8 @@ import Foundation
 import Logging
 import NIOPosix
 import PostgresClient
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ManagedClusterTests {
     @Test func startsStopsAndRestartsAPrivateCluster() async throws {
@@ -27,7 +27,9 @@ import TestSupport
         try await TestPostgres.runBlocking { try cluster.stop() }
     }
 
-    @Test("BI logins give their password: over the socket and over the loopback port a wrong one is refused; the server's logins never over TCP")
+    @Test(
+        "BI logins give their password: over the socket and over the loopback port a wrong one is refused; the server's logins never over TCP"
+    )
     func biLoginsNeedTheirPassword() async throws {
         let base = FileManager.default.temporaryDirectory.path + "/crm-cluster-bi-" + UUID().uuidString.prefix(8)
         defer { try? FileManager.default.removeItem(atPath: base) }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `GET /metrics`: the Prometheus text format for scrapers on the allowed networks only.
 @Suite("Metrics", .serialized, .stopsItsServers)
@@ -29,7 +29,10 @@ struct MetricsTests {
         #expect(Self.sample(text, "crm_sse_clients") != nil)
         // Every sample line is `name{labels} value` or `name value` (the format a scraper parses).
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            #expect(line.wholeMatch(of: #/[a-zA-Z_][a-zA-Z0-9_]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? (-?[0-9.]+(e[+-]?[0-9]+)?|\+Inf|NaN)/#) != nil, "\(line)")
+            #expect(
+                line.wholeMatch(
+                    of: #/[a-zA-Z_][a-zA-Z0-9_]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? (-?[0-9.]+(e[+-]?[0-9]+)?|\+Inf|NaN)/#)
+                    != nil, "\(line)")
         }
         try await server.stop()
 

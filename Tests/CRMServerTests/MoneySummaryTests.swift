@@ -1,7 +1,7 @@
 import Foundation
 import PostgresClient
-import Testing
 import TestSupport
+import Testing
 
 /// The money summaries of sql/340 (`crm_private.invoice_report_facts`, `invoice_payment_days`,
 /// kept by triggers on payments, invoices, deals and counterparties) against a full
@@ -13,8 +13,10 @@ import TestSupport
 /// tables, under the user's row rules).
 @Suite("Money, loss and cohort funnel summaries", .serialized, .stopsItsServers)
 struct MoneySummaryTests {
-    static let logins = ["director", "head.msk", "manager.msk", "junior.msk", "head.spb", "manager.spb", "purchaser",
-                         "accountant"]
+    static let logins = [
+        "director", "head.msk", "manager.msk", "junior.msk", "head.spb", "manager.spb", "purchaser",
+        "accountant",
+    ]
 
     /// One random change as the owner; false when the statement failed (a rule refused it).
     @discardableResult
@@ -30,7 +32,8 @@ struct MoneySummaryTests {
                 select id, \(cents), current_date + \(day) from crm.invoices where not cancelled order by random() limit 1
                 """
         case 3:
-            statement = "update crm.payments set amount = amount + 1, paid_on = paid_on - \(abs(day) % 40) where id = (select id from crm.payments order by random() limit 1)"
+            statement =
+                "update crm.payments set amount = amount + 1, paid_on = paid_on - \(abs(day) % 40) where id = (select id from crm.payments order by random() limit 1)"
         case 4:
             statement = "delete from crm.payments where id = (select id from crm.payments order by random() limit 1)"
         case 5:
@@ -41,19 +44,26 @@ struct MoneySummaryTests {
                  order by random() limit 1
                 """
         case 6:
-            statement = "update crm.invoices set cancelled = not cancelled where id = (select id from crm.invoices order by random() limit 1)"
+            statement =
+                "update crm.invoices set cancelled = not cancelled where id = (select id from crm.invoices order by random() limit 1)"
         case 7:
-            statement = "update crm.invoices set due_on = issued_on + \(abs(day) % 90), amount = amount + 5 where id = (select id from crm.invoices order by random() limit 1)"
+            statement =
+                "update crm.invoices set due_on = issued_on + \(abs(day) % 90), amount = amount + 5 where id = (select id from crm.invoices order by random() limit 1)"
         case 8:
-            statement = "update crm.deals set responsible_id = (select id from crm.users where login <> 'admin' order by random() limit 1) where id = (select deal_id from crm.invoices order by random() limit 1)"
+            statement =
+                "update crm.deals set responsible_id = (select id from crm.users where login <> 'admin' order by random() limit 1) where id = (select deal_id from crm.invoices order by random() limit 1)"
         case 9:
-            statement = "update crm.deals set department_id = (select id from crm.departments order by random() limit 1), territory_id = (select id from crm.territories order by random() limit 1) where id = (select deal_id from crm.invoices order by random() limit 1)"
+            statement =
+                "update crm.deals set department_id = (select id from crm.departments order by random() limit 1), territory_id = (select id from crm.territories order by random() limit 1) where id = (select deal_id from crm.invoices order by random() limit 1)"
         case 10:
-            statement = "update crm.clients set owner_id = (select id from crm.users where login <> 'admin' order by random() limit 1), territory_id = (select id from crm.territories order by random() limit 1) where id = (select cp.client_id from crm.invoices i join crm.counterparties cp on cp.id = i.counterparty_id order by random() limit 1)"
+            statement =
+                "update crm.clients set owner_id = (select id from crm.users where login <> 'admin' order by random() limit 1), territory_id = (select id from crm.territories order by random() limit 1) where id = (select cp.client_id from crm.invoices i join crm.counterparties cp on cp.id = i.counterparty_id order by random() limit 1)"
         case 11:
-            statement = "update crm.clients set is_private = not is_private where id = (select cp.client_id from crm.invoices i join crm.counterparties cp on cp.id = i.counterparty_id order by random() limit 1)"
+            statement =
+                "update crm.clients set is_private = not is_private where id = (select cp.client_id from crm.invoices i join crm.counterparties cp on cp.id = i.counterparty_id order by random() limit 1)"
         case 12:
-            statement = "update crm.counterparties set client_id = (select id from crm.clients order by random() limit 1) where id = (select counterparty_id from crm.invoices order by random() limit 1)"
+            statement =
+                "update crm.counterparties set client_id = (select id from crm.clients order by random() limit 1) where id = (select counterparty_id from crm.invoices order by random() limit 1)"
         case 14, 15:
             statement = """
                 update crm.deals d set stage_id = (select s.id from crm.stages s join crm.stages c on c.id = d.stage_id
@@ -79,10 +89,12 @@ struct MoneySummaryTests {
                   from crm.clients c, crm.users u where u.login <> 'admin' order by random() limit 1
                 """
         case 19:
-            statement = "update crm.deals set amount = amount + 1, owner_id = (select id from crm.users where login <> 'admin' order by random() limit 1) where id = (select id from crm.deals order by random() limit 1)"
+            statement =
+                "update crm.deals set amount = amount + 1, owner_id = (select id from crm.users where login <> 'admin' order by random() limit 1) where id = (select id from crm.deals order by random() limit 1)"
         default:
             let entity = ["invoice", "deal", "counterparty", "client"][Int.random(in: 0...3, using: &random)]
-            let table = ["invoice": "crm.invoices", "deal": "crm.deals", "counterparty": "crm.counterparties", "client": "crm.clients"][entity]!
+            let table = ["invoice": "crm.invoices", "deal": "crm.deals", "counterparty": "crm.counterparties", "client": "crm.clients"][
+                entity]!
             statement = """
                 insert into crm.shares (entity, row_id, user_id, access, granted_by)
                 select '\(entity)', (select id from \(table) order by random() limit 1), u.id, 'read', u.id
@@ -100,16 +112,21 @@ struct MoneySummaryTests {
         let sqlDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("sql/legacy")
         var script = "create schema direct; grant usage on schema direct to crm_user;\n"
-        for (file, names) in [("301_reports_sales.sql", ["sales_funnel_report", "loss_reasons_report"]),
-                              ("302_reports_money.sql", ["debts_at", "top_managers_report"]),
-                              ("303_reports_classes.sql", ["abc_xyz_report", "bcg_report"])] {
+        for (file, names) in [
+            ("301_reports_sales.sql", ["sales_funnel_report", "loss_reasons_report"]),
+            ("302_reports_money.sql", ["debts_at", "top_managers_report"]),
+            ("303_reports_classes.sql", ["abc_xyz_report", "bcg_report"]),
+        ] {
             let text = try String(contentsOf: sqlDirectory.appendingPathComponent(file), encoding: .utf8)
             for name in names {
                 guard let start = text.range(of: "create function reports.\(name)("),
-                      let end = text.range(of: "\n$$;\n", range: start.upperBound..<text.endIndex) else {
+                    let end = text.range(of: "\n$$;\n", range: start.upperBound..<text.endIndex)
+                else {
                     throw TestFailure("no reports.\(name) in \(file)")
                 }
-                script += "create function direct." + text[text.index(start.lowerBound, offsetBy: "create function reports.".count)..<end.upperBound]
+                script +=
+                    "create function direct."
+                    + text[text.index(start.lowerBound, offsetBy: "create function reports.".count)..<end.upperBound]
             }
         }
         script += "grant execute on all functions in schema direct to crm_user;\n"
@@ -119,11 +136,15 @@ struct MoneySummaryTests {
     }
 
     /// (name, the call) pairs compared between `reports` (summaries) and `direct` (scans).
-    static func calls(from: String, to: String, asOf: String, pipelines: [Int64], department: Int64, responsible: Int64) -> [(String, String)] {
+    static func calls(
+        from: String, to: String, asOf: String, pipelines: [Int64], department: Int64, responsible: Int64
+    ) -> [(String, String)] {
         let f = "date '\(from)'", t = "date '\(to)'", a = "date '\(asOf)'"
-        var result = [("top_managers", "top_managers_report(\(f), \(t), 100)"), ("abc_xyz", "abc_xyz_report(\(f), \(t))"),
-                      ("bcg", "bcg_report(\(f), \(t))"), ("receivables", "debts_at(\(a), false)"), ("payables", "debts_at(\(a), true)"),
-                      ("loss_reasons", "loss_reasons_report(\(f), \(t))")]
+        var result = [
+            ("top_managers", "top_managers_report(\(f), \(t), 100)"), ("abc_xyz", "abc_xyz_report(\(f), \(t))"),
+            ("bcg", "bcg_report(\(f), \(t))"), ("receivables", "debts_at(\(a), false)"), ("payables", "debts_at(\(a), true)"),
+            ("loss_reasons", "loss_reasons_report(\(f), \(t))"),
+        ]
         for pipeline in pipelines {
             result.append(("loss_reasons \(pipeline)", "loss_reasons_report(\(f), \(t), \(pipeline))"))
             result.append(("sales_funnel \(pipeline)", "sales_funnel_report(\(f), \(t), \(pipeline))"))
@@ -142,12 +163,14 @@ struct MoneySummaryTests {
             _ = try await connection.query("set local session authorization crm_authenticator")
             let begun = try await connection.query("select ok, reason from crm_api.begin_request_as(\(uid), '127.0.0.1')")[0]
             guard try begun.decode(Bool.self, at: 0) else { throw TestFailure("begin_request_as \(login): \(begun[1] ?? "")") }
-            let row = try await connection.query(PostgresQuery(unsafeSQL: """
-                with a as (\(fast)), b as (\(direct))
-                select (select count(*) from ((select * from a except all select * from b)
-                                              union all (select * from b except all select * from a)) x),
-                       (select count(*) from a)
-                """))[0]
+            let row = try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        with a as (\(fast)), b as (\(direct))
+                        select (select count(*) from ((select * from a except all select * from b)
+                                                      union all (select * from b except all select * from a)) x),
+                               (select count(*) from a)
+                        """))[0]
             return (try row.decode(Int64.self, at: 0), try row.decode(Int64.self, at: 1))
         }
     }
@@ -169,7 +192,9 @@ struct MoneySummaryTests {
             return try await group.reduce(0, +)
         }
         #expect(applied > 100, "random changes applied: \(applied) of 320")
-        let difference = try await ownerQuery(server, """
+        let difference = try await ownerQuery(
+            server,
+            """
             with fresh as (select * from crm_private.report_facts_compute(array(select id from crm.invoices))),
             kept as (select * from crm_private.invoice_report_facts),
             fresh_days as (
@@ -191,7 +216,9 @@ struct MoneySummaryTests {
         #expect(try difference.decode(Int64.self, at: 0) == 0, "invoice facts")
         #expect(try difference.decode(Int64.self, at: 1) == 0, "payment days")
         #expect(try difference.decode(Int64.self, at: 2) > 0)
-        let dealSummaries = try await ownerQuery(server, """
+        let dealSummaries = try await ownerQuery(
+            server,
+            """
             with ids as (select array(select id from crm.deals) as ids),
             lost as (select * from crm_private.lost_deal_compute((select ids from ids))),
             facts as (select * from crm_private.funnel_deal_compute((select ids from ids))),
@@ -222,8 +249,10 @@ struct MoneySummaryTests {
                                           union all (select * from kept_visits except all select * from visit_groups)) e),
                    (select count(*) from lost)
             """)[0]
-        for (index, name) in ["lost deal facts", "funnel deal facts", "funnel visits", "funnel cohort groups",
-                              "funnel cohort visits"].enumerated() {
+        for (index, name) in [
+            "lost deal facts", "funnel deal facts", "funnel visits", "funnel cohort groups",
+            "funnel cohort visits",
+        ].enumerated() {
             #expect(try dealSummaries.decode(Int64.self, at: index) == 0, "\(name)")
         }
         #expect(try dealSummaries.decode(Int64.self, at: 5) > 0, "some deals are lost")
@@ -232,15 +261,19 @@ struct MoneySummaryTests {
 
         try await Self.installDirectFunctions(server)
         let pipelines = try await ownerQuery(server, "select id from crm.pipelines order by id").map { try $0.decode(Int64.self, at: 0) }
-        let department = try await ownerQuery(server, "select min(id) from crm.departments where parent_id is not null")[0].decode(Int64.self, at: 0)
+        let department = try await ownerQuery(server, "select min(id) from crm.departments where parent_id is not null")[0].decode(
+            Int64.self, at: 0)
         let responsible = try await ownerQuery(server, "select id from crm.users where login = 'manager.msk'")[0].decode(Int64.self, at: 0)
         var answered: Int64 = 0
         for login in Self.logins {
             for (from, to, asOf) in [("2000-01-01", "2999-12-31", "2999-12-31"), ("2026-01-01", "2026-12-31", "2026-06-15")] {
-                for (name, call) in Self.calls(from: from, to: to, asOf: asOf, pipelines: pipelines, department: department,
-                                               responsible: responsible) {
-                    let (missing, rows) = try await Self.compare(server, login: login, fast: "select * from reports.\(call)",
-                                                                 direct: "select * from direct.\(call)")
+                for (name, call) in Self.calls(
+                    from: from, to: to, asOf: asOf, pipelines: pipelines, department: department,
+                    responsible: responsible)
+                {
+                    let (missing, rows) = try await Self.compare(
+                        server, login: login, fast: "select * from reports.\(call)",
+                        direct: "select * from direct.\(call)")
                     #expect(missing == 0, "\(login) \(name) \(from)…\(to) as of \(asOf)")
                     answered += rows
                 }
@@ -249,21 +282,28 @@ struct MoneySummaryTests {
         #expect(answered > 0)
 
         // The comparison sees a wrong summary: one payment day and one cohort group off by a kopeck.
-        try await ownerQuery(server, """
+        try await ownerQuery(
+            server,
+            """
             update crm_private.invoice_payment_days set amount = amount + 0.01
              where (invoice_id, paid_on) = (select x.invoice_id, x.paid_on from crm_private.invoice_payment_days x
                                              join crm.pipelines pl on pl.id = x.pipeline_id and pl.kind <> 'purchase'
                                             order by x.invoice_id limit 1)
             """)
-        let (moneyOff, _) = try await Self.compare(server, login: "director", fast: "select * from reports.top_managers_report(date '2000-01-01', date '2999-12-31', 100)",
-                                                   direct: "select * from direct.top_managers_report(date '2000-01-01', date '2999-12-31', 100)")
+        let (moneyOff, _) = try await Self.compare(
+            server, login: "director", fast: "select * from reports.top_managers_report(date '2000-01-01', date '2999-12-31', 100)",
+            direct: "select * from direct.top_managers_report(date '2000-01-01', date '2999-12-31', 100)")
         #expect(moneyOff > 0, "a corrupted payment summary is detected")
-        try await ownerQuery(server, """
+        try await ownerQuery(
+            server,
+            """
             update crm_private.funnel_cohort_groups set deals = deals + 1
              where ctid = (select ctid from crm_private.funnel_cohort_groups where deals > 0 and pipeline_id = \(pipelines[0]) limit 1)
             """)
-        let (funnelOff, _) = try await Self.compare(server, login: "director", fast: "select * from reports.sales_funnel_report(date '2000-01-01', date '2999-12-31', \(pipelines[0]))",
-                                                    direct: "select * from direct.sales_funnel_report(date '2000-01-01', date '2999-12-31', \(pipelines[0]))")
+        let (funnelOff, _) = try await Self.compare(
+            server, login: "director",
+            fast: "select * from reports.sales_funnel_report(date '2000-01-01', date '2999-12-31', \(pipelines[0]))",
+            direct: "select * from direct.sales_funnel_report(date '2000-01-01', date '2999-12-31', \(pipelines[0]))")
         #expect(funnelOff > 0, "a corrupted funnel summary is detected")
         try await server.stop()
     }

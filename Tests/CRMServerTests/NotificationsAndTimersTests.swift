@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import NIOPosix
 import PostgresClient
-import Testing
 import TestSupport
+import Testing
 
 /// Timers (durable, exactly once across restarts and instances), the notifications they and the
 /// task/deal triggers produce, the notifications API and the event stream (SSE) across two
@@ -27,7 +27,9 @@ struct NotificationsAndTimersTests {
         let timer = "(payload ->> 'task_id')::bigint = \(task) and kind = 'task_reminder' and fired_at is null"
         #expect(try await Self.ownerCount(database, "select count(*) from crm_private.timers where \(timer)") == 1)
         _ = try await Self.ownerCount(
-            database, "with due as (update crm_private.timers set due_at = now(), run_at = now() where \(timer) returning 1) select count(*) from due")
+            database,
+            "with due as (update crm_private.timers set due_at = now(), run_at = now() where \(timer) returning 1) select count(*) from due"
+        )
         #expect(try await Self.ownerCount(database, pending) == 0)
         let second = try await RunningServer.start(conninfo: first.ownerConninfo)
         #expect(try await eventually(timeout: .seconds(20)) { try await count(second, "reminder_due", task: task) == 1 })
@@ -46,19 +48,23 @@ struct NotificationsAndTimersTests {
         let b = try await RunningServer.start(conninfo: a.ownerConninfo)
         let owner = try await OwnerConnection.open(a)
         defer { owner.close() }
-        try await owner.query("""
+        try await owner.query(
+            """
             create function crm_private.timer_test_fail(p jsonb) returns void language plpgsql as $$
             begin raise exception 'failing on purpose'; end $$
             """)
         try await owner.query("select crm_private.schedule_timer(now(), 'test_fail', '{}', 'test:fail')")
         let n = 300
-        try await owner.query("""
+        try await owner.query(
+            """
             insert into crm.tasks (title, assignee_id, owner_id, reminder_at)
             select 'Пакет ' || i, u.id, u.id, now() + interval '2 seconds'
               from generate_series(1, \(Int64(n))) i, crm.users u where u.login = 'manager.msk'
             """)
         let fired: @Sendable () async throws -> Int64 = {
-            try await ownerQuery(a, """
+            try await ownerQuery(
+                a,
+                """
                 select count(*) from crm_private.timers
                  where kind = 'task_reminder' and fired_at is not null and payload ->> 'task_id' in
                        (select id::text from crm.tasks where title like 'Пакет %')
@@ -66,7 +72,8 @@ struct NotificationsAndTimersTests {
         }
         #expect(try await eventually(timeout: .seconds(60)) { try await fired() == Int64(n) })
         try await Task.sleep(for: .seconds(2))
-        let row = try await owner.query("""
+        let row = try await owner.query(
+            """
             select count(*), count(distinct (n.payload ->> 'task_id'))
               from crm.notifications n where n.kind = 'reminder_due'
                and (n.payload ->> 'task_id')::bigint in (select id from crm.tasks where title like 'Пакет %')
@@ -101,7 +108,8 @@ struct NotificationsAndTimersTests {
         #expect(try await count(server, "task_assigned", task: assigned, user: ids["manager.msk"]!) == 1)
         #expect(try await count(server, "task_assigned", task: own) == 0)
         let mine = try await manager.get("/api/v1/notifications?kind=task_assigned&unread=true")
-        let item = try #require(mine.items.first { ($0["payload"] as? [String: Any])?["task_id"] as? NSNumber == NSNumber(value: assigned) })
+        let item = try #require(
+            mine.items.first { ($0["payload"] as? [String: Any])?["task_id"] as? NSNumber == NSNumber(value: assigned) })
         #expect((item["payload"] as? [String: Any])?["assigned_by"] as? NSNumber == NSNumber(value: ids["head.msk"]!))
         // Reassigned: the new assignee is notified.
         let moved = try await head.patch("/api/v1/tasks/\(assigned)", #"{"assignee_id": \#(ids["junior.msk"]!)}"#)
@@ -146,12 +154,16 @@ struct NotificationsAndTimersTests {
         #expect(try events[0].decode(Int64.self, at: 0) == 2, "both moves are in the outbound event log")
         // A stage reminder (scheduled by the stage rules): only while the deal is in that stage.
         try await ownerQuery(server, "select crm_private.schedule_stage_reminder(\(deal), \(stages["proposal"]!), interval '0 seconds')")
-        try await ownerQuery(server, "select crm_private.schedule_stage_reminder(\(deal), \(stages["qualification"]!), interval '0 seconds')")
+        try await ownerQuery(
+            server, "select crm_private.schedule_stage_reminder(\(deal), \(stages["qualification"]!), interval '0 seconds')")
         let stageReminders: @Sendable () async throws -> [Int64] = {
-            try await ownerQuery(server, """
+            try await ownerQuery(
+                server,
+                """
                 select (payload ->> 'stage_id')::bigint from crm.notifications
                  where kind = 'reminder_due' and (payload ->> 'deal_id')::bigint = \(deal) and user_id = \(ids["manager.msk"]!)
-                """).map { try $0.decode(Int64.self, at: 0) }
+                """
+            ).map { try $0.decode(Int64.self, at: 0) }
         }
         #expect(try await eventually(timeout: .seconds(20)) { try await stageReminders() == [stages["proposal"]!] })
         try await Task.sleep(for: .seconds(2))
@@ -248,12 +260,16 @@ struct NotificationsAndTimersTests {
         // Heartbeats re-check the session without counting as activity. (First let the stream's
         // opening request finish: it counts as activity and may run after the head is sent.)
         try await Task.sleep(for: .seconds(2))
-        try await ownerQuery(server, """
+        try await ownerQuery(
+            server,
+            """
             update crm_private.sessions set last_seen_at = now() - interval '5 minutes'
              where user_id = (select id from crm.users where login = 'manager.msk') and ended_at is null
             """)
         try await Task.sleep(for: .seconds(3))
-        let seen = try await ownerQuery(server, """
+        let seen = try await ownerQuery(
+            server,
+            """
             select bool_and(last_seen_at < now() - interval '4 minutes') from crm_private.sessions
              where user_id = (select id from crm.users where login = 'manager.msk') and ended_at is null
             """)
@@ -282,7 +298,9 @@ struct NotificationsAndTimersTests {
 
     /// How many notifications of `kind` about task `task` (for `user`, when given) are stored.
     func count(_ server: RunningServer, _ kind: String, task: Int64, user: Int64? = nil) async throws -> Int64 {
-        try await ownerQuery(server, """
+        try await ownerQuery(
+            server,
+            """
             select count(*) from crm.notifications
              where kind = \(kind) and (payload ->> 'task_id')::bigint = \(task) and (\(user)::bigint is null or user_id = \(user))
             """)[0].decode(Int64.self, at: 0)

@@ -4,8 +4,8 @@ import Foundation
 import HTTPAPI
 import Hummingbird
 import PostgresClient
-import Testing
 import TestSupport
+import Testing
 
 /// The OpenAPI document against the running server, on real sockets and a real database with
 /// the demo company: the documented operations are exactly the router's routes; every
@@ -50,9 +50,10 @@ struct OpenAPIContractTests {
 
         // The document's (method, path) set is the router's, read from the router the server runs.
         // (The staff web interface's pages and assets, served by the same router, are not JSON API operations.)
-        let served = Set(server.application.makeRouter().routes.filter {
-            "\($0.path)".hasPrefix("/api/") || "\($0.path)".hasPrefix("/1c/") || "\($0.path)" == "/health"
-        }
+        let served = Set(
+            server.application.makeRouter().routes.filter {
+                "\($0.path)".hasPrefix("/api/") || "\($0.path)".hasPrefix("/1c/") || "\($0.path)" == "/health"
+            }
             .map { "\($0.method.rawValue) \($0.path)" })
         let documented = contract.operationKeys
         #expect(documented.subtracting(served).sorted() == [], "documented but not served")
@@ -81,7 +82,9 @@ struct OpenAPIContractTests {
             let response = try await server.call(method, path, token: nil, body: method == "GET" ? nil : "{}")
             #expect(response.status == 404, "\(method) \(path): \(response.status)")
             let error = try JSONValue.parse(Array(response.body.utf8))
-            #expect(contract.validator.problems(error, .object(["$ref": .string("#/components/schemas/Error")])) == [], "\(method) \(path): \(response.body)")
+            #expect(
+                contract.validator.problems(error, .object(["$ref": .string("#/components/schemas/Error")])) == [],
+                "\(method) \(path): \(response.body)")
         }
 
         // The document itself: its version is the server's, Russian text is written as is, and
@@ -125,7 +128,10 @@ struct OpenAPIContractTests {
         }
         var created: [String] = []
         while !pending.isEmpty {
-            guard let index = pending.firstIndex(where: { calls.canFill(contract.example("POST", Self.split($0).1), contract.requestSchema("POST", Self.split($0).1)) })
+            guard
+                let index = pending.firstIndex(where: {
+                    calls.canFill(contract.example("POST", Self.split($0).1), contract.requestSchema("POST", Self.split($0).1))
+                })
             else {
                 Issue.record("no known rows for the references of \(pending)")
                 break
@@ -151,18 +157,23 @@ struct OpenAPIContractTests {
         // started, confirmed with the app's code, refused twice, turned off with a recovery code.
         let totpStarted = try await calls.call("POST", "/api/v1/me/totp", "/api/v1/me/totp", token: admin, body: "{}", expect: 201)
         let totp = TOTP(secret: Base32.decode(JSON.object(totpStarted.body)["secret"] as? String ?? "") ?? [])
-        let totpOn = try await calls.call("POST", "/api/v1/me/totp/confirm", "/api/v1/me/totp/confirm", token: admin,
-                                          body: #"{"code": "\#(totp.code(at: Date()))"}"#, expect: 200)
+        let totpOn = try await calls.call(
+            "POST", "/api/v1/me/totp/confirm", "/api/v1/me/totp/confirm", token: admin,
+            body: #"{"code": "\#(totp.code(at: Date()))"}"#, expect: 200)
         let recovery = JSON.object(totpOn.body)["recovery_codes"] as? [String] ?? []
         _ = try await calls.call("POST", "/api/v1/me/totp", "/api/v1/me/totp", token: admin, body: "{}", expect: 409)
-        _ = try await calls.call("POST", "/api/v1/me/totp/confirm", "/api/v1/me/totp/confirm", token: admin,
-                                 body: #"{"code": "123456"}"#, expect: 409)
-        _ = try await calls.call("POST", "/api/v1/me/totp/disable", "/api/v1/me/totp/disable", token: admin,
-                                 body: #"{"code": "\#(recovery.first ?? "")"}"#, expect: 204)
+        _ = try await calls.call(
+            "POST", "/api/v1/me/totp/confirm", "/api/v1/me/totp/confirm", token: admin,
+            body: #"{"code": "123456"}"#, expect: 409)
+        _ = try await calls.call(
+            "POST", "/api/v1/me/totp/disable", "/api/v1/me/totp/disable", token: admin,
+            body: #"{"code": "\#(recovery.first ?? "")"}"#, expect: 204)
 
         // An approval step waiting for the director (made as the owner: reaching one through a
         // process is AutomationTests' job), answered with the example, then refused bodies.
-        let approval = try await ownerQuery(server, """
+        let approval = try await ownerQuery(
+            server,
+            """
             insert into crm.approvals (deal_id, stage_id, position, title, approver_id, status, owner_id)
             select d.id, d.stage_id, 1, 'Контракт', (select id from crm.users where login = 'director'), 'pending', d.owner_id
               from crm.deals d order by d.id limit 1 returning id
@@ -170,19 +181,24 @@ struct OpenAPIContractTests {
         let answerPath = "/api/v1/approvals/{id}/answer"
         let answerSchema = try #require(contract.requestSchema("POST", answerPath))
         let answerExample = try #require(contract.example("POST", answerPath))
-        try await calls.refused("POST", answerPath, "/api/v1/approvals/\(approval)/answer", token: director, schema: answerSchema,
-                                valid: answerExample)
-        _ = try await calls.call("POST", answerPath, "/api/v1/approvals/\(approval)/answer", token: director,
-                                 body: answerExample.jsonText, expect: 200)
-        _ = try await calls.call("POST", answerPath, "/api/v1/approvals/\(approval)/answer", token: director,
-                                 body: answerExample.jsonText, expect: 409)
-        _ = try await calls.call("POST", answerPath, "/api/v1/approvals/999999999/answer", token: director,
-                                 body: answerExample.jsonText, expect: 404)
+        try await calls.refused(
+            "POST", answerPath, "/api/v1/approvals/\(approval)/answer", token: director, schema: answerSchema,
+            valid: answerExample)
+        _ = try await calls.call(
+            "POST", answerPath, "/api/v1/approvals/\(approval)/answer", token: director,
+            body: answerExample.jsonText, expect: 200)
+        _ = try await calls.call(
+            "POST", answerPath, "/api/v1/approvals/\(approval)/answer", token: director,
+            body: answerExample.jsonText, expect: 409)
+        _ = try await calls.call(
+            "POST", answerPath, "/api/v1/approvals/999999999/answer", token: director,
+            body: answerExample.jsonText, expect: 404)
 
         // The inbound webhooks, with integration tokens (not user sessions).
         let directorID = calls.ids["users"]!
         for (kind, path) in [("web_form", "/api/v1/inbound/leads"), ("phone_system", "/api/v1/inbound/calls")] {
-            let made = try await calls.call("POST", "/api/v1/integrations", "/api/v1/integrations", token: admin,
+            let made = try await calls.call(
+                "POST", "/api/v1/integrations", "/api/v1/integrations", token: admin,
                 body: #"{"name": "Контракт \#(kind)", "kind": "\#(kind)", "responsible_id": \#(directorID)}"#, expect: 201)
             let integrationToken = try #require(JSON.object(made.body)["token"] as? String)
             let example = try #require(contract.example("POST", path))
@@ -190,18 +206,21 @@ struct OpenAPIContractTests {
             let replay = try await calls.call("POST", path, path, token: integrationToken, body: example.jsonText, expect: 200)
             #expect(replay.headers["idempotent-replayed"] == "true")
             _ = try await calls.call("POST", path, path, token: "not-a-token", body: example.jsonText, expect: 401)
-            try await calls.refused("POST", path, path, token: integrationToken, schema: try #require(contract.requestSchema("POST", path)),
-                                    valid: example)
+            try await calls.refused(
+                "POST", path, path, token: integrationToken, schema: try #require(contract.requestSchema("POST", path)),
+                valid: example)
         }
 
         // A file, attached to the client.
         let upload = try await calls.call(
-            "POST", "/api/v1/files", "/api/v1/files?name=\("договор №1.txt".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&client_id=\(calls.ids["clients"] ?? 0)",
+            "POST", "/api/v1/files",
+            "/api/v1/files?name=\("договор №1.txt".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&client_id=\(calls.ids["clients"] ?? 0)",
             token: director, body: "hello", headers: ["Content-Type": "text/plain"], expect: 201)
         calls.ids["files"] = JSON.id(upload.body)
         calls.owner["files"] = director
-        _ = try await calls.call("POST", "/api/v1/files", "/api/v1/files", token: director, body: "x",
-                                 headers: ["Content-Type": "text/plain"], expect: 422)
+        _ = try await calls.call(
+            "POST", "/api/v1/files", "/api/v1/files", token: director, body: "x",
+            headers: ["Content-Type": "text/plain"], expect: 422)
 
         // A document of a deal from the default invoice template (Chromium makes its PDF), refused
         // bodies and an unknown deal; then the company logo, a binary body, set and removed.
@@ -210,23 +229,28 @@ struct OpenAPIContractTests {
         let documentPath = "/api/v1/deals/{id}/documents"
         let documentBody = JSONValue.object(["template_id": .number("\(invoiceTemplate)")])
         // (On a socket that waits for Chromium on a busy machine; checked against the schema here.)
-        let made = try await BinaryHTTP.exchange(server, "POST", "/api/v1/deals/\(calls.ids["deals"] ?? 0)/documents", token: director,
-                                                 body: Array(documentBody.jsonText.utf8), contentType: "application/json")
+        let made = try await BinaryHTTP.exchange(
+            server, "POST", "/api/v1/deals/\(calls.ids["deals"] ?? 0)/documents", token: director,
+            body: Array(documentBody.jsonText.utf8), contentType: "application/json")
         #expect(made.status == 201, "\(made.response.text)")
         let documentSchema = JSONValue.object(["$ref": .string("#/components/schemas/Document")])
         #expect(contract.validator.problems(try JSONValue.parse(made.body), documentSchema) == [], "POST \(documentPath) body")
         calls.answered["POST \(documentPath)", default: []].insert(made.status)
         calls.ids["documents"] = JSON.id(made.response.text)
-        _ = try await calls.call("POST", documentPath, "/api/v1/deals/999999999/documents", token: director,
-                                 body: documentBody.jsonText, expect: 404)
-        try await calls.refused("POST", documentPath, "/api/v1/deals/\(calls.ids["deals"] ?? 0)/documents", token: director,
-                                schema: try #require(contract.requestSchema("POST", documentPath)), valid: documentBody)
+        _ = try await calls.call(
+            "POST", documentPath, "/api/v1/deals/999999999/documents", token: director,
+            body: documentBody.jsonText, expect: 404)
+        try await calls.refused(
+            "POST", documentPath, "/api/v1/deals/\(calls.ids["deals"] ?? 0)/documents", token: director,
+            schema: try #require(contract.requestSchema("POST", documentPath)), valid: documentBody)
         // E-mail from the client card and from a deal, to a contact of the client (the test's SMTP server).
         let emailClient = calls.ids["clients"] ?? 0
-        _ = try await calls.call("POST", "/api/v1/contacts", "/api/v1/contacts", token: director,
-                                 body: #"{"client_id": \#(emailClient), "name": "Контракт почта", "emails": ["contract@example.ru"]}"#, expect: 201)
-        let emailDeal = try await calls.call("POST", "/api/v1/deals", "/api/v1/deals", token: director,
-                                             body: #"{"title": "Контракт почта", "client_id": \#(emailClient), "amount": "0"}"#, expect: 201)
+        _ = try await calls.call(
+            "POST", "/api/v1/contacts", "/api/v1/contacts", token: director,
+            body: #"{"client_id": \#(emailClient), "name": "Контракт почта", "emails": ["contract@example.ru"]}"#, expect: 201)
+        let emailDeal = try await calls.call(
+            "POST", "/api/v1/deals", "/api/v1/deals", token: director,
+            body: #"{"title": "Контракт почта", "client_id": \#(emailClient), "amount": "0"}"#, expect: 201)
         let emailBody = #"{"subject": "Письмо по контракту", "body": "Текст письма"}"#
         for (resource, id) in [("clients", emailClient), ("deals", JSON.id(emailDeal.body) ?? 0)] {
             let path = "/api/v1/\(resource)/{id}/emails"
@@ -234,25 +258,31 @@ struct OpenAPIContractTests {
             calls.ids["emails"] = JSON.id(sent.body)
             calls.owner["emails"] = director
             _ = try await calls.call("POST", path, "/api/v1/\(resource)/999999999/emails", token: director, body: emailBody, expect: 404)
-            try await calls.refused("POST", path, "/api/v1/\(resource)/\(id)/emails", token: director,
-                                    schema: try #require(contract.requestSchema("POST", path)), valid: try JSONValue.parse(Array(emailBody.utf8)))
+            try await calls.refused(
+                "POST", path, "/api/v1/\(resource)/\(id)/emails", token: director,
+                schema: try #require(contract.requestSchema("POST", path)), valid: try JSONValue.parse(Array(emailBody.utf8)))
         }
-        let logo = try await BinaryHTTP.exchange(server, "PUT", "/api/v1/company-profile/logo", token: admin, body: BinaryHTTP.logo,
-                                                 contentType: "image/png")
+        let logo = try await BinaryHTTP.exchange(
+            server, "PUT", "/api/v1/company-profile/logo", token: admin, body: BinaryHTTP.logo,
+            contentType: "image/png")
         #expect(logo.status == 200)
         let profileSchema = JSONValue.object(["$ref": .string("#/components/schemas/CompanyProfile")])
         #expect(contract.validator.problems(try JSONValue.parse(logo.body), profileSchema) == [], "PUT logo body")
         calls.answered["PUT /api/v1/company-profile/logo", default: []].insert(logo.status)
-        let notImage = try await BinaryHTTP.exchange(server, "PUT", "/api/v1/company-profile/logo", token: admin,
-                                                     body: Array("not a png".utf8), contentType: "image/png")
+        let notImage = try await BinaryHTTP.exchange(
+            server, "PUT", "/api/v1/company-profile/logo", token: admin,
+            body: Array("not a png".utf8), contentType: "image/png")
         #expect(notImage.status == 422)
-        _ = try await calls.call("PUT", "/api/v1/company-profile/logo", "/api/v1/company-profile/logo", token: director,
-                                 body: "x", headers: ["Content-Type": "image/png"], expect: 422)
+        _ = try await calls.call(
+            "PUT", "/api/v1/company-profile/logo", "/api/v1/company-profile/logo", token: director,
+            body: "x", headers: ["Content-Type": "image/png"], expect: 422)
         _ = try await calls.call("DELETE", "/api/v1/company-profile/logo", "/api/v1/company-profile/logo", token: director, expect: 403)
         _ = try await calls.call("DELETE", "/api/v1/company-profile/logo", "/api/v1/company-profile/logo", token: admin, expect: 200)
 
         // A notification of the director (the database writes them, the API cannot).
-        calls.ids["notifications"] = try await ownerQuery(server, """
+        calls.ids["notifications"] = try await ownerQuery(
+            server,
+            """
             select crm_private.notify_user((select id from crm.users where login = 'director'), 'task_assigned', '{"task_id": 1}')
             """)[0].decode(Int64.self, at: 0)
         calls.owner["notifications"] = director
@@ -266,7 +296,9 @@ struct OpenAPIContractTests {
         _ = try await calls.call("GET", "/api/v1/events", "/api/v1/events?last_event_id=x", token: director, expect: 400)
 
         // Every GET: lists first (a list gives the id of rows this test cannot create).
-        let gets = contract.operationKeys.filter { $0.hasPrefix("GET ") && $0 != "GET /api/v1/events" }.sorted { ($0.contains("{") ? 1 : 0, $0) < ($1.contains("{") ? 1 : 0, $1) }
+        let gets = contract.operationKeys.filter { $0.hasPrefix("GET ") && $0 != "GET /api/v1/events" }.sorted {
+            ($0.contains("{") ? 1 : 0, $0) < ($1.contains("{") ? 1 : 0, $1)
+        }
         for key in gets {
             let path = Self.split(key).1
             let segment = Self.segment(path)
@@ -283,8 +315,10 @@ struct OpenAPIContractTests {
                     Issue.record("\(key): no row to read")
                     continue
                 }
-                _ = try await calls.callAsAnyone("GET", path, concrete: path.replacingOccurrences(of: "{id}", with: "\(id)"), token: calls.owner[segment], expect: 200)
-                _ = try await calls.call("GET", path, path.replacingOccurrences(of: "{id}", with: "999999999"), token: director, expect: 404)
+                _ = try await calls.callAsAnyone(
+                    "GET", path, concrete: path.replacingOccurrences(of: "{id}", with: "\(id)"), token: calls.owner[segment], expect: 200)
+                _ = try await calls.call(
+                    "GET", path, path.replacingOccurrences(of: "{id}", with: "999999999"), token: director, expect: 404)
             } else if path.hasSuffix("/export") {
                 // A download as the first user with the export right; paging refused.
                 let file = try await calls.callAsAnyone("GET", path, concrete: "\(path)?format=csv", expect: 200)
@@ -293,7 +327,8 @@ struct OpenAPIContractTests {
                 }
                 _ = try await calls.call("GET", path, "\(path)?limit=2", token: director, expect: 422)
             } else if let sorts = Self.queryEnum(contract, path, "sort") {
-                let response = try await calls.call("GET", path, "\(path)?limit=2&count=true&sort=\(sorts.last!)", token: calls.owner[segment] ?? director, expect: 200)
+                let response = try await calls.call(
+                    "GET", path, "\(path)?limit=2&count=true&sort=\(sorts.last!)", token: calls.owner[segment] ?? director, expect: 200)
                 if calls.ids[segment] == nil, let first = JSON.ids(response.body).first { calls.ids[segment] = first }
                 _ = try await calls.call("GET", path, "\(path)?limit=0&no_such_filter=1", token: director, expect: 422)
             } else {
@@ -321,7 +356,8 @@ struct OpenAPIContractTests {
             _ = try await calls.call("PATCH", path, concrete, token: token, body: body, headers: ["If-Match": "\"999999\""], expect: 412)
             _ = try await calls.call("PATCH", path, concrete, token: token, body: body, headers: ["If-Match": "abc"], expect: 400)
             _ = try await calls.call("PATCH", path, concrete, token: token, body: body, headers: ["If-Match": eTag], expect: 200)
-            _ = try await calls.call("PATCH", path, path.replacingOccurrences(of: "{id}", with: "999999999"), token: token, body: body, expect: 404)
+            _ = try await calls.call(
+                "PATCH", path, path.replacingOccurrences(of: "{id}", with: "999999999"), token: token, body: body, expect: 404)
             try await calls.refused("PATCH", path, concrete, token: token, schema: schema, valid: example)
         }
 
@@ -329,20 +365,24 @@ struct OpenAPIContractTests {
         for key in contract.operationKeys.sorted() where key.hasPrefix("POST ") && !key.contains("{") && !key.contains("/inbound/") {
             let path = Self.split(key).1
             guard let schema = contract.requestSchema("POST", path), let example = contract.example("POST", path) else { continue }
-            try await calls.refused("POST", path, path, token: calls.owner[String(path.dropFirst("/api/v1/".count))] ?? director,
-                                    schema: schema, valid: calls.fill(example, schema))
+            try await calls.refused(
+                "POST", path, path, token: calls.owner[String(path.dropFirst("/api/v1/".count))] ?? director,
+                schema: schema, valid: calls.fill(example, schema))
         }
         // Marking notifications read.
         let readPath = "/api/v1/notifications/{id}/read"
-        _ = try await calls.call("POST", readPath, "/api/v1/notifications/\(calls.ids["notifications"]!)/read", token: director, expect: 204)
+        _ = try await calls.call(
+            "POST", readPath, "/api/v1/notifications/\(calls.ids["notifications"]!)/read", token: director, expect: 204)
         _ = try await calls.call("POST", readPath, "/api/v1/notifications/999999999/read", token: director, expect: 404)
         _ = try await calls.call("POST", "/api/v1/notifications/read-all", "/api/v1/notifications/read-all", token: director, expect: 200)
 
         var login = contract.example("POST", "/api/v1/auth/login")!.members
         login["password"] = .string(RunningServer.demoPassword)
-        _ = try await calls.call("POST", "/api/v1/auth/login", "/api/v1/auth/login", token: nil, body: JSONValue.object(login).jsonText, expect: 200)
+        _ = try await calls.call(
+            "POST", "/api/v1/auth/login", "/api/v1/auth/login", token: nil, body: JSONValue.object(login).jsonText, expect: 200)
         login["password"] = .string("wrong-password")
-        _ = try await calls.call("POST", "/api/v1/auth/login", "/api/v1/auth/login", token: nil, body: JSONValue.object(login).jsonText, expect: 401)
+        _ = try await calls.call(
+            "POST", "/api/v1/auth/login", "/api/v1/auth/login", token: nil, body: JSONValue.object(login).jsonText, expect: 401)
 
         // Deletes, newest rows first: a malformed and a stale If-Match, then the delete.
         for collection in ["files"] + created.reversed() {
@@ -373,17 +413,19 @@ struct OpenAPIContractTests {
 
     @Test("the schema validator refuses what the schemas forbid")
     func validator() throws {
-        let root = try JSONValue.parse(Array(#"""
-            {"components": {"schemas": {
-              "Row": {"type": "object", "additionalProperties": false, "required": ["id", "amount", "at", "on", "kind", "tags"],
-                      "properties": {"id": {"type": "integer", "minimum": 1},
-                                     "amount": {"type": "string", "pattern": "^[0-9]{1,16}(\\.[0-9]{1,2})?$"},
-                                     "at": {"type": "string", "format": "date-time"},
-                                     "on": {"type": ["string", "null"], "format": "date"},
-                                     "kind": {"type": "string", "enum": ["a", "b"]},
-                                     "name": {"type": "string", "minLength": 1, "maxLength": 3},
-                                     "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 2}}}}}}
-            """#.utf8))
+        let root = try JSONValue.parse(
+            Array(
+                #"""
+                {"components": {"schemas": {
+                  "Row": {"type": "object", "additionalProperties": false, "required": ["id", "amount", "at", "on", "kind", "tags"],
+                          "properties": {"id": {"type": "integer", "minimum": 1},
+                                         "amount": {"type": "string", "pattern": "^[0-9]{1,16}(\\.[0-9]{1,2})?$"},
+                                         "at": {"type": "string", "format": "date-time"},
+                                         "on": {"type": ["string", "null"], "format": "date"},
+                                         "kind": {"type": "string", "enum": ["a", "b"]},
+                                         "name": {"type": "string", "minLength": 1, "maxLength": 3},
+                                         "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 2}}}}}}
+                """#.utf8))
         let validator = JSONSchemaValidator(root: root)
         let schema = JSONValue.object(["$ref": .string("#/components/schemas/Row")])
         func problems(_ text: String) throws -> [String] { validator.problems(try JSONValue.parse(Array(text.utf8)), schema) }
@@ -487,7 +529,9 @@ struct ContractCalls {
             break
         }
         guard let last else { throw TestFailure("no user to call \(method) \(path)") }
-        if last.status != expect { problems.append("\(method) \(concrete ?? path): \(last.status), expected \(expect): \(last.body.prefix(300))") }
+        if last.status != expect {
+            problems.append("\(method) \(concrete ?? path): \(last.status), expected \(expect): \(last.body.prefix(300))")
+        }
         return last
     }
 
@@ -521,7 +565,9 @@ struct ContractCalls {
     /// Bodies the schema refuses must be refused: not JSON (400); for a strict body (no
     /// undocumented members), an unknown member, an empty object when something is required,
     /// and each member of a wrong JSON type (422 naming that member).
-    mutating func refused(_ method: String, _ path: String, _ concrete: String, token: String, schema: JSONValue, valid: JSONValue)
+    mutating func refused(
+        _ method: String, _ path: String, _ concrete: String, token: String, schema: JSONValue, valid: JSONValue
+    )
         async throws
     {
         try await call(method, path, concrete, token: token, body: "{", expect: 400)
@@ -540,13 +586,17 @@ struct ContractCalls {
             case .array(let ts)?: types = ts.compactMap(\.stringValue)
             default: continue
             }
-            let candidates: [(String, JSONValue)] = [("boolean", .bool(true)), ("object", .object(["a": .number("1")])), ("array", .array([.object([:])]))]
+            let candidates: [(String, JSONValue)] = [
+                ("boolean", .bool(true)), ("object", .object(["a": .number("1")])), ("array", .array([.object([:])])),
+            ]
             guard let wrong = candidates.first(where: { !types.contains($0.0) })?.1 else { continue }
             try await rejects(method, path, concrete, token, valid.merging(.object([name: wrong])), field: name)
         }
     }
 
-    private mutating func rejects(_ method: String, _ path: String, _ concrete: String, _ token: String, _ body: JSONValue, field: String)
+    private mutating func rejects(
+        _ method: String, _ path: String, _ concrete: String, _ token: String, _ body: JSONValue, field: String
+    )
         async throws
     {
         let response = try await call(method, path, concrete, token: token, body: body.jsonText, expect: 422)

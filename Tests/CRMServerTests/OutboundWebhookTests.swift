@@ -12,7 +12,9 @@ struct OutboundWebhookTests {
     static func subscribe(_ server: RunningServer, url: String, kinds: [String]) async throws -> Int64 {
         let admin = try await APIClient.signIn(server, "admin")
         let kindsJSON = kinds.map { "\"\($0)\"" }.joined(separator: ", ")
-        let response = try await admin.post("/api/v1/webhook-subscriptions", """
+        let response = try await admin.post(
+            "/api/v1/webhook-subscriptions",
+            """
             {"name": "Приёмник", "url": "\(url)", "event_kinds": [\(kindsJSON)], "secret": "\(secret)"}
             """)
         guard response.status == 201, let id = response.id else {
@@ -31,14 +33,18 @@ struct OutboundWebhookTests {
         let shown = try await admin.get("/api/v1/webhook-subscriptions/\(subscription)")
         #expect(shown.status == 200 && shown["secret"] == nil, "the secret is not shown again")
         let manager = try await APIClient.signIn(server, "manager.msk")
-        #expect(try await manager.post("/api/v1/webhook-subscriptions", #"{"name": "x", "url": "http://127.0.0.1:1/", "event_kinds": ["*"]}"#).status == 403)
-        let badURL = try await admin.post("/api/v1/webhook-subscriptions", #"{"name": "y", "url": "ftp://example.ru/", "event_kinds": ["*"]}"#)
+        #expect(
+            try await manager.post("/api/v1/webhook-subscriptions", #"{"name": "x", "url": "http://127.0.0.1:1/", "event_kinds": ["*"]}"#)
+                .status == 403)
+        let badURL = try await admin.post(
+            "/api/v1/webhook-subscriptions", #"{"name": "y", "url": "ftp://example.ru/", "event_kinds": ["*"]}"#)
         #expect(badURL.status == 422 && badURL.fieldErrors["url"] != nil, "\(badURL.text)")
 
         let (_, token) = try await InboundWebhookTests.integration(server, name: "Сайт", kind: "web_form", responsible: "manager.msk")
-        let lead = try await server.call("POST", "/api/v1/inbound/leads", token: token, body: #"{"event_id": "w-1", "name": "Вера Вебхукова", "phone": "+79160007788"}"#)
+        let lead = try await server.call(
+            "POST", "/api/v1/inbound/leads", token: token, body: #"{"event_id": "w-1", "name": "Вера Вебхукова", "phone": "+79160007788"}"#)
         #expect(lead.status == 200, "\(lead.body)")
-        try await ownerQuery(server, "select crm_private.emit_event('deal_moved', '{}')")   // not subscribed
+        try await ownerQuery(server, "select crm_private.emit_event('deal_moved', '{}')")  // not subscribed
         #expect(try await InboundWebhookTests.eventually { await receiver.received.count >= 1 })
         try await Task.sleep(for: .seconds(2.5))
         let received = await receiver.received
@@ -47,13 +53,16 @@ struct OutboundWebhookTests {
         #expect(delivery.headers["x-crm-event"] == "lead_arrived")
         #expect(delivery.headers["content-type"]?.hasPrefix("application/json") == true)
         #expect(delivery.headers["x-crm-signature"] == "sha256=" + HMACSHA256.hex(for: delivery.body, key: Array(Self.secret.utf8)))
-        #expect(delivery.headers["x-crm-signature"] != "sha256=" + HMACSHA256.hex(for: delivery.body, key: Array("another-secret-000000".utf8)))
+        #expect(
+            delivery.headers["x-crm-signature"] != "sha256=" + HMACSHA256.hex(for: delivery.body, key: Array("another-secret-000000".utf8)))
         let body = (try? JSONSerialization.jsonObject(with: Data(delivery.body))) as? [String: Any] ?? [:]
         #expect(body["kind"] as? String == "lead_arrived")
-        let deal = try await ownerQuery(server, "select id from crm.deals where title = 'Заявка: Вера Вебхукова'")[0].decode(Int64.self, at: 0)
+        let deal = try await ownerQuery(server, "select id from crm.deals where title = 'Заявка: Вера Вебхукова'")[0].decode(
+            Int64.self, at: 0)
         #expect(((body["data"] as? [String: Any])?["deal_id"] as? NSNumber)?.int64Value == deal)
         let deliveryID = delivery.headers["x-crm-delivery"].flatMap { Int64($0) } ?? 0
-        let row = try await ownerQuery(server, "select status, attempts, last_status_code from crm_private.webhook_deliveries where id = \(deliveryID)")
+        let row = try await ownerQuery(
+            server, "select status, attempts, last_status_code from crm_private.webhook_deliveries where id = \(deliveryID)")
         let (status, attempts, code) = try row[0].decode((String, Int32, Int32?).self)
         #expect(status == "delivered" && attempts == 1 && code == 200)
         try await server.stop()
@@ -93,9 +102,11 @@ struct OutboundWebhookTests {
         // The default maximum is 10 attempts; jump close to it instead of waiting minutes.
         #expect(try await InboundWebhookTests.eventually { await receiver.received.count >= 1 })
         try await ownerQuery(server, "update crm_private.webhook_deliveries set attempts = 9, next_attempt_at = now()")
-        #expect(try await InboundWebhookTests.eventually {
-            try await InboundWebhookTests.count(server, "select count(*) from crm_private.webhook_deliveries where status = 'failed'") == 1
-        })
+        #expect(
+            try await InboundWebhookTests.eventually {
+                try await InboundWebhookTests.count(server, "select count(*) from crm_private.webhook_deliveries where status = 'failed'")
+                    == 1
+            })
         let row = try await ownerQuery(server, "select attempts, last_status_code, last_error from crm_private.webhook_deliveries")
         let (attempts, code, error) = try row[0].decode((Int32, Int32?, String?).self)
         #expect(attempts == 10 && code == 503 && error == "HTTP 503")
@@ -115,7 +126,9 @@ struct OutboundWebhookTests {
         let received = await receiver.received
         #expect(received.count == 40)
         #expect(Set(received.compactMap { $0.headers["x-crm-delivery"] }).count == 40, "each delivery once")
-        #expect(try await InboundWebhookTests.count(server, "select count(*) from crm_private.webhook_deliveries where status = 'delivered' and attempts = 1") == 40)
+        #expect(
+            try await InboundWebhookTests.count(
+                server, "select count(*) from crm_private.webhook_deliveries where status = 'delivered' and attempts = 1") == 40)
         try await second.stop()
         try await server.stop()
         try await receiver.stop()

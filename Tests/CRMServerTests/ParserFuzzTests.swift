@@ -1,9 +1,10 @@
 import Foundation
-@testable import HTTPAPI
 import Logging
 import PostgresClient
-import Testing
 import TestSupport
+import Testing
+
+@testable import HTTPAPI
 
 /// A bounded, seeded fuzz of the request parsers (a property test: thousands of generated inputs
 /// a run, the same ones for the same seed). The properties: no input ends the process (a crash
@@ -58,7 +59,8 @@ import TestSupport
             guard case .success(let normalised) = type.parse(text: value, required: false) else { continue }
             accepted += 1
             do {
-                _ = try await owner.query(PostgresQuery(sql: "select $1::\(type.sqlType)", bindings: [PostgresBinding(text: normalised, type: .text)]))
+                _ = try await owner.query(
+                    PostgresQuery(sql: "select $1::\(type.sqlType)", bindings: [PostgresBinding(text: normalised, type: .text)]))
             } catch let error as PostgresError {
                 failures.append("\(type.sqlType) '\(value)' → '\(normalised)': \(error.sqlState ?? "?") \(error.message)")
             }
@@ -81,7 +83,9 @@ enum FuzzText {
         "2 days", "P2D", "PT4H", "9999 weeks", "P9999W", "infinity", "Infinity", "NaN", "Москва", "", " ", "\0",
         "'; drop table crm.deals; --", "%", "\\", "\"", "1,2", "{1,2}", "-created_at", "id", "amount",
     ]
-    static let alphabet: [Character] = ["0", "9", "1", "-", "+", ":", ".", "T", " ", "Z", "\0", "я", "e", "E", "/", "'", "\"", "\\", "%", "P", "D", "W", "H", "M"]
+    static let alphabet: [Character] = [
+        "0", "9", "1", "-", "+", ":", ".", "T", " ", "Z", "\0", "я", "e", "E", "/", "'", "\"", "\\", "%", "P", "D", "W", "H", "M",
+    ]
 
     static func key(for resource: Resource, _ random: inout SeededRandom) -> String {
         switch Int.random(in: 0..<10, using: &random) {
@@ -123,8 +127,10 @@ enum FuzzText {
         case .decimal: pool = ["-1.5", "0", "-999999999999999.999"]
         case .date: pool = ["2026-11-23", "0001-01-01", "2024-02-29", "9999-12-31"]
         case .timestamp:
-            pool = ["2026-11-23T10:00:00+03:00", "2026-11-23 10:00:00.123456+00", "0001-01-01T00:00:00+15:59",
-                    "9999-12-31T23:59:59-15:59", "2024-02-29T23:59:59.999999Z", "1510-01-24T03:13:45+02:30:17"]
+            pool = [
+                "2026-11-23T10:00:00+03:00", "2026-11-23 10:00:00.123456+00", "0001-01-01T00:00:00+15:59",
+                "9999-12-31T23:59:59-15:59", "2024-02-29T23:59:59.999999Z", "1510-01-24T03:13:45+02:30:17",
+            ]
         case .boolean: pool = ["true", "false"]
         case .currency: pool = ["RUB", "USD", "EUR"]
         case .choice(let allowed): pool = allowed

@@ -14,7 +14,10 @@ enum ReportExpectations {
 
     static func inPeriod(_ day: String, _ from: String, _ to: String) -> Bool { day >= from && day <= to }
 
-    struct Money: Hashable { let key: String; let currency: String }
+    struct Money: Hashable {
+        let key: String
+        let currency: String
+    }
 
     /// Money received per client and currency in the period (sales payments).
     static func revenue(_ login: String, _ from: String, _ to: String) -> [Money: Decimal] {
@@ -29,7 +32,13 @@ enum ReportExpectations {
         return out
     }
 
-    struct ABCRow: Equatable { let client: String; let currency: String; let revenue: Decimal; let abc: String; let xyz: String }
+    struct ABCRow: Equatable {
+        let client: String
+        let currency: String
+        let revenue: Decimal
+        let abc: String
+        let xyz: String
+    }
 
     static func abcXYZ(_ login: String, from: String, to: String, months: [String]) -> [ABCRow] {
         let totals = revenue(login, from, to).filter { $0.value > 0 }
@@ -50,16 +59,21 @@ enum ReportExpectations {
                 let mean = monthly.reduce(0, +) / Double(monthly.count)
                 let sd = (monthly.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(monthly.count)).squareRoot()
                 let cv = sd / mean
-                out.append(ABCRow(client: key.key, currency: currency, revenue: value, abc: abc,
-                                  xyz: cv <= 0.10 ? "X" : cv <= 0.25 ? "Y" : "Z"))
+                out.append(
+                    ABCRow(
+                        client: key.key, currency: currency, revenue: value, abc: abc,
+                        xyz: cv <= 0.10 ? "X" : cv <= 0.25 ? "Y" : "Z"))
             }
         }
         return out
     }
 
     struct DebtRow: Equatable {
-        let client: String; let counterparty: String; let currency: String
-        let outstanding: Decimal; let buckets: [Decimal]   // not due, 1–30, 31–60, 61–90, > 90
+        let client: String
+        let counterparty: String
+        let currency: String
+        let outstanding: Decimal
+        let buckets: [Decimal]  // not due, 1–30, 31–60, 61–90, > 90
     }
 
     static func days(_ from: String, _ to: String) -> Int {
@@ -82,14 +96,22 @@ enum ReportExpectations {
                 let key = invoice.counterparty + deal.currency
                 var buckets = rows[key]?.buckets ?? [0, 0, 0, 0, 0]
                 buckets[bucket] += outstanding
-                rows[key] = DebtRow(client: deal.client, counterparty: invoice.counterparty, currency: deal.currency,
-                                    outstanding: (rows[key]?.outstanding ?? 0) + outstanding, buckets: buckets)
+                rows[key] = DebtRow(
+                    client: deal.client, counterparty: invoice.counterparty, currency: deal.currency,
+                    outstanding: (rows[key]?.outstanding ?? 0) + outstanding, buckets: buckets)
             }
         }
         return rows.values.sorted { ($0.currency, $0.counterparty) < ($1.currency, $1.counterparty) }
     }
 
-    struct FunnelRow: Equatable { let code: String; let currency: String; let deals: Int; let amount: Decimal; let reached: Int; let won: Int }
+    struct FunnelRow: Equatable {
+        let code: String
+        let currency: String
+        let deals: Int
+        let amount: Decimal
+        let reached: Int
+        let won: Int
+    }
 
     /// Deals created in the period; reached = the furthest non-lost stage reached ≥ the stage.
     static func funnel(_ login: String, from: String, to: String) -> [FunnelRow] {
@@ -106,14 +128,22 @@ enum ReportExpectations {
                 let here = deals.filter { current($0) == code }
                 let reached = code == "lost" ? here.count : deals.filter { furthest($0) >= position }.count
                 let won = code == "lost" ? 0 : deals.filter { furthest($0) >= position && current($0) == "won" }.count
-                out.append(FunnelRow(code: code, currency: currency, deals: here.count,
-                                     amount: here.reduce(Decimal(0)) { $0 + $1.amount }, reached: reached, won: won))
+                out.append(
+                    FunnelRow(
+                        code: code, currency: currency, deals: here.count,
+                        amount: here.reduce(Decimal(0)) { $0 + $1.amount }, reached: reached, won: won))
             }
         }
         return out
     }
 
-    struct ProfitRow: Equatable { let deal: String; let currency: String; let revenue: Decimal; let cost: Decimal; let profit: Decimal }
+    struct ProfitRow: Equatable {
+        let deal: String
+        let currency: String
+        let revenue: Decimal
+        let cost: Decimal
+        let profit: Decimal
+    }
 
     static func grossProfit(_ login: String, from: String, to: String) -> [ProfitRow] {
         Company.visible(login).filter { $0.moves.last == "won" && inPeriod($0.closed!, from, to) }.map { deal in
@@ -123,7 +153,11 @@ enum ReportExpectations {
         }.sorted { ($0.currency, $0.deal) < ($1.currency, $1.deal) }
     }
 
-    struct TopRow: Equatable { let manager: String; let currency: String; let paid: Decimal }
+    struct TopRow: Equatable {
+        let manager: String
+        let currency: String
+        let paid: Decimal
+    }
 
     static func topManagers(_ login: String, from: String, to: String) -> [TopRow] {
         var sums: [Money: Decimal] = [:]
@@ -136,15 +170,22 @@ enum ReportExpectations {
             .sorted { ($0.currency, $0.manager) < ($1.currency, $1.manager) }
     }
 
-    struct LossRow: Equatable { let reason: String; let stage: String; let currency: String; let deals: Int; let amount: Decimal }
+    struct LossRow: Equatable {
+        let reason: String
+        let stage: String
+        let currency: String
+        let deals: Int
+        let amount: Decimal
+    }
 
     static func losses(_ login: String, from: String, to: String) -> [LossRow] {
         var out: [String: LossRow] = [:]
         for deal in Company.visible(login) where deal.moves.last == "lost" && inPeriod(deal.closed!, from, to) {
             let before = (["new"] + deal.moves).dropLast().last!
             let key = deal.lossReason! + before + deal.currency
-            out[key] = LossRow(reason: deal.lossReason!, stage: before, currency: deal.currency,
-                               deals: (out[key]?.deals ?? 0) + 1, amount: (out[key]?.amount ?? 0) + deal.amount)
+            out[key] = LossRow(
+                reason: deal.lossReason!, stage: before, currency: deal.currency,
+                deals: (out[key]?.deals ?? 0) + 1, amount: (out[key]?.amount ?? 0) + deal.amount)
         }
         return out.values.sorted { ($0.reason, $0.stage) < ($1.reason, $1.stage) }
     }

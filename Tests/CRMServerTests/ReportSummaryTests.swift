@@ -1,7 +1,7 @@
 import Foundation
 import PostgresClient
-import Testing
 import TestSupport
+import Testing
 
 /// The funnel's summary (`crm_private.deal_stage_summary`, kept by a trigger on deals, sql/305)
 /// against a full recomputation, after random changes made by several connections at once —
@@ -25,13 +25,16 @@ struct ReportSummaryTests {
                   from crm.clients c, crm.users u where u.login <> 'admin' order by random() limit 1
                 """
         case 2:
-            statement = "update crm.deals set amount = amount + 0.01 * \(Int.random(in: 1...100000, using: &random)) where id = (select id from crm.deals order by random() limit 1)"
+            statement =
+                "update crm.deals set amount = amount + 0.01 * \(Int.random(in: 1...100000, using: &random)) where id = (select id from crm.deals order by random() limit 1)"
         case 3:
             statement = "update crm.deals set currency = 'EUR' where id = (select id from crm.deals order by random() limit 1)"
         case 4:
-            statement = "update crm.deals set responsible_id = (select id from crm.users where login <> 'admin' order by random() limit 1) where id = (select id from crm.deals order by random() limit 1)"
+            statement =
+                "update crm.deals set responsible_id = (select id from crm.users where login <> 'admin' order by random() limit 1) where id = (select id from crm.deals order by random() limit 1)"
         case 5:
-            statement = "update crm.deals set department_id = (select id from crm.departments order by random() limit 1), territory_id = (select id from crm.territories order by random() limit 1) where id = (select id from crm.deals order by random() limit 1)"
+            statement =
+                "update crm.deals set department_id = (select id from crm.departments order by random() limit 1), territory_id = (select id from crm.territories order by random() limit 1) where id = (select id from crm.deals order by random() limit 1)"
         case 6:
             statement = """
                 update crm.deals d set stage_id = (select s.id from crm.stages s join crm.stages c on c.id = d.stage_id
@@ -39,7 +42,8 @@ struct ReportSummaryTests {
                  where d.id = (select id from crm.deals order by random() limit 1)
                 """
         case 7:
-            statement = "delete from crm.deals where id = (select d.id from crm.deals d where not exists (select 1 from crm.invoices i where i.deal_id = d.id) order by random() limit 1)"
+            statement =
+                "delete from crm.deals where id = (select d.id from crm.deals d where not exists (select 1 from crm.invoices i where i.deal_id = d.id) order by random() limit 1)"
         default:
             statement = """
                 insert into crm.shares (entity, row_id, user_id, access, granted_by)
@@ -63,7 +67,9 @@ struct ReportSummaryTests {
             }
             try await group.waitForAll()
         }
-        let difference = try await ownerQuery(server, """
+        let difference = try await ownerQuery(
+            server,
+            """
             with fresh as (
               select pipeline_id, stage_id, currency, owner_id, coalesce(responsible_id, 0) as responsible_id,
                      coalesce(department_id, 0) as department_id, coalesce(territory_id, 0) as territory_id,
@@ -89,8 +95,10 @@ struct ReportSummaryTests {
                 for row in direct.json["rows"] as? [[String: Any]] ?? [] {
                     let stage = (row["stage_id"] as? NSNumber)?.int64Value ?? 0
                     let now = expected[stage] ?? (0, 0)
-                    expected[stage] = (now.0 + ((row["deals"] as? NSNumber)?.intValue ?? 0),
-                                       now.1 + (Decimal(string: row["amount"] as? String ?? "0") ?? 0))
+                    expected[stage] = (
+                        now.0 + ((row["deals"] as? NSNumber)?.intValue ?? 0),
+                        now.1 + (Decimal(string: row["amount"] as? String ?? "0") ?? 0)
+                    )
                 }
                 for stage in fast.json["stages"] as? [[String: Any]] ?? [] {
                     let id = (stage["stage_id"] as? NSNumber)?.int64Value ?? 0

@@ -2,8 +2,8 @@ import CRMServer
 import EmbeddedPostgres
 import Foundation
 import PostgresClient
-import Testing
 import TestSupport
+import Testing
 
 /// The reports over HTTP and to BI logins, on a company the test builds (`ReportCompany`) whose
 /// expected numbers the test computes itself (`ReportExpectations`), for the director, a
@@ -38,8 +38,9 @@ struct ReportsAPITests {
             let abc = try await api.get("/api/v1/reports/abc_xyz?\(period)")
             #expect(abc.status == 200, "\(abc.text)")
             let got = Self.rows(abc).map {
-                E.ABCRow(client: $0["client"] as? String ?? "", currency: $0["currency"] as? String ?? "",
-                         revenue: Self.decimal($0["revenue"]) ?? -1, abc: $0["abc"] as? String ?? "", xyz: $0["xyz"] as? String ?? "")
+                E.ABCRow(
+                    client: $0["client"] as? String ?? "", currency: $0["currency"] as? String ?? "",
+                    revenue: Self.decimal($0["revenue"]) ?? -1, abc: $0["abc"] as? String ?? "", xyz: $0["xyz"] as? String ?? "")
             }
             let months = (1...12).map { String(format: "2025-%02d", $0) }
             let expected = E.abcXYZ(login, from: Self.year.from, to: Self.year.to, months: months)
@@ -64,11 +65,12 @@ struct ReportsAPITests {
             let debts = try await api.get("/api/v1/reports/receivables?as_of=2025-12-31")
             #expect(debts.status == 200, "\(debts.text)")
             let gotDebts = Self.rows(debts).map { row in
-                E.DebtRow(client: row["client"] as? String ?? "", counterparty: row["counterparty"] as? String ?? "",
-                          currency: row["currency"] as? String ?? "", outstanding: Self.decimal(row["outstanding"]) ?? -1,
-                          buckets: ["not_due", "overdue_1_30", "overdue_31_60", "overdue_61_90", "overdue_over_90"].map {
-                              Self.decimal(row[$0]) ?? -1
-                          })
+                E.DebtRow(
+                    client: row["client"] as? String ?? "", counterparty: row["counterparty"] as? String ?? "",
+                    currency: row["currency"] as? String ?? "", outstanding: Self.decimal(row["outstanding"]) ?? -1,
+                    buckets: ["not_due", "overdue_1_30", "overdue_31_60", "overdue_61_90", "overdue_over_90"].map {
+                        Self.decimal(row[$0]) ?? -1
+                    })
             }.sorted { ($0.currency, $0.counterparty) < ($1.currency, $1.counterparty) }
             #expect(gotDebts == E.receivables(login, asOf: "2025-12-31") && !gotDebts.isEmpty, "\(login) receivables")
 
@@ -76,9 +78,10 @@ struct ReportsAPITests {
             let funnel = try await api.get("/api/v1/reports/sales_funnel?\(period)")
             #expect(funnel.status == 200, "\(funnel.text)")
             let gotFunnel = Self.rows(funnel).map {
-                E.FunnelRow(code: $0["code"] as? String ?? "", currency: $0["currency"] as? String ?? "",
-                            deals: Self.int($0["deals"]) ?? -1, amount: Self.decimal($0["amount"]) ?? -1,
-                            reached: Self.int($0["reached"]) ?? -1, won: Self.int($0["won"]) ?? -1)
+                E.FunnelRow(
+                    code: $0["code"] as? String ?? "", currency: $0["currency"] as? String ?? "",
+                    deals: Self.int($0["deals"]) ?? -1, amount: Self.decimal($0["amount"]) ?? -1,
+                    reached: Self.int($0["reached"]) ?? -1, won: Self.int($0["won"]) ?? -1)
             }
             let expectedFunnel = E.funnel(login, from: Self.year.from, to: Self.year.to)
             #expect(gotFunnel == expectedFunnel && !expectedFunnel.isEmpty, "\(login) funnel")
@@ -95,38 +98,47 @@ struct ReportsAPITests {
             let profit = try await api.get("/api/v1/reports/gross_profit_deals?\(period)")
             #expect(profit.status == 200)
             let gotProfit = Self.rows(profit).map {
-                E.ProfitRow(deal: $0["title"] as? String ?? "", currency: $0["currency"] as? String ?? "",
-                            revenue: Self.decimal($0["revenue"]) ?? -1, cost: Self.decimal($0["cost"]) ?? -1,
-                            profit: Self.decimal($0["gross_profit"]) ?? -1)
+                E.ProfitRow(
+                    deal: $0["title"] as? String ?? "", currency: $0["currency"] as? String ?? "",
+                    revenue: Self.decimal($0["revenue"]) ?? -1, cost: Self.decimal($0["cost"]) ?? -1,
+                    profit: Self.decimal($0["gross_profit"]) ?? -1)
             }.sorted { ($0.currency, $0.deal) < ($1.currency, $1.deal) }
-            #expect(gotProfit == E.grossProfit(login, from: Self.year.from, to: Self.year.to) && !gotProfit.isEmpty, "\(login) gross profit")
+            #expect(
+                gotProfit == E.grossProfit(login, from: Self.year.from, to: Self.year.to) && !gotProfit.isEmpty, "\(login) gross profit")
 
             // Top managers by money received.
             let top = try await api.get("/api/v1/reports/top_managers?\(period)")
             #expect(top.status == 200)
             let names = try await ownerQuery(server, "select login, name from crm.users")
-            let nameOf = Dictionary(uniqueKeysWithValues: try names.map { (try $0.decode(String.self, at: 1), try $0.decode(String.self, at: 0)) })
+            let nameOf = Dictionary(
+                uniqueKeysWithValues: try names.map { (try $0.decode(String.self, at: 1), try $0.decode(String.self, at: 0)) })
             let gotTop = Self.rows(top).map {
-                E.TopRow(manager: nameOf[$0["responsible"] as? String ?? ""] ?? "?", currency: $0["currency"] as? String ?? "",
-                         paid: Self.decimal($0["paid"]) ?? -1)
+                E.TopRow(
+                    manager: nameOf[$0["responsible"] as? String ?? ""] ?? "?", currency: $0["currency"] as? String ?? "",
+                    paid: Self.decimal($0["paid"]) ?? -1)
             }.sorted { ($0.currency, $0.manager) < ($1.currency, $1.manager) }
             #expect(gotTop == E.topManagers(login, from: Self.year.from, to: Self.year.to) && !gotTop.isEmpty, "\(login) top managers")
 
             // Loss reasons, at the stage the deal was lost from.
             let losses = try await api.get("/api/v1/reports/loss_reasons?\(period)")
             #expect(losses.status == 200)
-            let stageNames = ["Новая": "new", "Квалификация": "qualification", "Коммерческое предложение": "proposal",
-                              "Переговоры": "negotiation"]
+            let stageNames = [
+                "Новая": "new", "Квалификация": "qualification", "Коммерческое предложение": "proposal",
+                "Переговоры": "negotiation",
+            ]
             let gotLosses = Self.rows(losses).map {
-                E.LossRow(reason: $0["loss_reason"] as? String ?? "", stage: stageNames[$0["lost_at_stage"] as? String ?? ""] ?? "?",
-                          currency: $0["currency"] as? String ?? "", deals: Self.int($0["deals"]) ?? -1,
-                          amount: Self.decimal($0["amount"]) ?? -1)
+                E.LossRow(
+                    reason: $0["loss_reason"] as? String ?? "", stage: stageNames[$0["lost_at_stage"] as? String ?? ""] ?? "?",
+                    currency: $0["currency"] as? String ?? "", deals: Self.int($0["deals"]) ?? -1,
+                    amount: Self.decimal($0["amount"]) ?? -1)
             }.sorted { ($0.reason, $0.stage) < ($1.reason, $1.stage) }
             #expect(gotLosses == E.losses(login, from: Self.year.from, to: Self.year.to) && !gotLosses.isEmpty, "\(login) losses")
 
             // Every report answers (with defaults) as the documented JSON shape.
-            for name in ["stale_deals", "source_effectiveness", "gross_profit_clients", "purchases", "payables", "manager_kpi",
-                         "bcg_matrix"] {
+            for name in [
+                "stale_deals", "source_effectiveness", "gross_profit_clients", "purchases", "payables", "manager_kpi",
+                "bcg_matrix",
+            ] {
                 let response = try await api.get("/api/v1/reports/\(name)")
                 #expect(response.status == 200, "\(name): \(response.text)")
                 #expect(response.json["report"] as? String == name)
@@ -167,7 +179,9 @@ struct ReportsAPITests {
         #expect(Self.rows(bcg).filter { $0["currency"] as? String == "RUB" }.count == current.count)
 
         // Stale deals: every open deal is idle since 2025, except one with an interaction today.
-        try await ownerQuery(server, """
+        try await ownerQuery(
+            server,
+            """
             insert into crm.interactions (deal_id, kind, owner_id) select id, 'call', owner_id from crm.deals where title = 'D6'
             """)
         let stale = try await director.get("/api/v1/reports/stale_deals?days=30")
@@ -263,17 +277,23 @@ struct ReportsAPITests {
         #expect(csv.text.hasPrefix("\u{FEFF}client;client_id") == false)
         #expect(csv.text.unicodeScalars.first == "\u{FEFF}")
         let lines = csv.text.dropFirst().split(separator: "\r\n", omittingEmptySubsequences: true)
-        #expect(lines.first == "client_id;client;counterparty_id;counterparty;inn;currency;invoices;outstanding;not_due;overdue_1_30;overdue_31_60;overdue_61_90;overdue_over_90;max_days_overdue")
+        #expect(
+            lines.first
+                == "client_id;client;counterparty_id;counterparty;inn;currency;invoices;outstanding;not_due;overdue_1_30;overdue_31_60;overdue_61_90;overdue_over_90;max_days_overdue"
+        )
         let expected = E.receivables("director", asOf: "2025-12-31")
         #expect(lines.count == expected.count + 1, "\(csv.text)")
         #expect(lines.contains { $0.contains("ООО «Бета»") && $0.contains(";30000,00;") })
 
-        let byAccept = try await director.call("GET", "/api/v1/reports/abc_xyz?from=2025-01-01&to=2025-12-31",
-                                               headers: ["Accept": "text/csv"])
+        let byAccept = try await director.call(
+            "GET", "/api/v1/reports/abc_xyz?from=2025-01-01&to=2025-12-31",
+            headers: ["Accept": "text/csv"])
         #expect(byAccept.status == 200 && byAccept.text.contains(",100000.00,"))
 
         // The audit entry: who, which report, parameters, rows.
-        let audit = try await ownerQuery(server, """
+        let audit = try await ownerQuery(
+            server,
+            """
             select u.login, l.details ->> 'report', l.details -> 'parameters' ->> 'as_of', (l.details ->> 'rows')::int,
                    (l.details ->> 'completed')::boolean
               from audit.log l join crm.users u on u.id = l.user_id
@@ -310,8 +330,10 @@ struct ReportsAPITests {
                 let output = FileManager.default.temporaryDirectory.path + "/crm-bi-\(bi)-\(UUID().uuidString.prefix(6)).txt"
                 defer { try? FileManager.default.removeItem(atPath: output) }
                 let process = try ChildProcess(
-                    [cluster.binDirectory + "/psql", "-X", "-A", "-t", "-F", "|", "-v", "ON_ERROR_STOP=1",
-                     "host=\(cluster.socketDirectory) port=5432 user=\(bi) dbname=\(database)", "-c", sql],
+                    [
+                        cluster.binDirectory + "/psql", "-X", "-A", "-t", "-F", "|", "-v", "ON_ERROR_STOP=1",
+                        "host=\(cluster.socketDirectory) port=5432 user=\(bi) dbname=\(database)", "-c", sql,
+                    ],
                     outputPath: output, directory: FileManager.default.temporaryDirectory.path, environment: environment)
                 let status = try await TestPostgres.waitForExit(process, limit: .seconds(60))
                 return (status, process.output)
@@ -319,15 +341,21 @@ struct ReportsAPITests {
             let api = try await APIClient.signIn(server, login)
             // The same figures from the same functions and from the views.
             for (report, sql, columns) in [
-                ("abc_xyz?from=2025-01-01&to=2025-12-31",
-                 "select client, currency, revenue, abc, xyz from reports.abc_xyz_report('2025-01-01', '2025-12-31')",
-                 ["client", "currency", "revenue", "abc", "xyz"]),
-                ("receivables?as_of=2025-12-31",
-                 "select counterparty, currency, outstanding, overdue_over_90 from reports.debts_at('2025-12-31', false)",
-                 ["counterparty", "currency", "outstanding", "overdue_over_90"]),
-                ("loss_reasons?from=2025-01-01&to=2025-12-31",
-                 "select loss_reason, currency, count(*), sum(amount) from reports.lost_deals group by 1, 2 order by 2, 3 desc, 4 desc, 1",
-                 ["loss_reason", "currency", "deals", "amount"]),
+                (
+                    "abc_xyz?from=2025-01-01&to=2025-12-31",
+                    "select client, currency, revenue, abc, xyz from reports.abc_xyz_report('2025-01-01', '2025-12-31')",
+                    ["client", "currency", "revenue", "abc", "xyz"]
+                ),
+                (
+                    "receivables?as_of=2025-12-31",
+                    "select counterparty, currency, outstanding, overdue_over_90 from reports.debts_at('2025-12-31', false)",
+                    ["counterparty", "currency", "outstanding", "overdue_over_90"]
+                ),
+                (
+                    "loss_reasons?from=2025-01-01&to=2025-12-31",
+                    "select loss_reason, currency, count(*), sum(amount) from reports.lost_deals group by 1, 2 order by 2, 3 desc, 4 desc, 1",
+                    ["loss_reason", "currency", "deals", "amount"]
+                ),
             ] {
                 let (status, text) = try await psql(sql)
                 #expect(status == 0, "\(login) \(sql): \(text)")
@@ -343,9 +371,13 @@ struct ReportsAPITests {
             let total = try await psql("select count(*) from reports.payments_received")
             let (write, _) = try await psql("update crm.kpi_weights set weight = 99")
             #expect(write != 0)
-            let (insert, _) = try await psql("set default_transaction_read_only = off; insert into crm.marketing_events (name, starts_on, ends_on) values ('x', '2025-01-01', '2025-01-02')")
+            let (insert, _) = try await psql(
+                "set default_transaction_read_only = off; insert into crm.marketing_events (name, starts_on, ends_on) values ('x', '2025-01-01', '2025-01-02')"
+            )
             #expect(insert != 0)
-            let widened = try await psql("set crm.context = '{\"rls\": \"1;1;1;{};{};,deal.read=4,invoice.read=4,;,\"}'; select count(*) from reports.payments_received")
+            let widened = try await psql(
+                "set crm.context = '{\"rls\": \"1;1;1;{};{};,deal.read=4,invoice.read=4,;,\"}'; select count(*) from reports.payments_received"
+            )
             // A forged context never shows more (it may show nothing: a BI login that changes its settings).
             let count = { (text: String) in Int(text.split(separator: "\n").last.map(String.init) ?? "") ?? -1 }
             #expect(count(total.1) > 0 && count(widened.1) <= count(total.1), "\(widened.1) vs \(total.1)")

@@ -36,7 +36,8 @@ struct RunningServer: Sendable {
         demoData: Bool = false,
         passwordIterations: Int = 1000, trustedProxies: [String] = [], httpHost: String = "127.0.0.1",
         consoleSocket: String? = nil, poolAcquireTimeout: Duration = .seconds(10), filesDirectory: String? = nil,
-        filesMaxBytes: Int = 25 << 20, pdfConverter: String? = nil, eventHeartbeat: Duration = .seconds(15), auditHeadInterval: Duration = .seconds(10),
+        filesMaxBytes: Int = 25 << 20, pdfConverter: String? = nil, eventHeartbeat: Duration = .seconds(15),
+        auditHeadInterval: Duration = .seconds(10),
         mail: MailSettings? = nil, webhookAllowedNetworks: [String] = ["127.0.0.0/8", "::1"],
         configure: (inout ServerConfiguration) -> Void = { _ in }
     ) async throws -> RunningServer {
@@ -99,7 +100,9 @@ struct RunningServer: Sendable {
 
     /// Both listening addresses, or a failure when the server stopped or took longer than `limit`
     /// (a server that never listens must fail its test, not hang the run).
-    private static func listening(_ application: ServerApplication, limit: Duration) async throws
+    private static func listening(
+        _ application: ServerApplication, limit: Duration
+    ) async throws
         -> (ListeningAddress.Address, ListeningAddress.Address)
     {
         try await withThrowingTaskGroup(of: (ListeningAddress.Address, ListeningAddress.Address)?.self) { tasks in
@@ -130,7 +133,9 @@ struct RunningServer: Sendable {
     }
 
     /// One HTTP exchange on a connection of its own.
-    func request(_ method: String, _ path: String, headers: [String: String] = [:], body: String? = nil) async throws
+    func request(
+        _ method: String, _ path: String, headers: [String: String] = [:], body: String? = nil
+    ) async throws
         -> HTTPTestResponse
     {
         let (host, port) = (httpHost, httpPort)
@@ -174,7 +179,8 @@ actor MigratedTemplate {
             configuration.sqlDirectory = RunningServer.sqlDirectory
             var logger = Logger(label: "test.template")
             logger.logLevel = .warning
-            _ = try await DatabaseBootstrap(configuration: configuration, logger: logger).migrate(conninfo: conninfo, threadPool: TestPostgres.ownThread())
+            _ = try await DatabaseBootstrap(configuration: configuration, logger: logger).migrate(
+                conninfo: conninfo, threadPool: TestPostgres.ownThread())
             return name
         }
         template = task

@@ -1,8 +1,8 @@
 import CRMServer
 import Foundation
 import HTTPAPI
-import Testing
 import TestSupport
+import Testing
 
 @Suite(.stopsItsServers) struct ServerTests {
     @Test func healthReportsVersionDatabaseAndSchema() async throws {

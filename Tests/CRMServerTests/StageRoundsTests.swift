@@ -1,8 +1,8 @@
 import CRMServer
 import Foundation
 import PostgresClient
-import Testing
 import TestSupport
+import Testing
 
 /// The rules cannot be walked around (issue 9): a required task is done with its proof, not
 /// cancelled away; a rejected approval does not block the next round; a new network rule ends
@@ -38,7 +38,8 @@ struct StageRoundsTests {
         #expect(reissuedID != taskID)
         response = try await manager.patch("/api/v1/tasks/\(reissuedID)", #"{"status": "done"}"#)
         #expect(response.status == 409, "the proof is still asked for: \(response.text)")
-        _ = try await manager.create("/api/v1/interactions", #"{"client_id": \#(client), "kind": "call", "direction": "outbound", "summary": "Дозвонился"}"#)
+        _ = try await manager.create(
+            "/api/v1/interactions", #"{"client_id": \#(client), "kind": "call", "direction": "outbound", "summary": "Дозвонился"}"#)
         response = try await manager.patch("/api/v1/tasks/\(reissuedID)", #"{"status": "done"}"#)
         #expect(response.status == 200, "\(response.text)")
         #expect(try await AutomationTests.stageID(manager, deal: deal) == stage["qualification"])
@@ -70,7 +71,8 @@ struct StageRoundsTests {
         // The purchaser brings the deal back (the invoice fields are filled already); the chain
         // starts again and the head's approval now counts.
         for _ in 0..<5 where try await AutomationTests.stageID(purchaser, deal: deal) != stage["head_approval"] {
-            for task in try await purchaser.get("/api/v1/tasks?deal_id=\(deal)&status=open").items where task["proof"] as? String != "approval" {
+            for task in try await purchaser.get("/api/v1/tasks?deal_id=\(deal)&status=open").items
+            where task["proof"] as? String != "approval" {
                 let done = try await purchaser.patch("/api/v1/tasks/\((task["id"] as! NSNumber).int64Value)", #"{"status": "done"}"#)
                 #expect(done.status == 200, "\(done.text)")
             }
@@ -102,7 +104,9 @@ struct StageRoundsTests {
         #expect(try await server.me(manager).status == 401, "the session from 127.0.0.1 is outside the new rule")
         #expect(try await server.me(other).status == 200, "another user's session is untouched")
         let reason = try await ownerQuery(
-            server, "select end_reason from crm_private.sessions where user_id = (select id from crm.users where login = 'manager.msk') order by id desc limit 1")
+            server,
+            "select end_reason from crm_private.sessions where user_id = (select id from crm.users where login = 'manager.msk') order by id desc limit 1"
+        )
         #expect(try reason[0].decode(String?.self, at: 0) == "network_refused")
         // A rule that covers the session's address keeps it.
         let fresh = try await server.token("manager.spb")
@@ -136,23 +140,25 @@ struct StageRoundsTests {
         #expect(headFile.read().count >= 2, "\(headFile.read())")
 
         // A superuser rewrites a sealed login entry and recomputes the chain after it.
-        let victim = try await owner.query("select id, seq from audit.log where action = 'login_failed' and seq is not null order by id desc limit 1")[0]
+        let victim = try await owner.query(
+            "select id, seq from audit.log where action = 'login_failed' and seq is not null order by id desc limit 1")[0]
         let (victimID, victimSeq) = try victim.decode((Int64, Int64).self)
-        try await owner.connection.execute(script: """
-            alter table audit.log disable trigger user;
-            update audit.log set client_ip = '10.9.9.9' where id = \(victimID);
-            do $$
-            declare e audit.log; prev bytea;
-            begin
-              select hash into prev from audit.log where seq = \(victimSeq) - 1;
-              for e in select * from audit.log where seq >= \(victimSeq) order by seq loop
-                update audit.log set prev_hash = prev, hash = sha256(prev || audit.canonical(e, e.seq)) where id = e.id
-                returning hash into prev;
-              end loop;
-              update audit.chain_head set last_hash = prev;
-            end $$;
-            alter table audit.log enable trigger user;
-            """)
+        try await owner.connection.execute(
+            script: """
+                alter table audit.log disable trigger user;
+                update audit.log set client_ip = '10.9.9.9' where id = \(victimID);
+                do $$
+                declare e audit.log; prev bytea;
+                begin
+                  select hash into prev from audit.log where seq = \(victimSeq) - 1;
+                  for e in select * from audit.log where seq >= \(victimSeq) order by seq loop
+                    update audit.log set prev_hash = prev, hash = sha256(prev || audit.canonical(e, e.seq)) where id = e.id
+                    returning hash into prev;
+                  end loop;
+                  update audit.chain_head set last_hash = prev;
+                end $$;
+                alter table audit.log enable trigger user;
+                """)
         let internalCheck = try await owner.query("select first_bad_id from audit.verify()")[0].decode(Int64?.self, at: 0)
         #expect(internalCheck == nil, "the rewrite is consistent inside the database")
         guard case .tampered = try await AuditChain.verify(on: owner.connection, recordedHeads: headFile.read()) else {

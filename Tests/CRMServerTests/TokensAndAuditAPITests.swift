@@ -1,11 +1,13 @@
 import CRMServer
 import Foundation
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 @Suite(.stopsItsServers) struct TokensAndAuditAPITests {
-    func call(_ server: RunningServer, _ method: String, _ path: String, token: String? = nil, body: String? = nil) async throws -> HTTPTestResponse {
+    func call(
+        _ server: RunningServer, _ method: String, _ path: String, token: String? = nil, body: String? = nil
+    ) async throws -> HTTPTestResponse {
         let headers = token.map { ["Authorization": "Bearer \($0)"] } ?? [:]
         let port = server.httpPort
         return try await TestPostgres.runBlocking {
@@ -14,7 +16,8 @@ import TestSupport
     }
 
     func login(_ server: RunningServer, _ login: String) async throws -> String {
-        let response = try await call(server, "POST", "/api/v1/auth/login", body: #"{"login":"\#(login)","password":"\#(RunningServer.demoPassword)"}"#)
+        let response = try await call(
+            server, "POST", "/api/v1/auth/login", body: #"{"login":"\#(login)","password":"\#(RunningServer.demoPassword)"}"#)
         let object = try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any]
         return try #require(object?["token"] as? String, "login of \(login) failed: \(response.body)")
     }
@@ -48,7 +51,8 @@ import TestSupport
         #expect(try await call(server, "DELETE", "/api/v1/tokens/\(id)", token: session).status == 204)
         #expect(try await call(server, "GET", "/api/v1/me", token: apiToken).status == 401)
 
-        let invalid = try await call(server, "POST", "/api/v1/tokens", token: session, body: #"{"name":"","expires_at":"2000-01-01T00:00:00Z"}"#)
+        let invalid = try await call(
+            server, "POST", "/api/v1/tokens", token: session, body: #"{"name":"","expires_at":"2000-01-01T00:00:00Z"}"#)
         #expect(invalid.status == 422)
         #expect(invalid.body.contains("\"name\"") && invalid.body.contains("expires_at"))
         try await server.stop()

@@ -13,15 +13,18 @@ struct TwoProcessesTests {
         let folder = FileManager.default.temporaryDirectory.path + "/crm-two-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let process = try CRMProcess(
-            ["serve", "--database-url", a.ownerConninfo, "--http-port", "0", "--console-port", "0", "--sql-dir",
-             RunningServer.sqlDirectory, "--data-dir", folder + "/data", "--log-level", "info"],
+            [
+                "serve", "--database-url", a.ownerConninfo, "--http-port", "0", "--console-port", "0", "--sql-dir",
+                RunningServer.sqlDirectory, "--data-dir", folder + "/data", "--log-level", "info",
+            ],
             directory: folder)
         let line = try await process.waitForLine(containing: "HTTP listening")
         let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
         func onProcess(_ method: String, _ path: String, token: String?, body: String? = nil) async throws -> HTTPTestResponse {
             try await TestPostgres.runBlocking {
-                try HTTPTestResponse.fetch(port: port, method: method, path: path,
-                                           headers: token.map { ["Authorization": "Bearer \($0)"] } ?? [:], body: body)
+                try HTTPTestResponse.fetch(
+                    port: port, method: method, path: path,
+                    headers: token.map { ["Authorization": "Bearer \($0)"] } ?? [:], body: body)
             }
         }
         func token(_ login: String) async throws -> String {
@@ -35,8 +38,9 @@ struct TwoProcessesTests {
         let managerOnA = try await APIClient.signIn(a, "manager.msk")
         let streamOnA = try await EventStreamClient.connect(a, token: managerOnA.token)
         let headOnProcess = try await token("head.msk")
-        let response = try await onProcess("POST", "/api/v1/tasks", token: headOnProcess,
-                                           body: #"{"title": "Из другого процесса", "assignee_id": \#(manager)}"#)
+        let response = try await onProcess(
+            "POST", "/api/v1/tasks", token: headOnProcess,
+            body: #"{"title": "Из другого процесса", "assignee_id": \#(manager)}"#)
         #expect(response.status == 201, "\(response.body)")
         let first = try #require(try await TestPostgres.runBlocking { try streamOnA.next() })
         #expect(first.event == "task_assigned")
@@ -50,20 +54,27 @@ struct TwoProcessesTests {
         let task = try await headOnA.create("/api/v1/tasks", #"{"title": "Из тестового процесса", "assignee_id": \#(manager)}"#)
         var received: EventStreamClient.Event?
         while let event = try await TestPostgres.runBlocking({ try streamOnProcess.next() }) {
-            if event.payloadID("task_id") == task { received = event; break }
+            if event.payloadID("task_id") == task {
+                received = event
+                break
+            }
         }
         #expect(received?.event == "task_assigned")
 
         // Timers: both processes poll; each reminder fires once.
         let n: Int64 = 200
-        _ = try await ownerQuery(a, """
+        _ = try await ownerQuery(
+            a,
+            """
             insert into crm.tasks (title, assignee_id, owner_id, reminder_at)
             select 'Два процесса ' || i, \(manager), \(manager), now() + interval '2 seconds' from generate_series(1, \(n)) i
             """)
         let deadline = ContinuousClock.now + .seconds(90)
         var fired: Int64 = 0
         while ContinuousClock.now < deadline {
-            fired = try await ownerQuery(a, """
+            fired = try await ownerQuery(
+                a,
+                """
                 select count(*) from crm.notifications where kind = 'reminder_due'
                    and (payload ->> 'task_id')::bigint in (select id from crm.tasks where title like 'Два процесса %')
                 """)[0].decode(Int64.self, at: 0)
@@ -71,7 +82,9 @@ struct TwoProcessesTests {
             try await Task.sleep(for: .milliseconds(500))
         }
         try await Task.sleep(for: .seconds(2))
-        let (total, distinct) = try await ownerQuery(a, """
+        let (total, distinct) = try await ownerQuery(
+            a,
+            """
             select count(*), count(distinct payload ->> 'task_id') from crm.notifications where kind = 'reminder_due'
                and (payload ->> 'task_id')::bigint in (select id from crm.tasks where title like 'Два процесса %')
             """)[0].decode((Int64, Int64).self)

@@ -1,7 +1,8 @@
 import Foundation
 import PostgresClient
-import Testing
 import TestSupport
+import Testing
+
 @testable import WebUI
 
 /// The board read from the funnel summary and per-stage index paths holds exactly the rows the
@@ -35,14 +36,19 @@ struct WebBoardAndAdminTests {
     }
 
     /// The API's deals of a pipeline (with extra list parameters) grouped as a board.
-    static func apiBoard(_ api: APIClient, pipeline: Int64, _ extra: String) async throws -> (count: [Int64: Int], sums: [Int64: [String: Decimal]], ids: [Int64: Set<Int64>]) {
+    static func apiBoard(
+        _ api: APIClient, pipeline: Int64, _ extra: String
+    ) async throws -> (count: [Int64: Int], sums: [Int64: [String: Decimal]], ids: [Int64: Set<Int64>]) {
         var count: [Int64: Int] = [:], sums: [Int64: [String: Decimal]] = [:], ids: [Int64: Set<Int64>] = [:]
         var cursor: String?
         repeat {
-            let page = try await api.get("/api/v1/deals?pipeline_id=\(pipeline)&limit=500\(extra)\(cursor.map { "&cursor=" + urlQuery($0) } ?? "")")
+            let page = try await api.get(
+                "/api/v1/deals?pipeline_id=\(pipeline)&limit=500\(extra)\(cursor.map { "&cursor=" + urlQuery($0) } ?? "")")
             #expect(page.status == 200, "\(page.text)")
             for item in page.items {
-                guard let stage = (item["stage_id"] as? NSNumber)?.int64Value, let id = (item["id"] as? NSNumber)?.int64Value else { continue }
+                guard let stage = (item["stage_id"] as? NSNumber)?.int64Value, let id = (item["id"] as? NSNumber)?.int64Value else {
+                    continue
+                }
                 count[stage, default: 0] += 1
                 ids[stage, default: []].insert(id)
                 let currency = item["currency"] as? String ?? "RUB"
@@ -58,26 +64,37 @@ struct WebBoardAndAdminTests {
         return rows.ids
     }
 
-    @Test("board columns count and sum exactly the deals the API shows — from the summary, with shares, with filters in and outside it; cards are the API's rows")
+    @Test(
+        "board columns count and sum exactly the deals the API shows — from the summary, with shares, with filters in and outside it; cards are the API's rows"
+    )
     func boardAsTheAPI() async throws {
         let server = try await RunningServer.start(demo: true, demoData: true)
         do {
             // A Moscow deal shared with the St Petersburg manager, and one in US dollars (a second sum).
             let moscow = try await APIClient.signIn(server, "manager.msk")
             let shared = try #require(try await moscow.get("/api/v1/deals?limit=1").ids.first)
-            let spbID = try #require(try await ownerQuery(server, "select id from crm.users where login = 'manager.spb'").first?[0].flatMap(Int64.init))
-            try await ownerQuery(server, "insert into crm.shares (entity, row_id, user_id, access) values ('deal', \(shared), \(spbID), 'read')")
+            let spbID = try #require(
+                try await ownerQuery(server, "select id from crm.users where login = 'manager.spb'").first?[0].flatMap(Int64.init))
+            try await ownerQuery(
+                server, "insert into crm.shares (entity, row_id, user_id, access) values ('deal', \(shared), \(spbID), 'read')")
             let pipelines = try await moscow.get("/api/v1/pipelines").items.compactMap { ($0["id"] as? NSNumber)?.int64Value }
             let client = try #require(try await moscow.get("/api/v1/clients?limit=1").ids.first)
-            _ = try await moscow.create("/api/v1/deals", #"{"title": "Долларовая", "client_id": \#(client), "pipeline_id": \#(pipelines[0]), "amount": "1250.50", "currency": "USD"}"#)
-            let source = try #require(try await ownerQuery(server, "select min(source_id) from crm.deals where source_id is not null").first?[0].flatMap(Int64.init))
+            _ = try await moscow.create(
+                "/api/v1/deals",
+                #"{"title": "Долларовая", "client_id": \#(client), "pipeline_id": \#(pipelines[0]), "amount": "1250.50", "currency": "USD"}"#
+            )
+            let source = try #require(
+                try await ownerQuery(server, "select min(source_id) from crm.deals where source_id is not null").first?[0].flatMap(
+                    Int64.init))
 
             for login in ["manager.spb", "manager.msk", "junior.msk", "head.msk", "director"] {
                 let api = try await APIClient.signIn(server, login)
                 let browser = try await Browser.signIn(server, login)
                 let me = try #require(try await ownerQuery(server, "select id, department_id from crm.users where login = \(login)").first)
                 let myID = try #require(me[0].flatMap(Int64.init))
-                var variants: [(String, String)] = [("", ""), ("&mine=1", "&responsible_id=\(myID)"), ("&source=\(source)", "&source_id=\(source)")]
+                var variants: [(String, String)] = [
+                    ("", ""), ("&mine=1", "&responsible_id=\(myID)"), ("&source=\(source)", "&source_id=\(source)"),
+                ]
                 if let department = me[1] { variants.append(("&department=1", "&department_id=\(department)")) }
                 var sawShared = false
                 for pipeline in pipelines {
@@ -120,7 +137,8 @@ struct WebBoardAndAdminTests {
             let extra = BoardPage.cardsPerColumn + 3 - before
             var created: [Int64] = []
             for n in 0..<max(extra, 0) {
-                created.append(try await api.create("/api/v1/deals", #"{"title": "Пачка \#(n)", "pipeline_id": \#(pipeline), "amount": "100.00"}"#))
+                created.append(
+                    try await api.create("/api/v1/deals", #"{"title": "Пачка \#(n)", "pipeline_id": \#(pipeline), "amount": "100.00"}"#))
             }
             let browser = try await Browser.signIn(server, "junior.msk")
             let board = Board(try await browser.get("/board?pipeline=\(pipeline)").body)
@@ -151,29 +169,43 @@ struct WebBoardAndAdminTests {
             let form = ["Content-Type": "application/x-www-form-urlencoded"]
             let page = try await admin.get("/admin/departments")
             #expect(page.status == 200 && page.body.contains("id=\"departments-tree\"") && page.body.contains("Moscow sales"))
-            let management = try #require(try await ownerQuery(server, "select id from crm.departments where name = 'Management'").first?[0])
+            let management = try #require(
+                try await ownerQuery(server, "select id from crm.departments where name = 'Management'").first?[0])
             // Add under Management, then the same name again: refused with the reason.
-            let added = try await admin.request("POST", "/admin/departments/add", body: "_csrf=\(admin.csrf)&name=\(urlQuery("Отдел закупок Юг"))&parent=\(management)", headers: form)
+            let added = try await admin.request(
+                "POST", "/admin/departments/add", body: "_csrf=\(admin.csrf)&name=\(urlQuery("Отдел закупок Юг"))&parent=\(management)",
+                headers: form)
             #expect(added.status == 303 && added.headers["location"] == "/admin/departments?result=added")
-            let row = try #require(try await ownerQuery(server, "select id, parent_id::text from crm.departments where name = 'Отдел закупок Юг'").first)
+            let row = try #require(
+                try await ownerQuery(server, "select id, parent_id::text from crm.departments where name = 'Отдел закупок Юг'").first)
             #expect(row[1] == management)
-            let again = try await admin.request("POST", "/admin/departments/add", body: "_csrf=\(admin.csrf)&name=\(urlQuery("отдел закупок юг"))&parent=\(management)", headers: form)
+            let again = try await admin.request(
+                "POST", "/admin/departments/add", body: "_csrf=\(admin.csrf)&name=\(urlQuery("отдел закупок юг"))&parent=\(management)",
+                headers: form)
             #expect(again.headers["location"] == "/admin/departments?result=exists")
             #expect(try await admin.get("/admin/departments?result=exists").body.contains("уже есть на этом уровне"))
             // Move Management under its own new child: refused; the new one to the top: done.
             let child = try #require(row[0])
-            let cycle = try await admin.request("POST", "/admin/departments/move", body: "_csrf=\(admin.csrf)&node=\(management)&parent=\(child)", headers: form)
+            let cycle = try await admin.request(
+                "POST", "/admin/departments/move", body: "_csrf=\(admin.csrf)&node=\(management)&parent=\(child)", headers: form)
             #expect(cycle.headers["location"] == "/admin/departments?result=descendant")
-            let top = try await admin.request("POST", "/admin/departments/move", body: "_csrf=\(admin.csrf)&node=\(child)&parent=", headers: form)
+            let top = try await admin.request(
+                "POST", "/admin/departments/move", body: "_csrf=\(admin.csrf)&node=\(child)&parent=", headers: form)
             #expect(top.headers["location"] == "/admin/departments?result=moved")
-            #expect(try await ownerQuery(server, "select parent_id is null from crm.departments where id = \(child)::bigint").first?[0] == "t")
+            #expect(
+                try await ownerQuery(server, "select parent_id is null from crm.departments where id = \(child)::bigint").first?[0] == "t")
             // Territories: a new one under Central, shown in the tree; audited as a change of crm.territories.
             let central = try #require(try await ownerQuery(server, "select id from crm.territories where name = 'Central'").first?[0])
-            let territory = try await admin.request("POST", "/admin/territories/add", body: "_csrf=\(admin.csrf)&name=\(urlQuery("Калуга"))&parent=\(central)", headers: form)
+            let territory = try await admin.request(
+                "POST", "/admin/territories/add", body: "_csrf=\(admin.csrf)&name=\(urlQuery("Калуга"))&parent=\(central)", headers: form)
             #expect(territory.headers["location"] == "/admin/territories?result=added")
             let tree = try await admin.get("/admin/territories")
             #expect(tree.body.contains("Калуга") && tree.body.contains("id=\"territories-tree\""))
-            #expect(try await ownerQuery(server, "select count(*) from audit.log where table_name = 'crm.territories' and action = 'insert' and new_values ->> 'name' = 'Калуга'").first?[0] == "1")
+            #expect(
+                try await ownerQuery(
+                    server,
+                    "select count(*) from audit.log where table_name = 'crm.territories' and action = 'insert' and new_values ->> 'name' = 'Калуга'"
+                ).first?[0] == "1")
             // Without the token: 403 and nothing written; a manager: 403 on the page and the form.
             let forged = try await admin.request("POST", "/admin/territories/add", body: "name=Forged&parent=\(central)", headers: form)
             #expect(forged.status == 403)
@@ -181,7 +213,8 @@ struct WebBoardAndAdminTests {
             let manager = try await Browser.signIn(server, "manager.msk")
             #expect(try await manager.get("/admin/departments").status == 403)
             #expect(try await manager.get("/admin/territories").status == 403)
-            let refused = try await manager.request("POST", "/admin/territories/add", body: "_csrf=\(manager.csrf)&name=Mine&parent=\(central)", headers: form)
+            let refused = try await manager.request(
+                "POST", "/admin/territories/add", body: "_csrf=\(manager.csrf)&name=Mine&parent=\(central)", headers: form)
             #expect(refused.status == 403)
             #expect(try await ownerQuery(server, "select count(*) from crm.territories where name = 'Mine'").first?[0] == "0")
         } catch {
@@ -201,22 +234,27 @@ struct WebBoardAndAdminTests {
             #expect(try await manager.get("/board").status == 200)
             let role = try #require(try await ownerQuery(server, "select id from crm.roles where name = 'manager'").first?[0])
             // A bad network is refused with the reason; nothing stored.
-            let bad = try await admin.request("POST", "/admin/networks/add", body: "_csrf=\(admin.csrf)&network=10.1.0.0/33&holder=role:\(role)&purpose=login", headers: form)
+            let bad = try await admin.request(
+                "POST", "/admin/networks/add", body: "_csrf=\(admin.csrf)&network=10.1.0.0/33&holder=role:\(role)&purpose=login",
+                headers: form)
             #expect(bad.headers["location"] == "/admin/networks?result=cidr")
             #expect(try await admin.get("/admin/networks?result=cidr").body.contains("Это не сеть"))
             #expect(try await ownerQuery(server, "select count(*) from crm.networks").first?[0] == "0")
             // A sign-in network for managers elsewhere: the manager's open session ends at once.
             let allowed = try await admin.request(
                 "POST", "/admin/networks/add",
-                body: "_csrf=\(admin.csrf)&network=10.99.0.0/16&holder=role:\(role)&purpose=login&description=\(urlQuery("офис"))", headers: form)
+                body: "_csrf=\(admin.csrf)&network=10.99.0.0/16&holder=role:\(role)&purpose=login&description=\(urlQuery("офис"))",
+                headers: form)
             #expect(allowed.headers["location"] == "/admin/networks?result=added")
-            let stored = try #require(try await ownerQuery(server, "select id, network::text, purpose, description from crm.networks").first)
+            let stored = try #require(
+                try await ownerQuery(server, "select id, network::text, purpose, description from crm.networks").first)
             #expect(stored[1] == "10.99.0.0/16" && stored[2] == "login" && stored[3] == "офис")
             let list = try await admin.get("/admin/networks")
             #expect(list.body.contains("10.99.0.0/16") && list.body.contains("id=\"networks\""))
             #expect(try await manager.get("/board").status == 303, "the refused network ended the manager's session")
             // Remove it: the manager may sign in again.
-            let removed = try await admin.request("POST", "/admin/networks/remove", body: "_csrf=\(admin.csrf)&id=\(stored[0] ?? "")", headers: form)
+            let removed = try await admin.request(
+                "POST", "/admin/networks/remove", body: "_csrf=\(admin.csrf)&id=\(stored[0] ?? "")", headers: form)
             #expect(removed.headers["location"] == "/admin/networks?result=removed")
             #expect(try await ownerQuery(server, "select count(*) from crm.networks").first?[0] == "0")
             let again = try await Browser.signIn(server, "manager.msk")
@@ -225,19 +263,26 @@ struct WebBoardAndAdminTests {
             // Sessions: the manager's is listed (crm_api.list_sessions), the admin's own marked; end the manager's.
             let sessions = try await admin.get("/admin/sessions?login=manager.msk")
             #expect(sessions.status == 200 && sessions.body.contains("<code>manager.msk</code>"))
-            let open = try #require(try await ownerQuery(server, """
-                select s.id from crm_private.sessions s join crm.users u on u.id = s.user_id
-                where u.login = 'manager.msk' and s.ended_at is null order by s.id desc limit 1
-                """).first?[0])
+            let open = try #require(
+                try await ownerQuery(
+                    server,
+                    """
+                    select s.id from crm_private.sessions s join crm.users u on u.id = s.user_id
+                    where u.login = 'manager.msk' and s.ended_at is null order by s.id desc limit 1
+                    """
+                ).first?[0])
             #expect(sessions.body.contains("name=\"id\" value=\"\(open)\""))
             #expect(try await admin.get("/admin/sessions").body.contains("это вы"))
             let forged = try await admin.request("POST", "/admin/sessions/end", body: "id=\(open)", headers: form)
             #expect(forged.status == 403)
             #expect(try await again.get("/board").status == 200, "a forged form ends nothing")
-            let ended = try await admin.request("POST", "/admin/sessions/end", body: "_csrf=\(admin.csrf)&id=\(open)&login=manager.msk", headers: form)
+            let ended = try await admin.request(
+                "POST", "/admin/sessions/end", body: "_csrf=\(admin.csrf)&id=\(open)&login=manager.msk", headers: form)
             #expect(ended.headers["location"] == "/admin/sessions?result=ended&login=manager.msk")
             #expect(try await again.get("/board").status == 303, "the ended session signs the manager out")
-            #expect(try await ownerQuery(server, "select end_reason from crm_private.sessions where id = \(open)::bigint").first?[0] == "killed")
+            #expect(
+                try await ownerQuery(server, "select end_reason from crm_private.sessions where id = \(open)::bigint").first?[0] == "killed"
+            )
             let twice = try await admin.request("POST", "/admin/sessions/end", body: "_csrf=\(admin.csrf)&id=\(open)", headers: form)
             #expect(twice.headers["location"] == "/admin/sessions?result=gone")
             // Others: 403 on the pages and the forms.
@@ -245,7 +290,11 @@ struct WebBoardAndAdminTests {
             #expect(try await head.get("/admin/networks").status == 403)
             #expect(try await head.get("/admin/sessions").status == 403)
             #expect(try await head.request("POST", "/admin/sessions/end", body: "_csrf=\(head.csrf)&id=1", headers: form).status == 403)
-            #expect(try await head.request("POST", "/admin/networks/add", body: "_csrf=\(head.csrf)&network=10.0.0.0/8&holder=role:\(role)&purpose=login", headers: form).status == 403)
+            #expect(
+                try await head.request(
+                    "POST", "/admin/networks/add", body: "_csrf=\(head.csrf)&network=10.0.0.0/8&holder=role:\(role)&purpose=login",
+                    headers: form
+                ).status == 403)
             #expect(try await ownerQuery(server, "select count(*) from crm.networks").first?[0] == "0")
         } catch {
             try await server.stop()
@@ -263,13 +312,16 @@ struct WebBoardAndAdminTests {
             let stages = try await Self.stages(api, pipeline: pipeline)
             let deal = try await api.create("/api/v1/deals", #"{"title": "История", "pipeline_id": \#(pipeline), "amount": "100.00"}"#)
             #expect(try await api.patch("/api/v1/deals/\(deal)", #"{"amount": "250.00", "stage_id": \#(stages[1])}"#).status == 200)
-            let stageNames = try await ownerQuery(server, "select name from crm.stages where id = any(\("{\(stages[0]),\(stages[1])}")::bigint[]) order by position")
+            let stageNames = try await ownerQuery(
+                server, "select name from crm.stages where id = any(\("{\(stages[0]),\(stages[1])}")::bigint[]) order by position")
             let browser = try await Browser.signIn(server, "manager.msk")
             let card = try await browser.get("/deals/\(deal)")
             #expect(card.status == 200)
             let history = try #require(card.body.firstRange(of: "id=\"deal-changes\"").map { String(card.body[$0.lowerBound...]) })
             #expect(history.contains("<del>100,00</del> → <ins>250,00</ins>"), "the amount old → new")
-            #expect(history.contains("<del>\(HTML.escape(stageNames[0][0] ?? ""))</del> → <ins>\(HTML.escape(stageNames[1][0] ?? ""))</ins>"), "the stage by name")
+            #expect(
+                history.contains("<del>\(HTML.escape(stageNames[0][0] ?? ""))</del> → <ins>\(HTML.escape(stageNames[1][0] ?? ""))</ins>"),
+                "the stage by name")
             #expect(history.contains("Сделка создана"))
             // A user who may not read the deal gets 404 and reads none of its entries; a manager reads no other audit entry.
             let spb = try await Browser.signIn(server, "manager.spb")
@@ -289,14 +341,17 @@ struct WebBoardAndAdminTests {
             let api = try await APIClient.signIn(server, "manager.msk")
             let client = try await api.create("/api/v1/clients", #"{"name": "ООО «Две валюты»"}"#)
             let counterparty = try await api.create(
-                "/api/v1/counterparties", #"{"client_id": \#(client), "legal_name": "ООО Две валюты", "inn": "7707083893", "kpp": "773601001"}"#)
+                "/api/v1/counterparties",
+                #"{"client_id": \#(client), "legal_name": "ООО Две валюты", "inn": "7707083893", "kpp": "773601001"}"#)
             for (currency, amount) in [("RUB", "1000.00"), ("USD", "250.00")] {
                 let deal = try await api.create(
                     "/api/v1/deals",
-                    #"{"title": "Сделка \#(currency)", "client_id": \#(client), "counterparty_id": \#(counterparty), "currency": "\#(currency)", "amount": "\#(amount)"}"#)
+                    #"{"title": "Сделка \#(currency)", "client_id": \#(client), "counterparty_id": \#(counterparty), "currency": "\#(currency)", "amount": "\#(amount)"}"#
+                )
                 _ = try await api.create(
                     "/api/v1/invoices",
-                    #"{"deal_id": \#(deal), "counterparty_id": \#(counterparty), "number": "В-\#(currency)", "amount": "\#(amount)", "issued_on": "2026-12-01", "due_on": "2026-12-15"}"#)
+                    #"{"deal_id": \#(deal), "counterparty_id": \#(counterparty), "number": "В-\#(currency)", "amount": "\#(amount)", "issued_on": "2026-12-01", "due_on": "2026-12-15"}"#
+                )
             }
             let browser = try await Browser.signIn(server, "manager.msk")
             let card = try await browser.get("/clients/\(client)")

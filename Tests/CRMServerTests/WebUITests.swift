@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import WebUI
 
 /// The staff web interface over real sockets: the session cookie's flags, CSRF refusals, the
@@ -73,8 +74,10 @@ struct WebUITests {
             // Behind a trusted TLS-terminating proxy the cookie is Secure.
             let overTLS = try await server.post(
                 "/login", body: "_csrf=\(csrf)&login=manager.msk&password=\(RunningServer.demoPassword)",
-                headers: ["Cookie": "crm_login_csrf=\(csrf)", "Content-Type": "application/x-www-form-urlencoded",
-                          "X-Forwarded-For": "198.51.100.7", "X-Forwarded-Proto": "https"])
+                headers: [
+                    "Cookie": "crm_login_csrf=\(csrf)", "Content-Type": "application/x-www-form-urlencoded",
+                    "X-Forwarded-For": "198.51.100.7", "X-Forwarded-Proto": "https",
+                ])
             #expect(overTLS.status == 303)
             #expect(overTLS.headers["set-cookie"]?.contains("; Secure") == true)
 
@@ -109,19 +112,25 @@ struct WebUITests {
             let form = ["Content-Type": "application/x-www-form-urlencoded"]
             // A form without the token, or with another session's token.
             #expect(try await browser.request("POST", "/profile", body: "time_zone=Asia/Omsk", headers: form).status == 403)
-            #expect(try await browser.request("POST", "/profile", body: "_csrf=\(WebSession.csrf(for: "other"))&time_zone=Asia/Omsk", headers: form).status == 403)
+            #expect(
+                try await browser.request(
+                    "POST", "/profile", body: "_csrf=\(WebSession.csrf(for: "other"))&time_zone=Asia/Omsk", headers: form
+                ).status == 403)
             #expect(try await browser.request("POST", "/logout", body: "", headers: form).status == 403)
             // The sign-in form without its double-submit cookie.
-            let login = try await server.post("/login", body: "_csrf=abc&login=manager.msk&password=\(RunningServer.demoPassword)", headers: form)
+            let login = try await server.post(
+                "/login", body: "_csrf=abc&login=manager.msk&password=\(RunningServer.demoPassword)", headers: form)
             #expect(login.status == 403)
             // The API by cookie: reads work, writes need X-CSRF-Token.
             #expect(try await browser.get("/api/v1/me").status == 200)
             let refused = try await browser.request("POST", "/api/v1/notifications/read-all", body: "{}")
             #expect(refused.status == 403 && refused.body.contains("CSRF"))
-            let allowed = try await browser.request("POST", "/api/v1/notifications/read-all", body: "{}", headers: ["X-CSRF-Token": browser.csrf])
+            let allowed = try await browser.request(
+                "POST", "/api/v1/notifications/read-all", body: "{}", headers: ["X-CSRF-Token": browser.csrf])
             #expect(allowed.status == 200, "\(allowed.body)")
             // With the token the profile form saves (through crm_api.set_my_preferences).
-            let saved = try await browser.request("POST", "/profile", body: "_csrf=\(browser.csrf)&time_zone=Asia%2FOmsk&language=en", headers: form)
+            let saved = try await browser.request(
+                "POST", "/profile", body: "_csrf=\(browser.csrf)&time_zone=Asia%2FOmsk&language=en", headers: form)
             #expect(saved.status == 303)
             let me = try await browser.get("/api/v1/me")
             #expect(me.body.contains("\"time_zone\": \"Asia/Omsk\"") || me.body.contains("\"time_zone\":\"Asia/Omsk\""))
@@ -148,8 +157,10 @@ struct WebUITests {
                 "/api/v1/deals", #"{"title": \#(JSONValueText.quote(hostile)), "client_id": \#(client), "pipeline_id": \#(pipeline)}"#)
             let browser = try await Browser.signIn(server, "manager.msk")
             let escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Ко&quot; &#39;x&#39; &lt;img src=x onerror=alert(2)&gt;"
-            for path in ["/clients/\(client)", "/deals/\(deal)", "/board?pipeline=\(pipeline)", "/deals?pipeline=\(pipeline)",
-                         "/board?pipeline=\(pipeline)&q=%3Cscript%3Ealert(3)%3C%2Fscript%3E"] {
+            for path in [
+                "/clients/\(client)", "/deals/\(deal)", "/board?pipeline=\(pipeline)", "/deals?pipeline=\(pipeline)",
+                "/board?pipeline=\(pipeline)&q=%3Cscript%3Ealert(3)%3C%2Fscript%3E",
+            ] {
                 let page = try await browser.get(path)
                 #expect(page.status == 200, "\(path): \(page.status)")
                 #expect(!page.body.contains("<script>alert"), "\(path) contains a raw script")
@@ -245,7 +256,9 @@ struct WebUITests {
             }
             // A chart where one makes sense: the nine cells, the quadrants, the ageing bars.
             let abc = try await director.get("/reports/abc-xyz?\(period)")
-            #expect(abc.body.contains("<svg class=\"chart matrix\"") && abc.body.contains("data-cell=\"AX\"") && abc.body.contains("data-cell=\"CZ\""))
+            #expect(
+                abc.body.contains("<svg class=\"chart matrix\"") && abc.body.contains("data-cell=\"AX\"")
+                    && abc.body.contains("data-cell=\"CZ\""))
             #expect(try await director.get("/reports/bcg?\(period)").body.contains("<svg class=\"chart bcg\""))
             let debtsPage = try await director.get("/reports/debts?as_of=2025-12-31")
             #expect(debtsPage.body.contains("<svg class=\"chart\"") && debtsPage.body.contains(texts[.colOverdueOver90]))
@@ -266,8 +279,10 @@ struct WebUITests {
                     }
                 }
             }
-            let managerRows = ReportsAPITests.rows(try await APIClient.signIn(server, "manager.msk").get("/api/v1/reports/receivables?as_of=2025-12-31"))
-            let directorRows = ReportsAPITests.rows(try await APIClient.signIn(server, "director").get("/api/v1/reports/receivables?as_of=2025-12-31"))
+            let managerRows = ReportsAPITests.rows(
+                try await APIClient.signIn(server, "manager.msk").get("/api/v1/reports/receivables?as_of=2025-12-31"))
+            let directorRows = ReportsAPITests.rows(
+                try await APIClient.signIn(server, "director").get("/api/v1/reports/receivables?as_of=2025-12-31"))
             #expect(managerRows.count < directorRows.count, "the manager sees fewer debts than the director")
 
             // The CSV: served to the director (the report's columns), refused to the manager.
@@ -290,14 +305,17 @@ struct WebUITests {
             let browser = try await Browser.signIn(server, "junior.msk")
             let form = ["Content-Type": "application/x-www-form-urlencoded"]
             let wrong = try await browser.request(
-                "POST", "/profile/password", body: "_csrf=\(browser.csrf)&current=nope&new=brand-new-pass-1&repeat=brand-new-pass-1", headers: form)
+                "POST", "/profile/password", body: "_csrf=\(browser.csrf)&current=nope&new=brand-new-pass-1&repeat=brand-new-pass-1",
+                headers: form)
             #expect(wrong.status == 200 && wrong.body.contains("Текущий пароль указан неверно"))
             let short = try await browser.request(
-                "POST", "/profile/password", body: "_csrf=\(browser.csrf)&current=\(RunningServer.demoPassword)&new=short&repeat=short", headers: form)
+                "POST", "/profile/password", body: "_csrf=\(browser.csrf)&current=\(RunningServer.demoPassword)&new=short&repeat=short",
+                headers: form)
             #expect(short.body.contains("не короче 10 символов"))
             let changed = try await browser.request(
                 "POST", "/profile/password",
-                body: "_csrf=\(browser.csrf)&current=\(RunningServer.demoPassword)&new=brand-new-pass-1&repeat=brand-new-pass-1", headers: form)
+                body: "_csrf=\(browser.csrf)&current=\(RunningServer.demoPassword)&new=brand-new-pass-1&repeat=brand-new-pass-1",
+                headers: form)
             #expect(changed.body.contains("Пароль изменён"))
             let login = try await server.post(
                 "/api/v1/auth/login", body: #"{"login": "junior.msk", "password": "brand-new-pass-1"}"#)

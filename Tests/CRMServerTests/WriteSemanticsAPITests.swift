@@ -105,12 +105,15 @@ struct WriteSemanticsAPITests {
     func malformedBodies() async throws {
         let server = try await RunningServer.start(demo: true)
         let manager = try await APIClient.signIn(server, "manager.msk")
-        for (body, status) in [("{", 400), (#"{"title": "a", "title": "b"}"#, 400), ("[1]", 422), (#"{"title": "x\u0000"}"#, 422),
-                               (#"{"title": "ok", "amount": 1e3}"#, 422), (#"{"title": "ok", "amount": "-5"}"#, 422)] {
+        for (body, status) in [
+            ("{", 400), (#"{"title": "a", "title": "b"}"#, 400), ("[1]", 422), (#"{"title": "x\u0000"}"#, 422),
+            (#"{"title": "ok", "amount": 1e3}"#, 422), (#"{"title": "ok", "amount": "-5"}"#, 422),
+        ] {
             let response = try await manager.post("/api/v1/deals", body)
             #expect(response.status == status, "\(body): \(response.text)")
         }
-        let count = try await ownerQuery(server, "select count(*) from crm.deals where title in ('ok', 'a', 'b')")[0].decode(Int64.self, at: 0)
+        let count = try await ownerQuery(server, "select count(*) from crm.deals where title in ('ok', 'a', 'b')")[0].decode(
+            Int64.self, at: 0)
         #expect(count == 0)
         try await server.stop()
     }

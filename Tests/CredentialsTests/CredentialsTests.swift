@@ -20,8 +20,12 @@ import Testing
     @Test func theDefaultMeetsOWASPAndMatchesAKnownVector() throws {
         #expect(PasswordHasher().iterations >= 600_000)
         // RFC 7914 §11 PBKDF2-HMAC-SHA256 test vector: P="passwd", S="salt", c=1, dkLen=64.
-        let stored = "pbkdf2-sha256$1$" + Base64.encode(Array("salt".utf8)) + "$"
-            + Base64.encode(hex("55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783"))
+        let stored =
+            "pbkdf2-sha256$1$" + Base64.encode(Array("salt".utf8)) + "$"
+            + Base64.encode(
+                hex(
+                    "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783"
+                ))
         #expect(PasswordHasher().verify("passwd", against: stored))
         #expect(!PasswordHasher().verify("passwe", against: stored))
     }

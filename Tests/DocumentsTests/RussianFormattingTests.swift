@@ -7,11 +7,13 @@ import Testing
 struct RussianFormattingTests {
     static func money(_ text: String, _ currency: String = "RUB") -> Money { Money(text, currency: currency)! }
 
-    @Test("amounts in groups of three with a comma", arguments: [
-        ("0", "0,00"), ("1", "1,00"), ("12", "12,00"), ("999", "999,00"), ("1000", "1 000,00"), ("2000", "2 000,00"),
-        ("12345.6", "12 345,60"), ("100000", "100 000,00"), ("1000000", "1 000 000,00"), ("1234567.89", "1 234 567,89"),
-        ("1000000000000", "1 000 000 000 000,00"), ("0.01", "0,01"), ("0.1", "0,10"), ("-1500.5", "-1 500,50"),
-    ])
+    @Test(
+        "amounts in groups of three with a comma",
+        arguments: [
+            ("0", "0,00"), ("1", "1,00"), ("12", "12,00"), ("999", "999,00"), ("1000", "1 000,00"), ("2000", "2 000,00"),
+            ("12345.6", "12 345,60"), ("100000", "100 000,00"), ("1000000", "1 000 000,00"), ("1234567.89", "1 234 567,89"),
+            ("1000000000000", "1 000 000 000 000,00"), ("0.01", "0,01"), ("0.1", "0,10"), ("-1500.5", "-1 500,50"),
+        ])
     func amounts(_ text: String, _ printed: String) {
         #expect(RussianNumberFormat.money(Self.money(text), separator: " ") == printed)
     }
@@ -33,9 +35,11 @@ struct RussianFormattingTests {
         }
     }
 
-    @Test("quantities: groups, comma, no trailing zeros", arguments: [
-        ("1", "1"), ("1.000", "1"), ("12.500", "12,5"), ("1234.125", "1 234,125"), ("0.250", "0,25"), ("1000000", "1 000 000"),
-    ])
+    @Test(
+        "quantities: groups, comma, no trailing zeros",
+        arguments: [
+            ("1", "1"), ("1.000", "1"), ("12.500", "12,5"), ("1234.125", "1 234,125"), ("0.250", "0,25"), ("1000000", "1 000 000"),
+        ])
     func quantities(_ text: String, _ printed: String) {
         #expect(RussianNumberFormat.decimal(text, separator: " ") == printed)
     }

@@ -32,20 +32,22 @@ struct TemplateTests {
         #expect(found[1].problem.contains("unknown filter «roubles»"))
     }
 
-    @Test("syntax errors: unclosed tags and sections, stray closers, bad names", arguments: [
-        ("<p>{{ deal.title </p>", 1, "is not closed"),
-        ("a\n{{#each lines}}\n<tr>", 2, "is not closed"),
-        ("{{#if client.name}}x{{/each}}", 1, "closes"),
-        ("x\n\n{{/if}}", 3, "without an opening"),
-        ("{{else}}", 1, "outside"),
-        ("{{ }}", 1, "empty"),
-        ("{{ Deal-Title }}", 1, "not a field name"),
-        ("{{#each deal.title}}{{/each}}", 1, "not a list"),
-        ("{{#each rows}}{{/each}}", 1, "unknown list"),
-        ("{{> partial}}", 1, "unknown tag"),
-        ("{{{ deal.title }}}", 1, "unknown tag"),
-        ("{{#each lines}}{{#each lines}}{{/each}}{{/each}}", 1, "inside itself"),
-    ])
+    @Test(
+        "syntax errors: unclosed tags and sections, stray closers, bad names",
+        arguments: [
+            ("<p>{{ deal.title </p>", 1, "is not closed"),
+            ("a\n{{#each lines}}\n<tr>", 2, "is not closed"),
+            ("{{#if client.name}}x{{/each}}", 1, "closes"),
+            ("x\n\n{{/if}}", 3, "without an opening"),
+            ("{{else}}", 1, "outside"),
+            ("{{ }}", 1, "empty"),
+            ("{{ Deal-Title }}", 1, "not a field name"),
+            ("{{#each deal.title}}{{/each}}", 1, "not a list"),
+            ("{{#each rows}}{{/each}}", 1, "unknown list"),
+            ("{{> partial}}", 1, "unknown tag"),
+            ("{{{ deal.title }}}", 1, "unknown tag"),
+            ("{{#each lines}}{{#each lines}}{{/each}}{{/each}}", 1, "inside itself"),
+        ])
     func syntax(_ source: String, _ line: Int, _ words: String) {
         let found = errors(source)
         #expect(found.count == 1, "\(found)")
@@ -77,9 +79,10 @@ struct TemplateTests {
                 + "{{#each lines}}[{{ line.name }} {{ line.quantity }}]{{/each}}{{! a comment }}",
             data)
         let nbsp = "\u{00A0}"
-        #expect(html == "ООО «Рога &amp; Копыта» &lt;script&gt;|1\(nbsp)234\(nbsp)567,89|1\(nbsp)234\(nbsp)567,89\(nbsp)₽|"
-            + "Один миллион двести тридцать четыре тысячи пятьсот шестьдесят семь рублей 89 копеек|2 декабря 2026 г.|02.12.2026|"
-            + "без КПП|[Мука 12,5][Сахар 3]")
+        #expect(
+            html == "ООО «Рога &amp; Копыта» &lt;script&gt;|1\(nbsp)234\(nbsp)567,89|1\(nbsp)234\(nbsp)567,89\(nbsp)₽|"
+                + "Один миллион двести тридцать четыре тысячи пятьсот шестьдесят семь рублей 89 копеек|2 декабря 2026 г.|02.12.2026|"
+                + "без КПП|[Мука 12,5][Сахар 3]")
     }
 
     @Test("an image is only ever a data URI of PNG or JPEG")
@@ -110,7 +113,10 @@ struct TemplateTests {
         #expect(data["client.name"] == .text("Клиент"))
         #expect(data["counterparty.inn"] == TemplateValue.none)
         #expect(data["document.vat_label"] == .text("В том числе НДС (20%)"))
-        guard case .list(let rows) = data["lines"] else { Issue.record("no lines"); return }
+        guard case .list(let rows) = data["lines"] else {
+            Issue.record("no lines")
+            return
+        }
         #expect(rows.map { $0["line.number"] } == [.integer(1), .integer(2)])
         #expect(rows[0]["line.vat_amount"] == .money(Money("166.67", currency: "RUB")!))
         #expect(facts.title == "Счёт на оплату № 15 от 2 декабря 2026 г.")
@@ -130,9 +136,11 @@ struct TemplateTests {
             #expect(body.contains("@page { size: A4"))
         }
         let invoice = try #require(bodies.first { $0.contains("<title>Счёт на оплату") })
-        for part in ["БИК", "Сч. №", "Счёт на оплату № {{ document.number }} от {{ document.date }}", "Итого:",
-                     "{{ document.vat_label }}", "Всего наименований {{ document.line_count }}, на сумму",
-                     "{{ document.total | words }}", "Руководитель", "Бухгалтер"] {
+        for part in [
+            "БИК", "Сч. №", "Счёт на оплату № {{ document.number }} от {{ document.date }}", "Итого:",
+            "{{ document.vat_label }}", "Всего наименований {{ document.line_count }}, на сумму",
+            "{{ document.total | words }}", "Руководитель", "Бухгалтер",
+        ] {
             #expect(invoice.contains(part), "\(part)")
         }
     }

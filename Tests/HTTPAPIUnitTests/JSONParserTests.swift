@@ -1,7 +1,8 @@
 import Foundation
-@testable import HTTPAPI
-import Testing
 import TestSupport
+import Testing
+
+@testable import HTTPAPI
 
 /// The JSON parser (`JSONValue.parse`) and the body checks behind it, without a database: a
 /// seeded fuzz of mutated bodies (no input crashes the parser or the validation) and what the

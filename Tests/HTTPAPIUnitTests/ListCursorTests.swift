@@ -1,6 +1,7 @@
 import Credentials
-@testable import HTTPAPI
 import Testing
+
+@testable import HTTPAPI
 
 /// `ListCursor`: the one type that makes `next_cursor` and reads `cursor`.
 @Suite("List cursor")

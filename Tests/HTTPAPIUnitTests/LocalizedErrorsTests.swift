@@ -1,6 +1,7 @@
 import Foundation
-@testable import HTTPAPI
 import Testing
+
+@testable import HTTPAPI
 
 /// Error messages in the caller's language (issue 9): every message written in the sources —
 /// Swift where it is raised, SQL where a rule refuses — has its catalogue entry, every field a
@@ -21,7 +22,8 @@ struct LocalizedErrorsTests {
         var messages: [(String, String)] = []
         for folder in folders {
             let base = Self.repository.appendingPathComponent(folder)
-            let files = FileManager.default.enumerator(atPath: base.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
+            let files =
+                FileManager.default.enumerator(atPath: base.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
             #expect(!files.isEmpty, "no Swift files in \(folder)")
             for file in files where !file.hasPrefix("Localization/") && !file.hasPrefix("OpenAPI/") {
                 let text = try String(contentsOf: base.appendingPathComponent(file), encoding: .utf8)
@@ -55,7 +57,8 @@ struct LocalizedErrorsTests {
     func labelsCovered() {
         var missing: [String] = []
         for resource in Resource.all {
-            for field in resource.fields where FieldLabels.known(field.name, in: .ru) == nil || FieldLabels.known(field.name, in: .en) == nil {
+            for field in resource.fields
+            where FieldLabels.known(field.name, in: .ru) == nil || FieldLabels.known(field.name, in: .en) == nil {
                 missing.append("\(resource.path).\(field.name)")
             }
             if Vocabulary.word(resource.singular, in: .ru) == resource.singular { missing.append("entity \(resource.singular)") }
@@ -66,13 +69,17 @@ struct LocalizedErrorsTests {
     @Test("each Russian text uses every value of its English pattern and no other")
     func templatesUseTheirValues() {
         for entry in ErrorCatalogue.entries {
-            let used = Set(entry.russian.parts.compactMap { part -> Int? in
-                if case .value(let index, _) = part { return index }
-                return nil
-            })
+            let used = Set(
+                entry.russian.parts.compactMap { part -> Int? in
+                    if case .value(let index, _) = part { return index }
+                    return nil
+                })
             #expect(used == Set((0..<entry.pattern.placeholderCount).map { $0 + 1 }), "\(entry.code): \(entry.english)")
-            #expect(entry.russian.parts.allSatisfy { if case .text(let t) = $0 { return t.firstMatch(of: #/\{[0-9]/#) == nil } else { return true } },
-                    "a malformed placeholder in the Russian text of \(entry.english)")
+            #expect(
+                entry.russian.parts.allSatisfy {
+                    if case .text(let t) = $0 { return t.firstMatch(of: #/\{[0-9]/#) == nil } else { return true }
+                },
+                "a malformed placeholder in the Russian text of \(entry.english)")
         }
     }
 
@@ -80,18 +87,27 @@ struct LocalizedErrorsTests {
 
     @Test("a rule's message is translated with its values, lists and fields; an unknown one stays as it is")
     func translation() {
-        let exit = "the deal cannot leave «Переговоры» yet: task(s) not done: «Позвонить»; approval(s) not given: «Скидка» (rejected); field expected_close_date is empty"
+        let exit =
+            "the deal cannot leave «Переговоры» yet: task(s) not done: «Позвонить»; approval(s) not given: «Скидка» (rejected); field expected_close_date is empty"
         let (text, code) = ErrorCatalogue.translate(exit, to: .ru)
-        #expect(text == "сделка пока не может покинуть этап «Переговоры»: не выполнены задачи: «Позвонить»; не получены согласования: «Скидка» (отклонено); не заполнено поле «Ожидаемая дата закрытия»")
+        #expect(
+            text
+                == "сделка пока не может покинуть этап «Переговоры»: не выполнены задачи: «Позвонить»; не получены согласования: «Скидка» (отклонено); не заполнено поле «Ожидаемая дата закрытия»"
+        )
         #expect(code == "exit_conditions")
         #expect(ErrorCatalogue.translate(exit, to: .en) == (exit, "exit_conditions"))
-        #expect(ErrorCatalogue.translate("the request body is not valid JSON at byte 7: unexpected end", to: .ru).text
-            == "тело запроса: неверный JSON в байте 7: неожиданный конец")
-        #expect(ErrorCatalogue.translate("ИНН has a wrong check digit (a typo?)", to: .ru).text == "ИНН: неверная контрольная цифра (опечатка?)")
-        #expect(ErrorCatalogue.translate("login refused: outside the login hours of your role", to: .ru)
-            == ("вход отклонён: вне часов работы, разрешённых вашей роли", "outside_login_hours"), "a wrapper takes its inner code")
-        #expect(ErrorCatalogue.translate("from «Новая» the deal goes on to «Квалификация» or «Отказ» only", to: .ru).text
-            == "из этапа «Новая» сделка переходит только в «Квалификация» или «Отказ»")
+        #expect(
+            ErrorCatalogue.translate("the request body is not valid JSON at byte 7: unexpected end", to: .ru).text
+                == "тело запроса: неверный JSON в байте 7: неожиданный конец")
+        #expect(
+            ErrorCatalogue.translate("ИНН has a wrong check digit (a typo?)", to: .ru).text == "ИНН: неверная контрольная цифра (опечатка?)"
+        )
+        #expect(
+            ErrorCatalogue.translate("login refused: outside the login hours of your role", to: .ru)
+                == ("вход отклонён: вне часов работы, разрешённых вашей роли", "outside_login_hours"), "a wrapper takes its inner code")
+        #expect(
+            ErrorCatalogue.translate("from «Новая» the deal goes on to «Квалификация» or «Отказ» only", to: .ru).text
+                == "из этапа «Новая» сделка переходит только в «Квалификация» или «Отказ»")
         #expect(ErrorCatalogue.translate("line 3: unknown field deal.titel", to: .ru).text == "строка 3: неизвестное поле deal.titel")
         #expect(ErrorCatalogue.translate("unknown field", to: .ru).text == "неизвестное поле")
         #expect(ErrorCatalogue.translate("something nobody wrote", to: .ru) == ("something nobody wrote", nil))
@@ -118,7 +134,8 @@ enum SourceMessages {
     /// the `return "…"` lines of `description`/`explain` of the access and identifier errors;
     /// `\(…)` becomes `{}`.
     static func swift(_ text: String) -> [String] {
-        let calls = #/(?:message:\s*|problem:\s*|problem\(\s*(?:[^"\n]|"[^"\n]*")*?,\s*|\.(?:conflict|forbidden|notFound|badRequest|unauthorized|preconditionFailed|payloadTooLarge|tooManyRequests|duplicate|failure)\(\s*|FieldProblem\(\s*|fail\(\s*)"/#
+        let calls =
+            #/(?:message:\s*|problem:\s*|problem\(\s*(?:[^"\n]|"[^"\n]*")*?,\s*|\.(?:conflict|forbidden|notFound|badRequest|unauthorized|preconditionFailed|payloadTooLarge|tooManyRequests|duplicate|failure)\(\s*|FieldProblem\(\s*|fail\(\s*)"/#
         var out: [String] = []
         let chars = Array(text)
         for match in text.matches(of: calls) {
@@ -150,7 +167,11 @@ enum SourceMessages {
                             // A string inside the interpolation: skip it whole.
                             i += 1
                             while i < chars.count, chars[i] != "\"" { i += chars[i] == "\\" ? 2 : 1 }
-                        } else if chars[i] == "(" { depth += 1 } else if chars[i] == ")" { depth -= 1 }
+                        } else if chars[i] == "(" {
+                            depth += 1
+                        } else if chars[i] == ")" {
+                            depth -= 1
+                        }
                         i += 1
                     }
                     out += "{}"

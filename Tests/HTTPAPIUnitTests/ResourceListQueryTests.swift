@@ -1,5 +1,6 @@
-@testable import HTTPAPI
 import Testing
+
+@testable import HTTPAPI
 
 /// `ResourceListQuery`: what a list's query string becomes (filters, sort, keyset, limit) and
 /// what it refuses, without running the SQL (the parser fuzz in CRMServerTests runs it).
@@ -48,11 +49,13 @@ struct ResourceListQueryTests {
         #expect(list.problems.isEmpty, "\(list.problems)")
         #expect(list.whereClause.contains(", t.id) < ($1::"), "\(list.whereClause)")
         #expect(list.pageQuery().builder.bindings.map(\.text).prefix(2) == ["1500.50", "42"])
-        #expect(query([("sort", "amount"), ("cursor", cursor.token)]).problems.map(\.message)
-            == ["not a cursor of this list and sort; start again without it"])
+        #expect(
+            query([("sort", "amount"), ("cursor", cursor.token)]).problems.map(\.message)
+                == ["not a cursor of this list and sort; start again without it"])
         #expect(query([("cursor", "garbage")]).problems.map(\.field) == ["cursor"])
-        #expect(query([("similar", "Ромашка"), ("cursor", cursor.token)]).problems.map(\.message)
-            == ["similarity results come in one page (use limit)"])
+        #expect(
+            query([("similar", "Ромашка"), ("cursor", cursor.token)]).problems.map(\.message)
+                == ["similarity results come in one page (use limit)"])
     }
 
     @Test("the export statement declares a cursor over every matching row, without a limit")

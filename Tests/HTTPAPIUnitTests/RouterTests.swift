@@ -3,12 +3,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-@testable import HTTPAPI
 import Logging
 import NIOCore
 import NIOPosix
 import PostgresClient
 import Testing
+
+@testable import HTTPAPI
 
 /// The served router (`APIRouter.build`) and the authentication middleware through
 /// HummingbirdTesting's `.router` (no socket), with a pool that never connects: every answer
@@ -30,7 +31,8 @@ struct RouterTests {
         let database = UserDatabase(pool: pool)
         let router = APIRouter.build(
             health: HealthController(checker: Healthy(), version: "0.0.0-test"),
-            auth: AuthController(authenticator: Authenticator(pool: pool, hashingThreads: hashing, logger: Logger(label: "crm.unit-tests"))),
+            auth: AuthController(
+                authenticator: Authenticator(pool: pool, hashingThreads: hashing, logger: Logger(label: "crm.unit-tests"))),
             database: database, clientAddresses: ClientAddressResolver(trustedProxies: []))
         do {
             try await Application(router: router).test(.router, test)
@@ -63,7 +65,8 @@ struct RouterTests {
                 (.put, "/api/v1/company-profile/logo"),
             ]
             for (method, path) in routes {
-                try await client.execute(uri: path, method: method, headers: [.acceptLanguage: "en"], body: ByteBuffer(string: "{")) { response in
+                try await client.execute(uri: path, method: method, headers: [.acceptLanguage: "en"], body: ByteBuffer(string: "{")) {
+                    response in
                     #expect(response.status == .unauthorized, "\(method) \(path)")
                     let error = Self.error(response)
                     #expect(error.message == "not signed in: no bearer token was sent", "\(method) \(path): \(error.message)")
@@ -72,7 +75,8 @@ struct RouterTests {
                 }
             }
             // `Authorization` that is not a bearer token is no credential either.
-            try await client.execute(uri: "/api/v1/deals", method: .get, headers: [.authorization: "Basic YTpi", .acceptLanguage: "ru"]) { response in
+            try await client.execute(uri: "/api/v1/deals", method: .get, headers: [.authorization: "Basic YTpi", .acceptLanguage: "ru"]) {
+                response in
                 #expect(response.status == .unauthorized)
                 #expect(Self.error(response).message.hasPrefix("вход не выполнен: токен не передан"), "\(Self.error(response).message)")
             }
@@ -90,7 +94,9 @@ struct RouterTests {
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("\"openapi\""))
             }
-            try await client.execute(uri: "/api/v1/auth/login", method: .post, headers: [.acceptLanguage: "en"], body: ByteBuffer(string: "{}")) {
+            try await client.execute(
+                uri: "/api/v1/auth/login", method: .post, headers: [.acceptLanguage: "en"], body: ByteBuffer(string: "{}")
+            ) {
                 response in
                 #expect(response.status == .unprocessableContent)
                 #expect(Self.error(response).fields?.map(\.field) == ["login", "password"])
@@ -102,7 +108,8 @@ struct RouterTests {
     func checksBeforeTheTransaction() async throws {
         try await Self.withAPI { client in
             let headers: HTTPFields = [.authorization: "Bearer crm_s_unit", .acceptLanguage: "en"]
-            try await client.execute(uri: "/api/v1/deals", method: .post, headers: headers, body: ByteBuffer(string: "{\"title\": ")) { response in
+            try await client.execute(uri: "/api/v1/deals", method: .post, headers: headers, body: ByteBuffer(string: "{\"title\": ")) {
+                response in
                 #expect(response.status == .badRequest)
                 #expect(Self.error(response).message.hasPrefix("the request body is"), "\(String(buffer: response.body))")
             }
@@ -179,7 +186,8 @@ struct RouterTests {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.get("/busy") { _, _ -> String in throw PostgresError(kind: .busy, message: "pool") }
-        router.get("/secret") { _, _ -> String in throw PostgresError(kind: .other, message: "relation crm.secret_table", sqlState: "XX000") }
+        router.get("/secret") { _, _ -> String in throw PostgresError(kind: .other, message: "relation crm.secret_table", sqlState: "XX000")
+        }
         router.get("/fields") { _, _ -> String in throw APIError.validation([.init(field: "title", message: "required")]) }
         try await Application(router: router).test(.router) { client in
             try await client.execute(uri: "/busy", method: .get, headers: [HTTPField.Name.xRequestID: "req-1"]) { response in
@@ -194,7 +202,8 @@ struct RouterTests {
             }
             try await client.execute(uri: "/fields", method: .get) { response in
                 let error = Self.error(response)
-                #expect(error.status == 422 && error.fields?.first?.label == "Название" && error.fields?.first?.code == "required", "\(error)")
+                #expect(
+                    error.status == 422 && error.fields?.first?.label == "Название" && error.fields?.first?.code == "required", "\(error)")
             }
         }
     }

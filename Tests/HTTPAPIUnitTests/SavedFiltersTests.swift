@@ -1,5 +1,6 @@
-@testable import HTTPAPI
 import Testing
+
+@testable import HTTPAPI
 
 /// `SavedFilters`: `saved_filter=ID` read once, a stored query under the request's own
 /// parameters, and what a filter being saved may hold. (Reading the stored row needs the

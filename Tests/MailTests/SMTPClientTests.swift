@@ -1,8 +1,8 @@
 import Credentials
 import Foundation
 import Mail
-import Testing
 import TestSupport
+import Testing
 
 /// The SMTP client against a real SMTP server (aiosmtpd, started by the test).
 @Suite("SMTP client", .serialized)
@@ -34,7 +34,9 @@ struct SMTPClientTests {
         #expect(mail.raw_subject.hasPrefix("Subject: =?UTF-8?B?"))
         #expect(mail.from == "ООО «Ромашка» <sales@romashka.ru>")
         #expect(mail.to.contains("Пётр Петров <petrov@client.ru>"))
-        #expect(mail.body == "Добрый день!\r\n\r\nСчёт во вложении.\r\nС уважением, Иван" || mail.body == "Добрый день!\n\nСчёт во вложении.\nС уважением, Иван")
+        #expect(
+            mail.body == "Добрый день!\r\n\r\nСчёт во вложении.\r\nС уважением, Иван"
+                || mail.body == "Добрый день!\n\nСчёт во вложении.\nС уважением, Иван")
         try #require(mail.attachments.count == 1)
         #expect(mail.attachments[0].filename == "Счёт № 15.pdf")
         #expect(mail.attachments[0].content_type == "application/pdf")
@@ -59,9 +61,10 @@ struct SMTPClientTests {
         let server = try await SMTPTestServer.start(tls: true, auth: "crm:секрет-pass")
         defer { server.stop() }
         let to = [try MailAddress("petrov@client.ru")]
-        let client = SMTPClient(configuration: .init(
-            host: "localhost", port: server.port, security: .startTLS, username: "crm", password: "секрет-pass",
-            trustRootsFile: server.certificateFile))
+        let client = SMTPClient(
+            configuration: .init(
+                host: "localhost", port: server.port, security: .startTLS, username: "crm", password: "секрет-pass",
+                trustRootsFile: server.certificateFile))
         try await client.send(from: "sales@romashka.ru", to: ["petrov@client.ru"], message: try Self.message(to: to).rendered())
         let got = try await server.waitForDelivered(1)
         #expect(got.first?.tls == true)
@@ -83,9 +86,10 @@ struct SMTPClientTests {
         let server = try await SMTPTestServer.start(implicitTLS: true, auth: "crm:секрет-pass")
         defer { server.stop() }
         let to = [try MailAddress("petrov@client.ru")]
-        let client = SMTPClient(configuration: .init(
-            host: "localhost", port: server.port, security: .tls, username: "crm", password: "секрет-pass",
-            trustRootsFile: server.certificateFile))
+        let client = SMTPClient(
+            configuration: .init(
+                host: "localhost", port: server.port, security: .tls, username: "crm", password: "секрет-pass",
+                trustRootsFile: server.certificateFile))
         try await client.send(from: "sales@romashka.ru", to: ["petrov@client.ru"], message: try Self.message(to: to).rendered())
         let got = try await server.waitForDelivered(1)
         #expect(got.first?.tls == true && got.first?.authenticated == true)
@@ -139,4 +143,3 @@ struct SMTPClientTests {
         }
     }
 }
-

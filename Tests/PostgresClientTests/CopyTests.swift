@@ -59,10 +59,12 @@ import Testing
                 try await c.execute(script: "create table people (id int primary key, name text)")
                 let lines = [PostgresCopy.textRow([1, "ok"]), "2\tok\n", "not-a-number\tbad\n", PostgresCopy.textRow([4, "ok"])]
                 let error = await expectPostgresError {
-                    _ = try await c.copyIn("COPY people FROM STDIN", data: AsyncStream { continuation in
-                        lines.forEach { continuation.yield($0) }
-                        continuation.finish()
-                    })
+                    _ = try await c.copyIn(
+                        "COPY people FROM STDIN",
+                        data: AsyncStream { continuation in
+                            lines.forEach { continuation.yield($0) }
+                            continuation.finish()
+                        })
                 }
                 #expect(error?.sqlState == "22P02")
                 let count = try await c.query("select count(*) from people")

@@ -87,7 +87,10 @@ import Testing
         try await withTestPool { pool, conninfo in
             let c1 = try await standaloneConnection(conninfo, pool)
             let c2 = try await standaloneConnection(conninfo, pool)
-            defer { c1.close(); c2.close() }
+            defer {
+                c1.close()
+                c2.close()
+            }
             try await c1.execute(script: "create table accounts (id int primary key, balance int); insert into accounts values (1, 100)")
             try await c1.execute(script: "begin isolation level serializable")
             try await c2.execute(script: "begin isolation level serializable")
@@ -108,20 +111,29 @@ import Testing
         try await withTestPool { pool, conninfo in
             let c1 = try await standaloneConnection(conninfo, pool)
             let c2 = try await standaloneConnection(conninfo, pool)
-            defer { c1.close(); c2.close() }
+            defer {
+                c1.close()
+                c2.close()
+            }
             try await c1.execute(script: "create table rows (id int primary key, v int); insert into rows values (1, 0), (2, 0)")
             try await c1.execute(script: "begin")
             try await c2.execute(script: "begin")
             _ = try await c1.query("update rows set v = 1 where id = \(1)")
             _ = try await c2.query("update rows set v = 2 where id = \(2)")
             async let first: PostgresError? = {
-                do { _ = try await c1.query("update rows set v = 1 where id = \(2)"); return nil } catch {
+                do {
+                    _ = try await c1.query("update rows set v = 1 where id = \(2)")
+                    return nil
+                } catch {
                     return error as? PostgresError
                 }
             }()
             try await Task.sleep(for: .milliseconds(100))
             let second: PostgresError?
-            do { _ = try await c2.query("update rows set v = 2 where id = \(1)"); second = nil } catch {
+            do {
+                _ = try await c2.query("update rows set v = 2 where id = \(1)")
+                second = nil
+            } catch {
                 second = error as? PostgresError
             }
             // The loser's locks are released by its error, so the other statement completes.
@@ -172,8 +184,9 @@ import Testing
     @Test func connectFailureThrows() async throws {
         try await withTestPool { pool, conninfo in
             let error = await expectPostgresError {
-                _ = try await PostgresConnection.connect("host=/nonexistent-pgclient-dir port=1 connect_timeout=2",
-                                                         threadPool: pool.threadPool, logger: testLogger)
+                _ = try await PostgresConnection.connect(
+                    "host=/nonexistent-pgclient-dir port=1 connect_timeout=2",
+                    threadPool: pool.threadPool, logger: testLogger)
             }
             #expect(error?.kind == .connectionLost)
             #expect(error?.message.contains("nonexistent-pgclient-dir") == true)

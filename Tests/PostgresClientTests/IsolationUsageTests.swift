@@ -29,10 +29,12 @@ actor CustomerRepository {
 
     func importCopy(_ lines: [String]) async throws -> Int {
         try await pool.withConnection { c in
-            try await c.copyIn("COPY names FROM STDIN", data: AsyncStream { continuation in
-                lines.forEach { continuation.yield(PostgresCopy.textRow([$0])) }
-                continuation.finish()
-            })
+            try await c.copyIn(
+                "COPY names FROM STDIN",
+                data: AsyncStream { continuation in
+                    lines.forEach { continuation.yield(PostgresCopy.textRow([$0])) }
+                    continuation.finish()
+                })
         }
     }
 }

@@ -30,10 +30,12 @@ import Testing
     @Test func reconnectsAndStopsWithTheStream() async throws {
         try await withTestPool { pool, _ in
             let listenerPID: () async throws -> Int32? = {
-                try await pool.query("""
+                try await pool.query(
+                    """
                     select pid from pg_stat_activity
                     where datname = current_database() and query like 'LISTEN%'
-                    """).first?.decode(Int32.self, at: 0)
+                    """
+                ).first?.decode(Int32.self, at: 0)
             }
             var received: PostgresNotification?
             do {
@@ -82,8 +84,9 @@ import Testing
     }
 
     @Test func listenFailsForUnreachableServer() async throws {
-        let listener = PostgresListener(conninfo: "host=/nonexistent-pgclient-dir port=1 connect_timeout=2",
-                                        logger: testLogger)
+        let listener = PostgresListener(
+            conninfo: "host=/nonexistent-pgclient-dir port=1 connect_timeout=2",
+            logger: testLogger)
         await #expect(throws: PostgresError.self) {
             _ = try await listener.listen(channels: ["x"])
         }

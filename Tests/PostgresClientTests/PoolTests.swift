@@ -65,16 +65,19 @@ import Testing
             #expect(await pool.statistics.idle == 3)
             let admin = try await standaloneConnection(conninfo, pool)
             defer { admin.close() }
-            let killed = try await admin.query("""
+            let killed = try await admin.query(
+                """
                 select pg_terminate_backend(pid) from pg_stat_activity
                 where datname = current_database() and pid <> pg_backend_pid()
                 """)
             #expect(killed.count == 3)
-            #expect(try await eventually {
-                try await admin.query("""
-                    select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()
-                    """)[0].decode(Int.self, at: 0) == 0
-            })
+            #expect(
+                try await eventually {
+                    try await admin.query(
+                        """
+                        select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()
+                        """)[0].decode(Int.self, at: 0) == 0
+                })
             for i in 0..<6 {
                 let rows = try await pool.query("select \(i) + 1")
                 #expect(try rows[0].decode(Int.self, at: 0) == i + 1)
@@ -172,11 +175,13 @@ import Testing
         let error = await expectPostgresError { _ = try await pool.query("select 1") }
         #expect(error?.message == "database pool is closed")
         await pool.close()  // idempotent
-        #expect(try await eventually {
-            try await observer.query("""
-                select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()
-                """)[0].decode(Int.self, at: 0) == 0
-        })
+        #expect(
+            try await eventually {
+                try await observer.query(
+                    """
+                    select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()
+                    """)[0].decode(Int.self, at: 0) == 0
+            })
         await observer.close()
     }
 }

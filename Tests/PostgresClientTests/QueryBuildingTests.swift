@@ -65,8 +65,9 @@ import Testing
     }
 
     @Test func arrayLiteralParsing() throws {
-        let parsed = try [String?](postgresText: #"{a,NULL,"b,c","q\"uote","back\\slash","NULL","",  spaced  , null}"#,
-                                   type: .textArray)
+        let parsed = try [String?](
+            postgresText: #"{a,NULL,"b,c","q\"uote","back\\slash","NULL","",  spaced  , null}"#,
+            type: .textArray)
         #expect(parsed == ["a", nil, "b,c", "q\"uote", "back\\slash", "NULL", "", "spaced", nil])
         #expect(try [Int](postgresText: "{}", type: .int8Array) == [])
         #expect(try [Int](postgresText: "[0:2]={1,2,3}", type: .int8Array) == [1, 2, 3])
@@ -93,8 +94,9 @@ import Testing
     }
 
     @Test func decimalExactness() throws {
-        #expect(try Decimal(postgresText: "1234567890123456.78", type: .numeric)
-            == Decimal(string: "1234567890123456.78")!)
+        #expect(
+            try Decimal(postgresText: "1234567890123456.78", type: .numeric)
+                == Decimal(string: "1234567890123456.78")!)
         #expect(try Decimal(postgresText: "-0.000100", type: .numeric) == Decimal(string: "-0.0001")!)
         let digits38 = String(repeating: "9", count: 38)
         #expect(try Decimal(postgresText: digits38, type: .numeric).description == digits38)

@@ -42,8 +42,9 @@ struct Address: Codable, Equatable, Sendable {
                 try await roundTrip(c, [Int64.min, 7, Int64.max], sqlType: "int8")
                 try await roundTrip(c, [Int16.min, 3, Int16.max], sqlType: "int2")
                 try await roundTrip(c, [true, false], sqlType: "bool")
-                try await roundTrip(c, [0.1, -1e300, 1.0000000000000002, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude],
-                                    sqlType: "float8")
+                try await roundTrip(
+                    c, [0.1, -1e300, 1.0000000000000002, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude],
+                    sqlType: "float8")
                 try await roundTrip(c, [Float(0.1), Float(-3.4e38), Float(1.5)], sqlType: "float4")
                 try await roundTrip(c, [UUID(), UUID()], sqlType: "uuid")
             }
@@ -53,8 +54,10 @@ struct Address: Codable, Equatable, Sendable {
     @Test func textRoundTrips() async throws {
         try await withTestPool { pool, _ in
             try await pool.withConnection { c in
-                let values = ["", "Иванов Пётр, ООО «Ромашка»", "quote ' \" \\ tab\t newline\n cr\r",
-                              "😀 emoji", "'); drop table customers; --", "NULL", String(repeating: "long", count: 5000)]
+                let values = [
+                    "", "Иванов Пётр, ООО «Ромашка»", "quote ' \" \\ tab\t newline\n cr\r",
+                    "😀 emoji", "'); drop table customers; --", "NULL", String(repeating: "long", count: 5000),
+                ]
                 try await roundTrip(c, values, sqlType: "text")
                 try await roundTrip(c, values, sqlType: "varchar")
             }
@@ -69,24 +72,32 @@ struct Address: Codable, Equatable, Sendable {
                 try await roundTrip(c, money, sqlType: "numeric(18,2)")
                 let exactText = try await c.query("select \(money[0])::numeric(18,2)::text")
                 #expect(try exactText[0].decode(String.self, at: 0) == "1234567890123456.78")
-                try await roundTrip(c, [Decimal(string: "12345678901234567890123456789012345678")!,
-                                        Decimal(string: "-0.000000000000000000000000000001")!],
-                                    sqlType: "numeric")
+                try await roundTrip(
+                    c,
+                    [
+                        Decimal(string: "12345678901234567890123456789012345678")!,
+                        Decimal(string: "-0.000000000000000000000000000001")!,
+                    ],
+                    sqlType: "numeric")
 
                 let huge = "123456789012345678901234567890123456789012345678901234567890.123456789"
-                let big = [PostgresNumeric(huge)!, PostgresNumeric("-" + String(repeating: "9", count: 60))!,
-                           PostgresNumeric("NaN")!]
+                let big = [
+                    PostgresNumeric(huge)!, PostgresNumeric("-" + String(repeating: "9", count: 60))!,
+                    PostgresNumeric("NaN")!,
+                ]
                 try await roundTrip(c, big, sqlType: "numeric")
                 let sum = try await c.query("select \(big[0]) + 1")
-                #expect(try sum[0].decode(PostgresNumeric.self, at: 0).text
-                    == "123456789012345678901234567890123456789012345678901234567891.123456789")
+                #expect(
+                    try sum[0].decode(PostgresNumeric.self, at: 0).text
+                        == "123456789012345678901234567890123456789012345678901234567891.123456789")
             }
         }
     }
 
     @Test func decimalRefusesInexactNumeric() async throws {
         try await withTestPool { pool, _ in
-            let rows = try await pool.query("""
+            let rows = try await pool.query(
+                """
                 select 123456789012345678901234567890123456789012345678901234567890::numeric as big,
                        0.123456789012345678901234567890123456789::numeric as tiny
                 """)
@@ -105,14 +116,21 @@ struct Address: Codable, Equatable, Sendable {
             try await pool.withConnection { c in
                 // Date is a Double: microseconds survive for years ~1900...2100.
                 let dayMicros: Int64 = 86_400_000_000
-                let dates = [Date(postgresMicroseconds: 1_700_000_000_123_456), Date(postgresMicroseconds: -1),
-                             Date(postgresMicroseconds: 0),
-                             Date(postgresMicroseconds: PostgresDate(year: 2100, month: 1, day: 1).daysSinceEpoch * dayMicros + 1),
-                             Date(postgresMicroseconds: PostgresDate(year: 1900, month: 6, day: 15).daysSinceEpoch * dayMicros - 999_999)]
+                let dates = [
+                    Date(postgresMicroseconds: 1_700_000_000_123_456), Date(postgresMicroseconds: -1),
+                    Date(postgresMicroseconds: 0),
+                    Date(postgresMicroseconds: PostgresDate(year: 2100, month: 1, day: 1).daysSinceEpoch * dayMicros + 1),
+                    Date(postgresMicroseconds: PostgresDate(year: 1900, month: 6, day: 15).daysSinceEpoch * dayMicros - 999_999),
+                ]
                 try await roundTrip(c, dates, sqlType: "timestamptz")
-                try await roundTrip(c, [PostgresDate(year: 2024, month: 2, day: 29),
-                                        PostgresDate(year: 1900, month: 1, day: 1)], sqlType: "date")
-                let rows = try await c.query("""
+                try await roundTrip(
+                    c,
+                    [
+                        PostgresDate(year: 2024, month: 2, day: 29),
+                        PostgresDate(year: 1900, month: 1, day: 1),
+                    ], sqlType: "date")
+                let rows = try await c.query(
+                    """
                     select '2024-02-29'::date, '2024-02-29 10:11:12.000001'::timestamp,
                            '2024-02-29 10:11:12.5+05:30'::timestamptz
                     """)
@@ -133,8 +151,10 @@ struct Address: Codable, Equatable, Sendable {
             try await pool.withConnection { c in
                 try await roundTrip(c, [[1, 2, 3], [], [Int.min]], sqlType: "int8[]")
                 try await roundTrip(c, [[Int?.none, 5, nil]], sqlType: "int8[]")
-                let tricky: [String?] = ["a", nil, "b,c", "q\"uote", "back\\slash", "NULL", "", " pad ",
-                                         "{braces}", "Иванов Пётр, ООО «Ромашка»", "tab\tnew\nline"]
+                let tricky: [String?] = [
+                    "a", nil, "b,c", "q\"uote", "back\\slash", "NULL", "", " pad ",
+                    "{braces}", "Иванов Пётр, ООО «Ромашка»", "tab\tnew\nline",
+                ]
                 try await roundTrip(c, [tricky, [], [nil]], sqlType: "text[]")
                 try await roundTrip(c, [[UUID(), UUID()]], sqlType: "uuid[]")
                 try await roundTrip(c, [[Decimal(string: "1.10")!, Decimal(string: "-2")!]], sqlType: "numeric[]")
@@ -161,8 +181,10 @@ struct Address: Codable, Equatable, Sendable {
     @Test func jsonRoundTrips() async throws {
         try await withTestPool { pool, _ in
             try await pool.withConnection { c in
-                let values = [PostgresJSON(Address(city: "Москва", lines: ["ул. Ленина, д. 1", "кв. \"5\""], zip: nil)),
-                              PostgresJSON(Address(city: "", lines: [], zip: 101000))]
+                let values = [
+                    PostgresJSON(Address(city: "Москва", lines: ["ул. Ленина, д. 1", "кв. \"5\""], zip: nil)),
+                    PostgresJSON(Address(city: "", lines: [], zip: 101000)),
+                ]
                 try await roundTrip(c, values, sqlType: "jsonb")
                 try await roundTrip(c, values, sqlType: "json")
                 let rows = try await c.query("select \(values[0]) ->> 'city'")

@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import PostgresClient
 import SchemaMigrations
-import Testing
 import TestSupport
+import Testing
 
 /// The database's ИНН/КПП/ОГРН checks agree with the reference values (and so with the Swift
 /// validators, which pass the same values in CompanyIdentifiersTests).

@@ -3,8 +3,8 @@ import Logging
 import NIOPosix
 import PostgresClient
 import SchemaMigrations
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct MigrationRunnerTests {
     let logger = Logger(label: "test.migrations")
@@ -26,7 +26,8 @@ import TestSupport
         let conninfo = try await TestPostgres.makeDatabase()
         let directory = try folder([
             "002_second.sql": "insert into things (name) values ('второй');",
-            "001_first.sql": "create table things (id serial primary key, name text not null);\ninsert into things (name) values ('первый');",
+            "001_first.sql":
+                "create table things (id serial primary key, name text not null);\ninsert into things (name) values ('первый');",
             "README.txt": "not a migration",
         ])
         let connection = try await connect(conninfo)
@@ -150,7 +151,9 @@ import TestSupport
         #expect(report.applied.count == migrations.count)
         #expect(report.schemaVersion == migrations.last?.version)
         #expect(report.schemaApplied == schema.map(\.path))
-        let problems = try await connection.query("select problem from crm_api.security_self_check()").map { try $0.decode(String.self, at: 0) }
+        let problems = try await connection.query("select problem from crm_api.security_self_check()").map {
+            try $0.decode(String.self, at: 0)
+        }
         #expect(problems.isEmpty, "\(problems)")
     }
 }

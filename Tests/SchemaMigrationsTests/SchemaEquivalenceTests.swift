@@ -3,8 +3,8 @@ import Foundation
 import Logging
 import PostgresClient
 import SchemaMigrations
-import Testing
 import TestSupport
+import Testing
 
 /// The move of every function, view, trigger, policy and grant into `sql/schema/` changed
 /// nothing, and the schema files are complete: compared by `pg_dump --schema-only`.
@@ -88,7 +88,8 @@ import TestSupport
             }
         }
         // And a few more deals of the director's.
-        _ = try await connection.query("""
+        _ = try await connection.query(
+            """
             insert into crm.deals (title, client_id, pipeline_id, stage_id, amount, owner_id, responsible_id)
             select 'upgrade ' || g, c.id, s.pipeline_id, s.id, 1000 * g, u.id, u.id
               from generate_series(1, 5) g,
@@ -97,7 +98,8 @@ import TestSupport
                    (select id from crm.users where login = 'director') u
             """)
         _ = try await connection.query("select audit.seal()")
-        let counts: PostgresQuery = "select (select count(*) from crm.deals)::text || '/' || (select count(*) from crm.clients) || '/' || (select count(*) from crm.invoices) || '/' || (select count(*) from audit.log)"
+        let counts: PostgresQuery =
+            "select (select count(*) from crm.deals)::text || '/' || (select count(*) from crm.clients) || '/' || (select count(*) from crm.invoices) || '/' || (select count(*) from audit.log)"
         let before = try await connection.query(counts)[0].decode(String.self, at: 0)
 
         let report = try await MigrationRunner(logger: logger).migrate(versioned, schema: schema, on: connection)
@@ -113,7 +115,9 @@ import TestSupport
         let verified = try await connection.query("select first_bad_id is null, coalesce(reason, '') from audit.verify()")[0]
             .decode((Bool, String).self)
         #expect(verified.0, "audit.verify() after the upgrade: \(verified.1)")
-        let problems = try await connection.query("select problem from crm_api.security_self_check()").map { try $0.decode(String.self, at: 0) }
+        let problems = try await connection.query("select problem from crm_api.security_self_check()").map {
+            try $0.decode(String.self, at: 0)
+        }
         #expect(problems.isEmpty, "\(problems)")
         // A second start applies nothing.
         let again = try await MigrationRunner(logger: logger).migrate(versioned, schema: schema, on: connection)
@@ -171,7 +175,9 @@ import TestSupport
         try "# comment\na/two.sql\na/one.sql\n".write(toFile: root + "/schema/ORDER", atomically: true, encoding: .utf8)
         #expect(try MigrationSource.loadSchema(directory: root).map(\.path) == ["a/two.sql", "a/one.sql"])
         try "a/one.sql\n".write(toFile: root + "/schema/ORDER", atomically: true, encoding: .utf8)
-        #expect { try MigrationSource.loadSchema(directory: root) } throws: { "\($0)".contains("a/two.sql is in sql/schema but not listed") }
+        #expect { try MigrationSource.loadSchema(directory: root) } throws: {
+            "\($0)".contains("a/two.sql is in sql/schema but not listed")
+        }
         try "a/one.sql\na/two.sql\na/three.sql\n".write(toFile: root + "/schema/ORDER", atomically: true, encoding: .utf8)
         #expect { try MigrationSource.loadSchema(directory: root) } throws: { "\($0)".contains("a/three.sql is listed but missing") }
         #expect(try MigrationSource.loadSchema(directory: root + "/schema/a").isEmpty)
@@ -223,9 +229,11 @@ import TestSupport
         let output = FileManager.default.temporaryDirectory.path + "/crm-dump-\(database)-\(UUID().uuidString.prefix(6)).sql"
         defer { try? FileManager.default.removeItem(atPath: output) }
         let process = try ChildProcess(
-            [cluster.binDirectory + "/pg_dump", "--schema-only",
-             "--exclude-table=public.schema_migrations", "--exclude-table=public.schema_repeatables",
-             "-h", cluster.socketDirectory, "-p", "\(cluster.port)", "-U", cluster.superuser, "-d", database],
+            [
+                cluster.binDirectory + "/pg_dump", "--schema-only",
+                "--exclude-table=public.schema_migrations", "--exclude-table=public.schema_repeatables",
+                "-h", cluster.socketDirectory, "-p", "\(cluster.port)", "-U", cluster.superuser, "-d", database,
+            ],
             outputPath: output)
         let status = try await TestPostgres.runBlocking { process.wait() }
         let text = process.output
@@ -246,7 +254,8 @@ import TestSupport
         try? a.write(toFile: folder + "/a.sql", atomically: true, encoding: .utf8)
         try? b.write(toFile: folder + "/b.sql", atomically: true, encoding: .utf8)
         var diff = "(diff unavailable)"
-        if let process = try? ChildProcess(["/usr/bin/diff", "-u", "--label", aName, "--label", bName, folder + "/a.sql", folder + "/b.sql"],
+        if let process = try? ChildProcess(
+            ["/usr/bin/diff", "-u", "--label", aName, "--label", bName, folder + "/a.sql", folder + "/b.sql"],
             outputPath: folder + "/diff.txt")
         {
             _ = process.wait()

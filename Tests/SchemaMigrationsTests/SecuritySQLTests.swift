@@ -3,8 +3,8 @@ import Foundation
 import Logging
 import PostgresClient
 import SchemaMigrations
-import Testing
 import TestSupport
+import Testing
 
 /// The database side of the security core, checked by `Tests/SQL/security_test.sql`: the
 /// permission matrix, shares, private rows, personal grants and denials, sessions and lockout,

@@ -50,7 +50,8 @@ public struct TimerService: Service {
             return fired
         } catch {
             if failures % 60 == 0 {
-                logger.warning("firing timers failed; retrying every interval", metadata: ["error": "\(error)", "failed_calls": "\(failures + 1)"])
+                logger.warning(
+                    "firing timers failed; retrying every interval", metadata: ["error": "\(error)", "failed_calls": "\(failures + 1)"])
             }
             failures += 1
             return nil

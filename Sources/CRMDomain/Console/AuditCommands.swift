@@ -36,16 +36,18 @@ enum AuditCommands {
             default:
                 throw ConsoleFailure.syntax(usage)
             }
-            return .table(try await connection.query("""
-                select l.id::text as id, to_char(l.at, 'YYYY-MM-DD HH24:MI:SS.MS') as "time", coalesce(u.login, '') as "user",
-                       coalesce(host(l.client_ip), '') as ip, l.action, coalesce(l.table_name, '') as "table",
-                       coalesce(l.row_id::text, '') as "row", coalesce(l.details::text, '') as details
-                from audit.log l left join crm.users u on u.id = l.user_id
-                where (\(userID)::bigint is null or l.user_id = \(userID))
-                  and (\(table)::text is null or l.table_name = \(table))
-                  and (\(action)::text is null or l.action = \(action))
-                order by l.id desc limit \(count)
-                """))
+            return .table(
+                try await connection.query(
+                    """
+                    select l.id::text as id, to_char(l.at, 'YYYY-MM-DD HH24:MI:SS.MS') as "time", coalesce(u.login, '') as "user",
+                           coalesce(host(l.client_ip), '') as ip, l.action, coalesce(l.table_name, '') as "table",
+                           coalesce(l.row_id::text, '') as "row", coalesce(l.details::text, '') as details
+                    from audit.log l left join crm.users u on u.id = l.user_id
+                    where (\(userID)::bigint is null or l.user_id = \(userID))
+                      and (\(table)::text is null or l.table_name = \(table))
+                      and (\(action)::text is null or l.action = \(action))
+                    order by l.id desc limit \(count)
+                    """))
         }
     }
 
@@ -56,8 +58,9 @@ enum AuditCommands {
             let row = try await connection.query("select first_bad_id, first_bad_seq, reason, checked from audit.verify()")[0]
             let (badID, badSeq, reason, checked) = try row.decode((Int64?, Int64?, String?, Int64).self)
             guard let badID else { return .ok("chain intact: \(checked) entries") }
-            return .error(code: "TAMPERED",
-                          message: "first bad entry id \(badID) (seq \(badSeq.map(String.init) ?? "?")): \(reason ?? "unknown")")
+            return .error(
+                code: "TAMPERED",
+                message: "first bad entry id \(badID) (seq \(badSeq.map(String.init) ?? "?")): \(reason ?? "unknown")")
         }
     }
 }

@@ -8,8 +8,10 @@ enum BICommands {
     }
 
     static func create(_ context: AdminContext) -> ConsoleCommand {
-        context.command("BI CREATE", summary: "Create a read-only database login that sees what a user sees",
-                        usage: "BI CREATE <name> <login> <password>", secret: [2]) { call, connection, _ in
+        context.command(
+            "BI CREATE", summary: "Create a read-only database login that sees what a user sees",
+            usage: "BI CREATE <name> <login> <password>", secret: [2]
+        ) { call, connection, _ in
             try call.expect(3)
             let userID = try await Lookup.userID(call[1], on: connection)
             _ = try await connection.query("select crm_api.create_bi_login(\(call[0]), \(userID), \(call[2]))")
@@ -20,11 +22,13 @@ enum BICommands {
     static func list(_ context: AdminContext) -> ConsoleCommand {
         context.command("BI LIST", summary: "List BI logins", usage: "BI LIST") { call, connection, _ in
             try call.expect(0)
-            return .table(try await connection.query("""
-                select login_name::text as name, user_login as login, to_char(created_at, 'YYYY-MM-DD HH24:MI:SS') as created,
-                       case when role_exists then 'yes' else 'no' end as role_exists
-                from crm_api.list_bi_logins() order by login_name
-                """))
+            return .table(
+                try await connection.query(
+                    """
+                    select login_name::text as name, user_login as login, to_char(created_at, 'YYYY-MM-DD HH24:MI:SS') as created,
+                           case when role_exists then 'yes' else 'no' end as role_exists
+                    from crm_api.list_bi_logins() order by login_name
+                    """))
         }
     }
 

@@ -27,7 +27,8 @@ enum OrgCommands {
             guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw ConsoleFailure.invalid("the name is empty") }
             var parentID: Int64?
             if let parent = call.optional(1) { parentID = try await Lookup.nodeID(parent, in: tree, on: connection) }
-            let taken = try await connection.query("""
+            let taken = try await connection.query(
+                """
                 select exists (select 1 from crm.\(identifier: tree.table)
                                where parent_id is not distinct from \(parentID) and lower(name) = lower(\(name)))
                 """)[0].decode(Bool.self, at: 0)
@@ -40,33 +41,40 @@ enum OrgCommands {
     }
 
     static func list(_ context: AdminContext, _ tree: OrgTree) -> ConsoleCommand {
-        context.command("\(tree.word) LIST", summary: "List \(tree.noun == "territory" ? "territories" : "departments") as a tree",
-                        usage: "\(tree.word) LIST") { call, connection, _ in
+        context.command(
+            "\(tree.word) LIST", summary: "List \(tree.noun == "territory" ? "territories" : "departments") as a tree",
+            usage: "\(tree.word) LIST"
+        ) { call, connection, _ in
             try call.expect(0)
-            return .table(try await connection.query("""
-                with recursive node as (
-                  select id, parent_id, name, array[name] as path from crm.\(identifier: tree.table) where parent_id is null
-                  union all
-                  select c.id, c.parent_id, c.name, node.path || c.name
-                  from crm.\(identifier: tree.table) c join node on c.parent_id = node.id
-                )
-                select n.id::text as id, n.name, coalesce(p.name, '-') as parent, array_to_string(n.path, ' / ') as path
-                from node n left join crm.\(identifier: tree.table) p on p.id = n.parent_id
-                order by n.path
-                """))
+            return .table(
+                try await connection.query(
+                    """
+                    with recursive node as (
+                      select id, parent_id, name, array[name] as path from crm.\(identifier: tree.table) where parent_id is null
+                      union all
+                      select c.id, c.parent_id, c.name, node.path || c.name
+                      from crm.\(identifier: tree.table) c join node on c.parent_id = node.id
+                    )
+                    select n.id::text as id, n.name, coalesce(p.name, '-') as parent, array_to_string(n.path, ' / ') as path
+                    from node n left join crm.\(identifier: tree.table) p on p.id = n.parent_id
+                    order by n.path
+                    """))
         }
     }
 
     static func move(_ context: AdminContext, _ tree: OrgTree) -> ConsoleCommand {
-        context.command("\(tree.word) MOVE", summary: "Move a \(tree.noun) under another (- for the top)",
-                        usage: "\(tree.word) MOVE <name> <new parent>|-") { call, connection, _ in
+        context.command(
+            "\(tree.word) MOVE", summary: "Move a \(tree.noun) under another (- for the top)",
+            usage: "\(tree.word) MOVE <name> <new parent>|-"
+        ) { call, connection, _ in
             try call.expect(2)
             let id = try await Lookup.nodeID(call[0], in: tree, on: connection)
             var parentID: Int64?
             if call[1] != "-" { parentID = try await Lookup.nodeID(call[1], in: tree, on: connection) }
             if parentID == id { throw ConsoleFailure.invalid("a \(tree.noun) cannot be its own parent") }
             if let parentID {
-                let underItself = try await connection.query("""
+                let underItself = try await connection.query(
+                    """
                     with recursive up as (
                       select id, parent_id from crm.\(identifier: tree.table) where id = \(parentID)
                       union all

@@ -12,9 +12,11 @@ enum SecurityCommands {
         context.command("SECURITY SHOW", summary: "Show session, lockout and time zone settings", usage: "SECURITY SHOW") {
             call, connection, _ in
             try call.expect(0)
-            return .table(try await connection.query("""
-                select key as setting, value #>> '{}' as value from jsonb_each(crm_api.security_config()) order by key
-                """))
+            return .table(
+                try await connection.query(
+                    """
+                    select key as setting, value #>> '{}' as value from jsonb_each(crm_api.security_config()) order by key
+                    """))
         }
     }
 
@@ -43,7 +45,8 @@ enum SecurityCommands {
                 weekdays = try parseWeekdays(call[1])
                 (from, to) = try parseWindow(call[2])
             }
-            _ = try await connection.query("""
+            _ = try await connection.query(
+                """
                 update crm.roles set login_weekdays = \(weekdays)::smallint[], login_from = \(from)::time, login_to = \(to)::time
                 where id = \(roleID)
                 """)

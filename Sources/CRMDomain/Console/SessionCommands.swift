@@ -13,12 +13,14 @@ enum SessionCommands {
             try call.expect(0...1)
             var userID: Int64?
             if let login = call.optional(0) { userID = try await Lookup.userID(login, on: connection) }
-            return .table(try await connection.query("""
-                select id::text as id, login, purpose, to_char(created_at, 'YYYY-MM-DD HH24:MI:SS') as created,
-                       to_char(last_seen_at, 'YYYY-MM-DD HH24:MI:SS') as last_seen,
-                       to_char(expires_at, 'YYYY-MM-DD HH24:MI:SS') as expires, host(client_ip) as ip, network::text as network
-                from crm_api.list_sessions(\(userID), true) order by id
-                """))
+            return .table(
+                try await connection.query(
+                    """
+                    select id::text as id, login, purpose, to_char(created_at, 'YYYY-MM-DD HH24:MI:SS') as created,
+                           to_char(last_seen_at, 'YYYY-MM-DD HH24:MI:SS') as last_seen,
+                           to_char(expires_at, 'YYYY-MM-DD HH24:MI:SS') as expires, host(client_ip) as ip, network::text as network
+                    from crm_api.list_sessions(\(userID), true) order by id
+                    """))
         }
     }
 

@@ -14,14 +14,17 @@ enum ShareCommands {
     }
 
     static func share(_ context: AdminContext) -> ConsoleCommand {
-        context.command("SHARE", summary: "Share a row with a user (read, or write = read + update)",
-                        usage: "SHARE <entity> <id> <login> read|write") { call, connection, _ in
+        context.command(
+            "SHARE", summary: "Share a row with a user (read, or write = read + update)",
+            usage: "SHARE <entity> <id> <login> read|write"
+        ) { call, connection, _ in
             try call.expect(4)
             let entity = try AccessVocabulary.entity(call[0])
             let id = try rowID(call[1])
             let access = try AccessVocabulary.pick(call[3], from: ["read", "write"], what: "access")
             let userID = try await Lookup.userID(call[2], on: connection)
-            _ = try await connection.query("""
+            _ = try await connection.query(
+                """
                 insert into crm.shares (entity, row_id, user_id, access) values (\(entity), \(id), \(userID), \(access))
                 on conflict (entity, row_id, user_id) do update set access = excluded.access
                 """)

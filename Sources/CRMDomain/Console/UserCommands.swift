@@ -1,13 +1,15 @@
-import Credentials
 import AccessControl
 import AdminConsole
+import Credentials
 import PostgresClient
 
 /// `USER ADD|LIST|SHOW|DISABLE|ENABLE|PASSWD|ROLE|TERRITORY|GRANT|DENY`.
 enum UserCommands {
     static func make(_ context: AdminContext) -> [ConsoleCommand] {
-        [add(context), list(context), show(context), setActive(context, active: false), setActive(context, active: true),
-         passwd(context), role(context), territory(context), grant(context), deny(context), totpReset(context)]
+        [
+            add(context), list(context), show(context), setActive(context, active: false), setActive(context, active: true),
+            passwd(context), role(context), territory(context), grant(context), deny(context), totpReset(context),
+        ]
     }
 
     static let minimumPasswordLength = 10
@@ -56,7 +58,8 @@ enum UserCommands {
             let exists = try await connection.query("select exists (select 1 from crm.users where lower(login) = lower(\(login)))")[0]
                 .decode(Bool.self, at: 0)
             if exists { throw ConsoleFailure.exists("user '\(login)' already exists") }
-            let id = try await connection.query("""
+            let id = try await connection.query(
+                """
                 insert into crm.users (login, name, email, time_zone, department_id)
                 values (\(login), \(name), \(email), \(timeZone), \(departmentID)) returning id
                 """)[0].decode(Int64.self, at: 0)
@@ -69,15 +72,17 @@ enum UserCommands {
     static func list(_ context: AdminContext) -> ConsoleCommand {
         context.command("USER LIST", summary: "List users", usage: "USER LIST") { call, connection, _ in
             try call.expect(0)
-            return .table(try await connection.query("""
-                select u.id::text as id, u.login, u.name, coalesce(u.email, '') as email,
-                       coalesce(d.name, '') as department, u.time_zone,
-                       case when u.active then 'yes' else 'no' end as active,
-                       coalesce((select string_agg(r.name, ',' order by r.name) from crm.user_roles ur
-                                 join crm.roles r on r.id = ur.role_id where ur.user_id = u.id), '') as roles
-                from crm.users u left join crm.departments d on d.id = u.department_id
-                order by u.login
-                """))
+            return .table(
+                try await connection.query(
+                    """
+                    select u.id::text as id, u.login, u.name, coalesce(u.email, '') as email,
+                           coalesce(d.name, '') as department, u.time_zone,
+                           case when u.active then 'yes' else 'no' end as active,
+                           coalesce((select string_agg(r.name, ',' order by r.name) from crm.user_roles ur
+                                     join crm.roles r on r.id = ur.role_id where ur.user_id = u.id), '') as roles
+                    from crm.users u left join crm.departments d on d.id = u.department_id
+                    order by u.login
+                    """))
         }
     }
 
@@ -86,7 +91,8 @@ enum UserCommands {
             call, connection, _ in
             try call.expect(1)
             let id = try await Lookup.userID(call[0], on: connection)
-            let row = try await connection.query("""
+            let row = try await connection.query(
+                """
                 select u.id::text, u.login, u.name, coalesce(u.email, ''), coalesce(u.phone, ''), u.time_zone, u.locale,
                        coalesce(d.name, ''), case when u.active then 'yes' else 'no' end,
                        coalesce((select string_agg(r.name, ',' order by r.name) from crm.user_roles ur
@@ -103,15 +109,19 @@ enum UserCommands {
                 from crm.users u left join crm.departments d on d.id = u.department_id
                 where u.id = \(id)
                 """)[0]
-            let fields = ["id", "login", "name", "email", "phone", "time_zone", "locale", "department", "active", "roles",
-                          "territories", "overrides", "networks", "open_sessions"]
+            let fields = [
+                "id", "login", "name", "email", "phone", "time_zone", "locale", "department", "active", "roles",
+                "territories", "overrides", "networks", "open_sessions",
+            ]
             return .table(header: ["field", "value"], rows: fields.enumerated().map { [$0.element, row[$0.offset] ?? ""] })
         }
     }
 
     static func setActive(_ context: AdminContext, active: Bool) -> ConsoleCommand {
         let word = active ? "ENABLE" : "DISABLE"
-        let summary = active ? "Enable a user (old sessions and API tokens stay ended)" : "Disable a user (ends their sessions, revokes their API tokens)"
+        let summary =
+            active
+            ? "Enable a user (old sessions and API tokens stay ended)" : "Disable a user (ends their sessions, revokes their API tokens)"
         return context.command("USER \(word)", summary: summary, usage: "USER \(word) <login>") { call, connection, identity in
             try call.expect(1)
             let id = try await Lookup.userID(call[0], on: connection)
@@ -130,7 +140,8 @@ enum UserCommands {
 
     static func passwd(_ context: AdminContext) -> ConsoleCommand {
         context.command(
-            "USER PASSWD", summary: "Set a user's password (ends their sessions, revokes their API tokens)", usage: "USER PASSWD <login> <new password>", secret: [1]
+            "USER PASSWD", summary: "Set a user's password (ends their sessions, revokes their API tokens)",
+            usage: "USER PASSWD <login> <new password>", secret: [1]
         ) { call, connection, _ in
             try call.expect(2)
             let id = try await Lookup.userID(call[0], on: connection)
@@ -192,14 +203,16 @@ enum UserCommands {
             let scope = try AccessVocabulary.scope(call[3])
             let userID = try await Lookup.userID(call[0], on: connection)
             if scope == "none" {
-                let rows = try await connection.query("""
+                let rows = try await connection.query(
+                    """
                     delete from crm.user_permission_overrides
                     where user_id = \(userID) and entity = \(entity) and action = \(action)
                     """)
                 if rows.affectedRows == 0 { throw ConsoleFailure.notFound("\(call[0]) has no personal rule for \(entity).\(action)") }
                 return .ok("personal rule for \(entity).\(action) removed from \(call[0])")
             }
-            _ = try await connection.query("""
+            _ = try await connection.query(
+                """
                 insert into crm.user_permission_overrides (user_id, entity, action, effect, scope)
                 values (\(userID), \(entity), \(action), 'grant', \(scope)::crm.scope)
                 on conflict (user_id, entity, action) do update set effect = 'grant', scope = excluded.scope
@@ -209,13 +222,16 @@ enum UserCommands {
     }
 
     static func deny(_ context: AdminContext) -> ConsoleCommand {
-        context.command("USER DENY", summary: "Deny a user an action whatever their roles say",
-                        usage: "USER DENY <login> <entity> <action>") { call, connection, _ in
+        context.command(
+            "USER DENY", summary: "Deny a user an action whatever their roles say",
+            usage: "USER DENY <login> <entity> <action>"
+        ) { call, connection, _ in
             try call.expect(3)
             let entity = try AccessVocabulary.entity(call[1])
             let action = try AccessVocabulary.action(call[2])
             let userID = try await Lookup.userID(call[0], on: connection)
-            _ = try await connection.query("""
+            _ = try await connection.query(
+                """
                 insert into crm.user_permission_overrides (user_id, entity, action, effect, scope)
                 values (\(userID), \(entity), \(action), 'deny', null)
                 on conflict (user_id, entity, action) do update set effect = 'deny', scope = null

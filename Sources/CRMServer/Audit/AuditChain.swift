@@ -44,7 +44,9 @@ public struct AuditChain: Sendable {
         for head in recordedHeads {
             let matches = try await connection.query("select audit.verify_head(\(head.seq), \(head.hash))")[0].decode(Bool.self, at: 0)
             if !matches {
-                return .tampered(entryID: head.id, seq: head.seq, reason: "the entry recorded outside the database as the chain head no longer matches (the chain was rewritten)")
+                return .tampered(
+                    entryID: head.id, seq: head.seq,
+                    reason: "the entry recorded outside the database as the chain head no longer matches (the chain was rewritten)")
             }
         }
         return .intact(entries: checked ?? 0)

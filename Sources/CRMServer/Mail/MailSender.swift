@@ -1,6 +1,6 @@
 import Logging
-import Metrics
 import Mail
+import Metrics
 import PostgresClient
 import ServiceLifecycle
 
@@ -126,7 +126,9 @@ struct MailSender: Service {
             logger.info("e-mail sent", metadata: ["email": "\(id)", "attempt": "\(attempt)"])
             Counter(label: "crm_mail_attempts_total", dimensions: [("result", "sent")]).increment()
         case .failure(let error):
-            let (base, cap, maxAttempts) = (Self.seconds(settings.backoffBase), Self.seconds(settings.backoffCap), Int32(settings.maxAttempts))
+            let (base, cap, maxAttempts) = (
+                Self.seconds(settings.backoffBase), Self.seconds(settings.backoffCap), Int32(settings.maxAttempts)
+            )
             let reason = error.description
             let permanent = error.isPermanent
             Counter(label: "crm_mail_attempts_total", dimensions: [("result", permanent ? "refused" : "retry")]).increment()
@@ -135,9 +137,11 @@ struct MailSender: Service {
                     "select crm_api.email_failed(\(id), \(attempt), \(reason), \(permanent), \(base), \(cap), \(maxAttempts))"
                 )[0].decode(String?.self, at: 0)
             }
-            logger.info("e-mail attempt failed", metadata: [
-                "email": "\(id)", "attempt": "\(attempt)", "error": "\(reason)", "now": "\(status ?? "superseded")",
-            ])
+            logger.info(
+                "e-mail attempt failed",
+                metadata: [
+                    "email": "\(id)", "attempt": "\(attempt)", "error": "\(reason)", "now": "\(status ?? "superseded")",
+                ])
         }
     }
 

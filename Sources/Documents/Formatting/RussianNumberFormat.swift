@@ -35,7 +35,8 @@ public enum RussianNumberFormat {
         if negative { body = body.dropFirst() }
         let parts = body.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), let whole = UInt64(parts[0]),
-              parts.count == 1 || parts[1].allSatisfy({ $0.isASCII && $0.isNumber }) else { return text }
+            parts.count == 1 || parts[1].allSatisfy({ $0.isASCII && $0.isNumber })
+        else { return text }
         var fraction = parts.count == 2 ? String(parts[1]) : ""
         while fraction.hasSuffix("0") { fraction.removeLast() }
         return (negative ? "-" : "") + grouped(whole, separator: separator) + (fraction.isEmpty ? "" : "," + fraction)

@@ -59,7 +59,10 @@ public struct TemplateParser: Sendable {
 
         mutating func append(_ node: TemplateNode) {
             if case .literal(let text) = node, text.isEmpty { return }
-            guard !stack.isEmpty else { nodes.append(node); return }
+            guard !stack.isEmpty else {
+                nodes.append(node)
+                return
+            }
             if stack[stack.count - 1].otherwise != nil {
                 stack[stack.count - 1].otherwise!.append(node)
             } else {
@@ -106,8 +109,9 @@ public struct TemplateParser: Sendable {
                     return TemplateError(line: line, problem: "«{{/\(keyword)}}» without an opening «{{#\(keyword)}}»")
                 }
                 guard top.keyword == keyword else {
-                    return TemplateError(line: line, field: top.name,
-                                         problem: "«{{/\(keyword)}}» closes «{{#\(top.keyword)}}» of line \(top.line) for")
+                    return TemplateError(
+                        line: line, field: top.name,
+                        problem: "«{{/\(keyword)}}» closes «{{#\(top.keyword)}}» of line \(top.line) for")
                 }
                 if keyword == "each" {
                     append(.each(list: top.name, item: top.item!, body: top.body))
@@ -121,7 +125,8 @@ public struct TemplateParser: Sendable {
                 let pieces = text.split(separator: "|", omittingEmptySubsequences: false)
                     .map { $0.trimmingCharacters(in: .whitespaces) }
                 guard pieces.count <= 2, Self.isName(pieces[0]), pieces.count == 1 || Self.isName(pieces[1]) else {
-                    return TemplateError(line: line, problem: "«{{\(text)}}» is not a field name, as in {{ deal.title }} or {{ document.total | words }}")
+                    return TemplateError(
+                        line: line, problem: "«{{\(text)}}» is not a field name, as in {{ deal.title }} or {{ document.total | words }}")
                 }
                 let path = pieces[0]
                 let filter = pieces.count == 2 ? pieces[1] : nil
@@ -155,7 +160,8 @@ public struct TemplateParser: Sendable {
         }
 
         static func isName(_ text: String) -> Bool {
-            !text.isEmpty && text.unicodeScalars.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "_" || $0 == "." }
+            !text.isEmpty
+                && text.unicodeScalars.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "_" || $0 == "." }
                 && !text.hasPrefix(".") && !text.hasSuffix(".") && !text.contains("..")
         }
     }

@@ -136,7 +136,9 @@ struct EventStreamSession: Sendable {
 
     /// Reads, as the user, the notifications after the watermark (and `alsoIDs`, signalled out
     /// of order) and writes those not sent yet. False when the session is no longer valid.
-    private func send(newerThan progress: inout Progress, alsoIDs: [Int64], _ writer: inout any ResponseBodyWriter)
+    private func send(
+        newerThan progress: inout Progress, alsoIDs: [Int64], _ writer: inout any ResponseBodyWriter
+    )
         async throws -> Bool
     {
         while true {

@@ -26,30 +26,32 @@ struct ExportDownload: Sendable {
         headers[.contentDisposition] = "attachment; filename=\"\(filename).\(format.rawValue)\""
         headers[.cacheControl] = "no-store"
         let scope = self.scope
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            let stream = DownloadStream(writer: writer)
-            do {
-                try await scope.transaction { connection, _ in
-                    _ = try await connection.query(declare)
-                    await stream.write(ByteBuffer(bytes: file.begin(sheet: sheet)))
-                    while !stream.broken {
-                        let batch = try await connection.query(PostgresQuery(unsafeSQL: "fetch \(Self.batchSize) from export_rows"))
-                        if batch.isEmpty { break }
-                        let rows = batch.map { row in (0..<columns).map { row[$0] } }
-                        await stream.write(ByteBuffer(bytes: file.rows(rows)), rows: batch.count)
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                let stream = DownloadStream(writer: writer)
+                do {
+                    try await scope.transaction { connection, _ in
+                        _ = try await connection.query(declare)
+                        await stream.write(ByteBuffer(bytes: file.begin(sheet: sheet)))
+                        while !stream.broken {
+                            let batch = try await connection.query(PostgresQuery(unsafeSQL: "fetch \(Self.batchSize) from export_rows"))
+                            if batch.isEmpty { break }
+                            let rows = batch.map { row in (0..<columns).map { row[$0] } }
+                            await stream.write(ByteBuffer(bytes: file.rows(rows)), rows: batch.count)
+                        }
+                        if !stream.broken { await stream.write(ByteBuffer(bytes: file.finish())) }
+                        try await record(connection, Int64(stream.rows), !stream.broken)
                     }
-                    if !stream.broken { await stream.write(ByteBuffer(bytes: file.finish())) }
-                    try await record(connection, Int64(stream.rows), !stream.broken)
+                } catch {
+                    // The database failed mid-stream: record what was sent, in a transaction of its own.
+                    _ = try? await scope.transaction { connection, _ in
+                        try await record(connection, Int64(stream.rows), false)
+                    }
+                    throw error
                 }
-            } catch {
-                // The database failed mid-stream: record what was sent, in a transaction of its own.
-                _ = try? await scope.transaction { connection, _ in
-                    try await record(connection, Int64(stream.rows), false)
-                }
-                throw error
-            }
-            if let failure = stream.failure { throw failure }
-            try await stream.writer.finish(nil)
-        })
+                if let failure = stream.failure { throw failure }
+                try await stream.writer.finish(nil)
+            })
     }
 }

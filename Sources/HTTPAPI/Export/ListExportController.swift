@@ -31,13 +31,21 @@ struct ListExportController: Sendable {
         for (key, value) in all {
             switch key {
             case "format":
-                if let chosen = ExportFormat(rawValue: value) { format = chosen } else { problems.append(.init(field: key, message: "must be csv or xlsx")) }
+                if let chosen = ExportFormat(rawValue: value) {
+                    format = chosen
+                } else {
+                    problems.append(.init(field: key, message: "must be csv or xlsx"))
+                }
             case "separator":
-                if let chosen = CSVEncoder.Separator(rawValue: value) { separator = chosen } else {
+                if let chosen = CSVEncoder.Separator(rawValue: value) {
+                    separator = chosen
+                } else {
                     problems.append(.init(field: key, message: "must be comma or semicolon"))
                 }
             case "header":
-                if value == "keys" || value == "labels" { keysHeader = value == "keys" } else {
+                if value == "keys" || value == "labels" {
+                    keysHeader = value == "keys"
+                } else {
                     problems.append(.init(field: key, message: "must be labels or keys"))
                 }
             case _ where Self.paging.contains(key):
@@ -62,7 +70,8 @@ struct ListExportController: Sendable {
         let language = MessageLanguage(acceptLanguage: request.headers[.acceptLanguage]) ?? MessageLanguage(locale: locale)
         let header = resource.fields.map { keysHeader ? $0.name : FieldLabels.label(of: $0.name, in: language) }
         let kinds = resource.fields.map { ReportColumn.Kind($0.type) }
-        let filters = JSONValue.object(Dictionary(parameters.map { ($0.key, JSONValue.string($0.value)) }, uniquingKeysWith: { $1 })).jsonText
+        let filters = JSONValue.object(Dictionary(parameters.map { ($0.key, JSONValue.string($0.value)) }, uniquingKeysWith: { $1 }))
+            .jsonText
         let file = ExportFile(format: format, header: header, kinds: kinds, separator: separator)
         let formatName = format.rawValue
         let query = ResourceListQuery(resource: resource, parameters: parameters).exportQuery(cursor: "export_rows")
@@ -70,7 +79,8 @@ struct ListExportController: Sendable {
             filename: resource.path, format: format, file: file, sheet: FieldLabels.sheetTitle(of: resource, in: language),
             columns: kinds.count, declare: query.builder.query(query.sql)
         ) { connection, rows, completed in
-            _ = try await connection.query("""
+            _ = try await connection.query(
+                """
                 select crm_api.record_list_export(\(resource.table)::regclass, \(formatName), \(filters)::jsonb, \(rows), \(completed))
                 """)
         }

@@ -28,7 +28,8 @@ struct XLSXWriter {
         // Columns wide enough for their kind of value (Excel has no auto-fit on opening).
         xml += "<cols>"
         for (index, kind) in kinds.enumerated() {
-            xml += "<col min=\"\(index + 1)\" max=\"\(index + 1)\" width=\"\(Self.width(kind, header: header[safe: index]))\" customWidth=\"1\"/>"
+            xml +=
+                "<col min=\"\(index + 1)\" max=\"\(index + 1)\" width=\"\(Self.width(kind, header: header[safe: index]))\" customWidth=\"1\"/>"
         }
         xml += "</cols><sheetData><row>"
         for name in header { xml += "<c t=\"inlineStr\" s=\"3\"><is><t>\(Self.escaped(name))</t></is></c>" }
@@ -43,7 +44,10 @@ struct XLSXWriter {
         for values in rows {
             xml += "<row>"
             for (index, value) in values.enumerated() {
-                guard let value else { xml += "<c/>"; continue }
+                guard let value else {
+                    xml += "<c/>"
+                    continue
+                }
                 xml += Self.cell(value, kind: index < kinds.count ? kinds[index] : .text)
             }
             xml += "</row>"

@@ -26,9 +26,16 @@ struct ZIPStreamWriter {
         let nameBytes = Array(name.utf8)
         var out: [UInt8] = []
         out.le32(0x0403_4B50)
-        out.le16(20); out.le16(flags); out.le16(8); out.le16(time); out.le16(date)
-        out.le32(0); out.le32(0); out.le32(0)
-        out.le16(UInt16(nameBytes.count)); out.le16(0)
+        out.le16(20)
+        out.le16(flags)
+        out.le16(8)
+        out.le16(time)
+        out.le16(date)
+        out.le32(0)
+        out.le32(0)
+        out.le32(0)
+        out.le16(UInt16(nameBytes.count))
+        out.le16(0)
         out += nameBytes
         current = (nameBytes, offset, Deflater())
         offset += out.count
@@ -48,10 +55,13 @@ struct ZIPStreamWriter {
         guard let (name, start, deflater) = current else { preconditionFailure("no entry is open") }
         var out = deflater.finish()
         out.le32(0x0807_4B50)
-        out.le32(deflater.crc); out.le32(UInt32(deflater.outputSize)); out.le32(UInt32(deflater.inputSize))
-        written.append(Written(
-            name: name, offset: UInt32(start), crc: deflater.crc, compressed: UInt32(deflater.outputSize),
-            size: UInt32(deflater.inputSize)))
+        out.le32(deflater.crc)
+        out.le32(UInt32(deflater.outputSize))
+        out.le32(UInt32(deflater.inputSize))
+        written.append(
+            Written(
+                name: name, offset: UInt32(start), crc: deflater.crc, compressed: UInt32(deflater.outputSize),
+                size: UInt32(deflater.inputSize)))
         current = nil
         offset += out.count
         return out
@@ -68,22 +78,42 @@ struct ZIPStreamWriter {
         var out: [UInt8] = []
         for entry in written {
             out.le32(0x0201_4B50)
-            out.le16(20); out.le16(20); out.le16(flags); out.le16(8); out.le16(time); out.le16(date)
-            out.le32(entry.crc); out.le32(entry.compressed); out.le32(entry.size)
-            out.le16(UInt16(entry.name.count)); out.le16(0); out.le16(0); out.le16(0); out.le16(0)
-            out.le32(0); out.le32(entry.offset)
+            out.le16(20)
+            out.le16(20)
+            out.le16(flags)
+            out.le16(8)
+            out.le16(time)
+            out.le16(date)
+            out.le32(entry.crc)
+            out.le32(entry.compressed)
+            out.le32(entry.size)
+            out.le16(UInt16(entry.name.count))
+            out.le16(0)
+            out.le16(0)
+            out.le16(0)
+            out.le16(0)
+            out.le32(0)
+            out.le32(entry.offset)
             out += entry.name
         }
         let directorySize = out.count
         out.le32(0x0605_4B50)
-        out.le16(0); out.le16(0); out.le16(UInt16(written.count)); out.le16(UInt16(written.count))
-        out.le32(UInt32(directorySize)); out.le32(UInt32(offset)); out.le16(0)
+        out.le16(0)
+        out.le16(0)
+        out.le16(UInt16(written.count))
+        out.le16(UInt16(written.count))
+        out.le32(UInt32(directorySize))
+        out.le32(UInt32(offset))
+        out.le16(0)
         offset += out.count
         return out
     }
 }
 
 extension [UInt8] {
-    mutating func le16(_ value: UInt16) { append(UInt8(value & 0xFF)); append(UInt8(value >> 8)) }
+    mutating func le16(_ value: UInt16) {
+        append(UInt8(value & 0xFF))
+        append(UInt8(value >> 8))
+    }
     mutating func le32(_ value: UInt32) { for shift in stride(from: 0, to: 32, by: 8) { append(UInt8((value >> UInt32(shift)) & 0xFF)) } }
 }

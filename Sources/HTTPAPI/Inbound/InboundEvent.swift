@@ -187,7 +187,7 @@ private struct FieldReader {
     mutating func url(_ name: String) -> String? {
         guard let text = string(name, maxLength: 2000) else { return nil }
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              let host = url.host, !host.isEmpty
+            let host = url.host, !host.isEmpty
         else {
             problem(name, "must be an http(s) URL")
             return nil

@@ -48,9 +48,22 @@ enum Vocabulary {
             word = ""
         }
         for character in text {
-            if character == "«" { flush(); quoted += 1; out.append(character); continue }
-            if character == "»" { flush(); quoted = max(0, quoted - 1); out.append(character); continue }
-            if character.isLetter || character == "_" || character.isNumber { word.append(character); continue }
+            if character == "«" {
+                flush()
+                quoted += 1
+                out.append(character)
+                continue
+            }
+            if character == "»" {
+                flush()
+                quoted = max(0, quoted - 1)
+                out.append(character)
+                continue
+            }
+            if character.isLetter || character == "_" || character.isNumber {
+                word.append(character)
+                continue
+            }
             flush()
             out.append(character)
         }

@@ -11,8 +11,10 @@ enum DocumentEndpoints {
         "type": .string("object"),
         "properties": .obj([
             "template_id": .obj(["type": .string("integer"), "minimum": .integer(1), "x-references": .string("document-templates")]),
-            "vat_rate": .obj(["type": .strings(["string", "null"]), "enum": .array(VATRate.codes.map(JSONValue.string) + [.null]),
-                              "description": .string("the VAT included in the prices; the company profile's when left out")]),
+            "vat_rate": .obj([
+                "type": .strings(["string", "null"]), "enum": .array(VATRate.codes.map(JSONValue.string) + [.null]),
+                "description": .string("the VAT included in the prices; the company profile's when left out"),
+            ]),
         ]),
         "required": .strings(["template_id"]),
         "additionalProperties": .bool(false),

@@ -4,8 +4,11 @@
 /// that are rows of a resource reuse that resource's field schemas.
 enum FixedEndpoints {
     static var operations: [OpenAPIOperation] {
-        [health, login, logout, me, createToken, listTokens, revokeToken, audit, pipelines, currencies, clientCard, funnel, upload, download,
-         answerApproval, readNotification, readAllNotifications, events, document]
+        [
+            health, login, logout, me, createToken, listTokens, revokeToken, audit, pipelines, currencies, clientCard, funnel, upload,
+            download,
+            answerApproval, readNotification, readAllNotifications, events, document,
+        ]
     }
 
     static var schemas: [String: JSONValue] {
@@ -54,8 +57,12 @@ enum FixedEndpoints {
     static let health_ = object([
         ("status", enumeration(["ok", "degraded"])),
         ("version", string),
-        ("database", object([("reachable", boolean), ("schema_version", integer), ("error", string)],
-                            optional: ["schema_version", "error"])),
+        (
+            "database",
+            object(
+                [("reachable", boolean), ("schema_version", integer), ("error", string)],
+                optional: ["schema_version", "error"])
+        ),
     ])
 
     static var health: OpenAPIOperation {
@@ -106,10 +113,13 @@ enum FixedEndpoints {
         ("id", integer), ("login", string), ("name", string), ("email", type("string", nullable: true)),
         ("phone", type("string", nullable: true)), ("time_zone", string), ("locale", string),
         ("department_id", type("integer", nullable: true)), ("roles", array(string)), ("territory_ids", array(integer)),
-        ("permissions", .obj([
-            "type": .string("object"), "description": .string("entity.action → the widest scope (none left out)"),
-            "additionalProperties": enumeration(["own", "department", "territory", "all"]),
-        ])),
+        (
+            "permissions",
+            .obj([
+                "type": .string("object"), "description": .string("entity.action → the widest scope (none left out)"),
+                "additionalProperties": enumeration(["own", "department", "territory", "all"]),
+            ])
+        ),
         ("admin", boolean), ("session_id", type("integer", nullable: true)),
     ])
 
@@ -125,8 +135,10 @@ enum FixedEndpoints {
         "type": .string("object"),
         "properties": .obj([
             "name": .obj(["type": .string("string"), "minLength": .integer(1), "maxLength": .integer(100)]),
-            "user_id": .obj(["type": .string("integer"), "minimum": .integer(1),
-                             "description": .string("another user's (administrators only)")]),
+            "user_id": .obj([
+                "type": .string("integer"), "minimum": .integer(1),
+                "description": .string("another user's (administrators only)"),
+            ]),
             "expires_at": .obj(["type": .string("string"), "format": .string("date-time"), "description": .string("in the future")]),
         ]),
         "required": .strings(["name"]),
@@ -179,12 +191,17 @@ enum FixedEndpoints {
         return OpenAPIOperation(
             method: "get", path: "/api/v1/audit", id: "audit", summary: "The audit log, newest first (administrators)", tag: "audit",
             parameters: [
-                OpenAPIOperation.query("user_id", id), OpenAPIOperation.query("table", .obj(["type": .string("string"), "maxLength": .integer(200)])),
+                OpenAPIOperation.query("user_id", id),
+                OpenAPIOperation.query("table", .obj(["type": .string("string"), "maxLength": .integer(200)])),
                 OpenAPIOperation.query("row_id", id), OpenAPIOperation.query("action", enumeration(AuditController.actions.sorted())),
                 OpenAPIOperation.query("from", time(), "at or after"), OpenAPIOperation.query("to", time(), "before"),
                 OpenAPIOperation.query("before_id", id, "the next page: entries older than this id"),
-                OpenAPIOperation.query("limit", .obj(["type": .string("integer"), "minimum": .integer(1), "maximum": .integer(1000),
-                                                     "default": .integer(100)])),
+                OpenAPIOperation.query(
+                    "limit",
+                    .obj([
+                        "type": .string("integer"), "minimum": .integer(1), "maximum": .integer(1000),
+                        "default": .integer(100),
+                    ])),
             ],
             responses: [200: OpenAPIOperation.json("The entries", array(.ref("AuditEntry")))], errors: [403, 422, 503])
     }
@@ -192,10 +209,14 @@ enum FixedEndpoints {
     // MARK: pipelines, client card, funnel
 
     static var pipelineWithStages: JSONValue {
-        object(fields(.pipelines, ["id", "name", "kind", "is_default", "active"]) + [
-            ("stages", array(object(fields(.stages, ["id", "code", "name", "position", "kind", "skippable", "probability"])))),
-            ("custom_fields", array(object(fields(.customFields, ["id", "key", "label", "type", "required", "default_value", "options"])))),
-        ])
+        object(
+            fields(.pipelines, ["id", "name", "kind", "is_default", "active"]) + [
+                ("stages", array(object(fields(.stages, ["id", "code", "name", "position", "kind", "skippable", "probability"])))),
+                (
+                    "custom_fields",
+                    array(object(fields(.customFields, ["id", "key", "label", "type", "required", "default_value", "options"])))
+                ),
+            ])
     }
 
     static var pipelines: OpenAPIOperation {
@@ -210,10 +231,20 @@ enum FixedEndpoints {
         OpenAPIOperation(
             method: "get", path: "/api/v1/currencies", id: "listCurrencies",
             summary: "The currencies deals, invoices and products may be in (RUB first)", tag: "pipelines",
-            responses: [200: OpenAPIOperation.json("The currencies", object([("items", array(object([
-                ("code", .obj(["type": .string("string"), "pattern": .string("^[A-Z]{3}$")])), ("name", string),
-                ("minor_units", integer),
-            ])))]))],
+            responses: [
+                200: OpenAPIOperation.json(
+                    "The currencies",
+                    object([
+                        (
+                            "items",
+                            array(
+                                object([
+                                    ("code", .obj(["type": .string("string"), "pattern": .string("^[A-Z]{3}$")])), ("name", string),
+                                    ("minor_units", integer),
+                                ]))
+                        )
+                    ]))
+            ],
             errors: [503])
     }
 
@@ -222,34 +253,88 @@ enum FixedEndpoints {
         let count = JSONValue.obj(["type": .string("integer"), "minimum": .integer(0)])
         return object([
             ("client", .ref("Client")),
-            ("counterparties", array(object(
-                fields(.counterparties, ["id", "legal_name", "inn", "kpp", "ogrn", "address", "valid_from", "valid_to"])
-                    + [("current", boolean)]))),
+            (
+                "counterparties",
+                array(
+                    object(
+                        fields(.counterparties, ["id", "legal_name", "inn", "kpp", "ogrn", "address", "valid_from", "valid_to"])
+                            + [("current", boolean)]))
+            ),
             ("contacts", array(object(fields(.contacts, ["id", "name", "position", "phones", "emails"])))),
-            ("open_deals", array(object(
-                fields(.deals, ["id", "title", "pipeline_id", "stage_id"]) + [("stage", string)]
-                    + fields(.deals, ["amount", "currency", "probability", "expected_close_date", "owner_id", "owner_name",
-                                      "responsible_id", "responsible_name", "created_at"])))),
-            ("recent_interactions", array(object(
-                fields(.interactions, ["id", "kind", "direction", "occurred_at", "duration_seconds", "summary", "deal_id", "owner_id",
-                                       "owner_name"])))),
-            ("open_tasks", array(object(fields(.tasks, ["id", "title", "assignee_id", "assignee_name", "due_at", "time_zone", "status", "deal_id"])))),
-            ("documents", array(object(
-                fields(.documents, ["id", "deal_id", "kind", "number", "issued_on", "title", "total", "currency", "html_file_id",
-                                    "pdf_file_id", "created_by", "created_at"])))),
-            ("emails", array(object(
-                fields(.emails, ["id", "interaction_id", "deal_id", "subject", "recipients", "contact_ids", "document_ids",
-                                 "attachment_file_ids", "status", "attempts", "last_error", "next_attempt_at", "sent_at",
-                                 "owner_id", "owner_name", "created_at"])))),
-            ("unpaid_invoices", array(object(
-                fields(.invoices, ["id", "number", "deal_id", "counterparty_id", "issued_on", "due_on", "amount", "paid_amount",
-                                   "currency", "status"])))),
-            ("analytics", object([
-                ("deals_open", count), ("deals_won", count), ("deals_lost", count), ("counterparties_ever", count),
-                ("amounts", array(object([
-                    ("currency", string), ("won_amount", money), ("invoiced_amount", money), ("paid_amount", money),
-                ]))),
-            ])),
+            (
+                "open_deals",
+                array(
+                    object(
+                        fields(.deals, ["id", "title", "pipeline_id", "stage_id"]) + [("stage", string)]
+                            + fields(
+                                .deals,
+                                [
+                                    "amount", "currency", "probability", "expected_close_date", "owner_id", "owner_name",
+                                    "responsible_id", "responsible_name", "created_at",
+                                ])))
+            ),
+            (
+                "recent_interactions",
+                array(
+                    object(
+                        fields(
+                            .interactions,
+                            [
+                                "id", "kind", "direction", "occurred_at", "duration_seconds", "summary", "deal_id", "owner_id",
+                                "owner_name",
+                            ])))
+            ),
+            (
+                "open_tasks",
+                array(object(fields(.tasks, ["id", "title", "assignee_id", "assignee_name", "due_at", "time_zone", "status", "deal_id"])))
+            ),
+            (
+                "documents",
+                array(
+                    object(
+                        fields(
+                            .documents,
+                            [
+                                "id", "deal_id", "kind", "number", "issued_on", "title", "total", "currency", "html_file_id",
+                                "pdf_file_id", "created_by", "created_at",
+                            ])))
+            ),
+            (
+                "emails",
+                array(
+                    object(
+                        fields(
+                            .emails,
+                            [
+                                "id", "interaction_id", "deal_id", "subject", "recipients", "contact_ids", "document_ids",
+                                "attachment_file_ids", "status", "attempts", "last_error", "next_attempt_at", "sent_at",
+                                "owner_id", "owner_name", "created_at",
+                            ])))
+            ),
+            (
+                "unpaid_invoices",
+                array(
+                    object(
+                        fields(
+                            .invoices,
+                            [
+                                "id", "number", "deal_id", "counterparty_id", "issued_on", "due_on", "amount", "paid_amount",
+                                "currency", "status",
+                            ])))
+            ),
+            (
+                "analytics",
+                object([
+                    ("deals_open", count), ("deals_won", count), ("deals_lost", count), ("counterparties_ever", count),
+                    (
+                        "amounts",
+                        array(
+                            object([
+                                ("currency", string), ("won_amount", money), ("invoiced_amount", money), ("paid_amount", money),
+                            ]))
+                    ),
+                ])
+            ),
         ])
     }
 
@@ -263,10 +348,11 @@ enum FixedEndpoints {
     }
 
     static var funnelStage: JSONValue {
-        object([("stage_id", integer)] + fields(.stages, ["code"]) + [("stage", string)] + fields(.stages, ["position", "kind"]) + [
-            ("deals", .obj(["type": .string("integer"), "minimum": .integer(0)])),
-            ("amount", .obj(["type": .string("string"), "pattern": .string(FieldType.moneyPattern)])),
-        ])
+        object(
+            [("stage_id", integer)] + fields(.stages, ["code"]) + [("stage", string)] + fields(.stages, ["position", "kind"]) + [
+                ("deals", .obj(["type": .string("integer"), "minimum": .integer(0)])),
+                ("amount", .obj(["type": .string("string"), "pattern": .string(FieldType.moneyPattern)])),
+            ])
     }
 
     static var funnel: OpenAPIOperation {
@@ -281,10 +367,11 @@ enum FixedEndpoints {
     // MARK: approvals
 
     static var approvalAnswer: JSONValue {
-        var schema = object([
-            ("decision", enumeration(["approve", "reject"])),
-            ("comment", .obj(["type": .string("string"), "maxLength": .integer(4000)])),
-        ], optional: ["comment"])
+        var schema = object(
+            [
+                ("decision", enumeration(["approve", "reject"])),
+                ("comment", .obj(["type": .string("string"), "maxLength": .integer(4000)])),
+            ], optional: ["comment"])
         schema = schema.merging(.obj(["examples": .array([.obj(["decision": .string("approve"), "comment": .string("Согласовано")])])]))
         return schema
     }
@@ -313,9 +400,13 @@ enum FixedEndpoints {
         OpenAPIOperation(
             method: "post", path: "/api/v1/notifications/read-all", id: "readAllNotifications",
             summary: "Mark every unread notification of the caller read", tag: "notifications",
-            responses: [200: OpenAPIOperation.json("How many were unread", object([
-                ("updated", .obj(["type": .string("integer"), "minimum": .integer(0)])),
-            ]))],
+            responses: [
+                200: OpenAPIOperation.json(
+                    "How many were unread",
+                    object([
+                        ("updated", .obj(["type": .string("integer"), "minimum": .integer(0)]))
+                    ]))
+            ],
             errors: [503])
     }
 
@@ -328,28 +419,38 @@ enum FixedEndpoints {
                 + "With Last-Event-ID, the stored ones after it first. Ends when the session ends or the server stops.",
             tag: "notifications",
             parameters: [
-                .obj(["name": .string("Last-Event-ID"), "in": .string("header"), "schema": id,
-                      "description": .string("replay the notifications after this id")]),
+                .obj([
+                    "name": .string("Last-Event-ID"), "in": .string("header"), "schema": id,
+                    "description": .string("replay the notifications after this id"),
+                ]),
                 OpenAPIOperation.query("last_event_id", id, "like the Last-Event-ID header (for clients that cannot set it)"),
             ],
-            responses: [200: .obj([
-                "description": .string("An endless text/event-stream"),
-                "content": .obj(["text/event-stream": .obj(["schema": .obj(["type": .string("string")])])]),
-            ])],
+            responses: [
+                200: .obj([
+                    "description": .string("An endless text/event-stream"),
+                    "content": .obj(["text/event-stream": .obj(["schema": .obj(["type": .string("string")])])]),
+                ])
+            ],
             errors: [400, 503])
     }
 
     // MARK: files and this document
 
     static var upload: OpenAPIOperation {
-        let reference = { (path: String) in JSONValue.obj(["type": .string("integer"), "minimum": .integer(1), "x-references": .string(path)]) }
+        let reference = { (path: String) in
+            JSONValue.obj(["type": .string("integer"), "minimum": .integer(1), "x-references": .string(path)])
+        }
         return OpenAPIOperation(
             method: "post", path: "/api/v1/files", id: "uploadFile", summary: "Upload a file: the raw content as the body",
             tag: "files",
             parameters: [
-                OpenAPIOperation.query("name", .obj(["type": .string("string"), "minLength": .integer(1), "maxLength": .integer(255),
-                                                    "pattern": .string(#"^[^/\\]*\S[^/\\]*$"#)]),
-                                       "the file name", required: true),
+                OpenAPIOperation.query(
+                    "name",
+                    .obj([
+                        "type": .string("string"), "minLength": .integer(1), "maxLength": .integer(255),
+                        "pattern": .string(#"^[^/\\]*\S[^/\\]*$"#),
+                    ]),
+                    "the file name", required: true),
                 OpenAPIOperation.query("client_id", reference("clients"), "attach to a client"),
                 OpenAPIOperation.query("deal_id", reference("deals"), "attach to a deal"),
             ],
@@ -357,10 +458,14 @@ enum FixedEndpoints {
                 "required": .bool(true), "description": .string("the content; its Content-Type is kept"),
                 "content": .obj(["*/*": .obj(["schema": .obj(["type": .string("string"), "format": .string("binary")])])]),
             ]),
-            responses: [201: OpenAPIOperation.json("Stored", .ref("File"), headers: [
-                "ETag": OpenAPIComponents.eTagHeader,
-                "Location": .obj(["schema": .obj(["type": .string("string")])]),
-            ])],
+            responses: [
+                201: OpenAPIOperation.json(
+                    "Stored", .ref("File"),
+                    headers: [
+                        "ETag": OpenAPIComponents.eTagHeader,
+                        "Location": .obj(["schema": .obj(["type": .string("string")])]),
+                    ])
+            ],
             errors: [403, 413, 422, 503])
     }
 
@@ -368,11 +473,13 @@ enum FixedEndpoints {
         OpenAPIOperation(
             method: "get", path: "/api/v1/files/{id}/content", id: "downloadFile", summary: "A file's content", tag: "files",
             parameters: [.ref("Id", in: "parameters")],
-            responses: [200: .obj([
-                "description": .string("The content, with its Content-Type"),
-                "headers": .obj(["Content-Disposition": .obj(["schema": .obj(["type": .string("string")])])]),
-                "content": .obj(["*/*": .obj(["schema": .obj(["type": .string("string"), "format": .string("binary")])])]),
-            ])],
+            responses: [
+                200: .obj([
+                    "description": .string("The content, with its Content-Type"),
+                    "headers": .obj(["Content-Disposition": .obj(["schema": .obj(["type": .string("string")])])]),
+                    "content": .obj(["*/*": .obj(["schema": .obj(["type": .string("string"), "format": .string("binary")])])]),
+                ])
+            ],
             errors: [404, 503])
     }
 

@@ -2,8 +2,11 @@
 /// inbound webhooks (authenticated by an integration token, not a user session).
 enum IntegrationEndpoints {
     static var operations: [OpenAPIOperation] {
-        [create(.integrations, secret: "token", given: false), create(.webhookSubscriptions, secret: "secret", given: true),
-         inbound("leads", "inboundLead", "A web-form lead", "InboundLead"), inbound("calls", "inboundCall", "A phone-system call event", "InboundCall")]
+        [
+            create(.integrations, secret: "token", given: false), create(.webhookSubscriptions, secret: "secret", given: true),
+            inbound("leads", "inboundLead", "A web-form lead", "InboundLead"),
+            inbound("calls", "inboundCall", "A phone-system call event", "InboundCall"),
+        ]
     }
 
     static var schemas: [String: JSONValue] {
@@ -29,23 +32,33 @@ enum IntegrationEndpoints {
         var body = schemas.createBody.members
         if given {
             var properties = body["properties"]!.members
-            properties[secret] = .obj(["type": .strings(["string", "null"]), "minLength": .integer(16), "maxLength": .integer(200),
-                                       "description": .string("the signing secret; generated when left out")])
+            properties[secret] = .obj([
+                "type": .strings(["string", "null"]), "minLength": .integer(16), "maxLength": .integer(200),
+                "description": .string("the signing secret; generated when left out"),
+            ])
             body["properties"] = .object(properties)
         }
         return OpenAPIOperation(
             method: "post", path: "/api/v1/\(resource.path)", id: "create\(schemas.name)",
             summary: "Create a \(resource.singular); the answer shows its \(secret) once", tag: resource.path,
             requestBody: OpenAPIOperation.body(.object(body)),
-            responses: [201: OpenAPIOperation.json("Created", .ref(schemas.name + "Created"), headers: [
-                "ETag": OpenAPIComponents.eTagHeader, "Location": .obj(["schema": .obj(["type": .string("string")])]),
-            ])],
+            responses: [
+                201: OpenAPIOperation.json(
+                    "Created", .ref(schemas.name + "Created"),
+                    headers: [
+                        "ETag": OpenAPIComponents.eTagHeader, "Location": .obj(["schema": .obj(["type": .string("string")])]),
+                    ])
+            ],
             errors: [400, 403, 413, 422, 503])
     }
 
-    static func text(_ maxLength: Int) -> JSONValue { .obj(["type": .strings(["string", "null"]), "maxLength": .integer(Int64(maxLength))]) }
+    static func text(_ maxLength: Int) -> JSONValue {
+        .obj(["type": .strings(["string", "null"]), "maxLength": .integer(Int64(maxLength))])
+    }
 
-    static let eventID: JSONValue = .obj(["type": .strings(["string", "integer"]), "description": .string("unique per integration: a repeat changes nothing")])
+    static let eventID: JSONValue = .obj([
+        "type": .strings(["string", "integer"]), "description": .string("unique per integration: a repeat changes nothing"),
+    ])
 
     /// Unknown members are ignored (forms send extra fields).
     static var lead: JSONValue {
@@ -57,10 +70,12 @@ enum IntegrationEndpoints {
                 "utm": .obj(["type": .strings(["object", "null"])]),
             ]),
             "required": .strings(["event_id"]),
-            "examples": .array([.obj([
-                "event_id": .string("form-1001"), "name": .string("Иван Петров"), "phone": .string("8 (495) 123-45-67"),
-                "email": .string("ivan@example.ru"), "comment": .string("Нужна мука высшего сорта"), "source": .string("Сайт"),
-            ])]),
+            "examples": .array([
+                .obj([
+                    "event_id": .string("form-1001"), "name": .string("Иван Петров"), "phone": .string("8 (495) 123-45-67"),
+                    "email": .string("ivan@example.ru"), "comment": .string("Нужна мука высшего сорта"), "source": .string("Сайт"),
+                ])
+            ]),
         ])
     }
 
@@ -73,13 +88,17 @@ enum IntegrationEndpoints {
                 "number": .obj(["type": .string("string"), "maxLength": .integer(40)]),
                 "duration_seconds": .obj(["type": .strings(["integer", "null"]), "minimum": .integer(0)]),
                 "recording_url": text(2000), "occurred_at": .obj(["type": .strings(["string", "null"]), "format": .string("date-time")]),
-                "direction": .obj(["type": .strings(["string", "null"]), "enum": .array([.string("inbound"), .string("outbound"), .null])]),
+                "direction": .obj([
+                    "type": .strings(["string", "null"]), "enum": .array([.string("inbound"), .string("outbound"), .null]),
+                ]),
             ]),
             "required": .strings(["event_id", "type", "number"]),
-            "examples": .array([.obj([
-                "event_id": .string("call-2001"), "type": .string("missed"), "number": .string("+7 495 765-43-21"),
-                "duration_seconds": .integer(0), "occurred_at": .string("2026-11-23T10:00:00+03:00"),
-            ])]),
+            "examples": .array([
+                .obj([
+                    "event_id": .string("call-2001"), "type": .string("missed"), "number": .string("+7 495 765-43-21"),
+                    "duration_seconds": .integer(0), "occurred_at": .string("2026-11-23T10:00:00+03:00"),
+                ])
+            ]),
         ])
     }
 
@@ -97,7 +116,7 @@ enum IntegrationEndpoints {
 
     static func inbound(_ path: String, _ id: String, _ summary: String, _ schema: String) -> OpenAPIOperation {
         let replayed: [String: JSONValue] = [
-            "Idempotent-Replayed": .obj(["schema": .obj(["type": .string("string"), "enum": .strings(["true"])])]),
+            "Idempotent-Replayed": .obj(["schema": .obj(["type": .string("string"), "enum": .strings(["true"])])])
         ]
         return OpenAPIOperation(
             method: "post", path: "/api/v1/inbound/\(path)", id: id,

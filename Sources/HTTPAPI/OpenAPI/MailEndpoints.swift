@@ -13,7 +13,8 @@ enum MailEndpoints {
             "contact_ids": .obj([
                 "type": .strings(["array", "null"]), "minItems": .integer(1), "maxItems": .integer(50),
                 "items": .obj(["type": .string("integer"), "minimum": .integer(1), "x-references": .string("contacts")]),
-                "description": .string("the client's contacts to write to (each at its first address); left out: every contact with an address"),
+                "description": .string(
+                    "the client's contacts to write to (each at its first address); left out: every contact with an address"),
             ]),
             "document_ids": .obj([
                 "type": .strings(["array", "null"]), "maxItems": .integer(20),
@@ -23,16 +24,19 @@ enum MailEndpoints {
         ]),
         "required": .strings(["subject", "body"]),
         "additionalProperties": .bool(false),
-        "examples": .array([.obj([
-            "subject": .string("Счёт на оплату № 15"), "body": .string("Добрый день! Счёт во вложении."),
-            "document_ids": .array([.integer(1)]),
-        ])]),
+        "examples": .array([
+            .obj([
+                "subject": .string("Счёт на оплату № 15"), "body": .string("Добрый день! Счёт во вложении."),
+                "document_ids": .array([.integer(1)]),
+            ])
+        ]),
     ])
 
     static func send(on resource: String, id: String) -> OpenAPIOperation {
         OpenAPIOperation(
             method: "post", path: "/api/v1/\(resource)/{id}/emails", id: id,
-            summary: "Send a letter to the client's contacts with documents attached: stored as an interaction of kind email and queued for SMTP in one transaction",
+            summary:
+                "Send a letter to the client's contacts with documents attached: stored as an interaction of kind email and queued for SMTP in one transaction",
             tag: "emails", parameters: [.ref("Id", in: "parameters"), .ref("IdempotencyKey", in: "parameters")],
             requestBody: OpenAPIOperation.body(.ref("EmailRequest")),
             responses: [201: OpenAPIOperation.json("The letter, queued", .ref("Email"))],

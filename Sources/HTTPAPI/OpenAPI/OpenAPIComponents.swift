@@ -12,8 +12,10 @@ enum OpenAPIComponents {
         (413, ["payload_too_large"], "The request body is too large"),
         (422, ["validation_failed"], "Invalid values: `fields` names every wrong one"),
         (429, ["too_many_requests"], "Too many failed logins: the login is locked for a while"),
-        (503, ["database_busy", "database_unavailable", "converter_missing", "conversion_failed", "mail_not_configured"],
-         "The database is busy or unreachable (retry after Retry-After seconds), the PDF converter is missing or failed, or e-mail is not configured"),
+        (
+            503, ["database_busy", "database_unavailable", "converter_missing", "conversion_failed", "mail_not_configured"],
+            "The database is busy or unreachable (retry after Retry-After seconds), the PDF converter is missing or failed, or e-mail is not configured"
+        ),
     ]
 
     /// `{"error": {...}}`: the body of every error on every endpoint.

@@ -14,13 +14,23 @@ enum ReportEndpoints {
 
     static var reportList: JSONValue {
         F.object([
-            ("reports", F.array(F.object([
-                ("name", F.enumeration(ReportCatalog.all.map(\.name))), ("title", F.string), ("summary", F.string),
-                ("view", F.string), ("path", F.string),
-                ("parameters", F.array(F.object([("name", F.string), ("type", F.enumeration(["date", "integer", "choice", "currency"])),
-                                                 ("summary", F.string)]))),
-                ("columns", F.array(F.object([("name", F.string), ("type", F.enumeration(columnTypes))]))),
-            ]))),
+            (
+                "reports",
+                F.array(
+                    F.object([
+                        ("name", F.enumeration(ReportCatalog.all.map(\.name))), ("title", F.string), ("summary", F.string),
+                        ("view", F.string), ("path", F.string),
+                        (
+                            "parameters",
+                            F.array(
+                                F.object([
+                                    ("name", F.string), ("type", F.enumeration(["date", "integer", "choice", "currency"])),
+                                    ("summary", F.string),
+                                ]))
+                        ),
+                        ("columns", F.array(F.object([("name", F.string), ("type", F.enumeration(columnTypes))]))),
+                    ]))
+            )
         ])
     }
 
@@ -29,12 +39,28 @@ enum ReportEndpoints {
         return F.object([
             ("report", F.enumeration(ReportCatalog.all.map(\.name))),
             ("columns", F.array(F.object([("name", F.string), ("type", F.enumeration(columnTypes))]))),
-            ("next_cursor", .obj(["type": .strings(["string", "null"]),
-                                  "description": .string("the cursor parameter of the next page; null on the last")])),
-            ("parameters", .obj(["type": .string("object"), "additionalProperties": cell,
-                                 "description": .string("the parameters as applied, defaults included")])),
-            ("rows", F.array(.obj(["type": .string("object"), "additionalProperties": cell,
-                                   "description": .string("one object per row, members as in columns; money and decimals are exact decimal strings")]))),
+            (
+                "next_cursor",
+                .obj([
+                    "type": .strings(["string", "null"]),
+                    "description": .string("the cursor parameter of the next page; null on the last"),
+                ])
+            ),
+            (
+                "parameters",
+                .obj([
+                    "type": .string("object"), "additionalProperties": cell,
+                    "description": .string("the parameters as applied, defaults included"),
+                ])
+            ),
+            (
+                "rows",
+                F.array(
+                    .obj([
+                        "type": .string("object"), "additionalProperties": cell,
+                        "description": .string("one object per row, members as in columns; money and decimals are exact decimal strings"),
+                    ]))
+            ),
         ])
     }
 
@@ -55,20 +81,28 @@ enum ReportEndpoints {
             case .date: schema = .obj(["type": .string("string"), "format": .string("date")])
             case .id: schema = .obj(["type": .string("integer"), "minimum": .number("1")])
             case .positiveInteger(let range):
-                schema = .obj(["type": .string("integer"), "minimum": .number("\(range.lowerBound)"),
-                               "maximum": .number("\(range.upperBound)")])
+                schema = .obj([
+                    "type": .string("integer"), "minimum": .number("\(range.lowerBound)"),
+                    "maximum": .number("\(range.upperBound)"),
+                ])
             case .choice(let values): schema = F.enumeration(values)
             case .currency: schema = .obj(["type": .string("string"), "pattern": .string("^[A-Z]{3}$")])
             }
             out.append(OpenAPIOperation.query(parameter.name, schema, parameter.summary))
         }
-        out.append(OpenAPIOperation.query("format", F.enumeration(["json", "csv", "xlsx"]),
-                                          "csv or xlsx: a download (CSV also with Accept: text/csv); needs the export action on reports"))
-        out.append(OpenAPIOperation.query("page_size", .obj(["type": .string("integer"), "minimum": .number("1"), "maximum": .number("10000")]),
-                                          "rows in one JSON answer (default 1000; downloads have every row)"))
+        out.append(
+            OpenAPIOperation.query(
+                "format", F.enumeration(["json", "csv", "xlsx"]),
+                "csv or xlsx: a download (CSV also with Accept: text/csv); needs the export action on reports"))
+        out.append(
+            OpenAPIOperation.query(
+                "page_size", .obj(["type": .string("integer"), "minimum": .number("1"), "maximum": .number("10000")]),
+                "rows in one JSON answer (default 1000; downloads have every row)"))
         out.append(OpenAPIOperation.query("cursor", .obj(["type": .string("string")]), "next_cursor of the previous page"))
-        out.append(OpenAPIOperation.query("separator", F.enumeration(["comma", "semicolon"]),
-                                          "CSV separator; semicolon also writes decimals with a comma (Russian Excel)"))
+        out.append(
+            OpenAPIOperation.query(
+                "separator", F.enumeration(["comma", "semicolon"]),
+                "CSV separator; semicolon also writes decimals with a comma (Russian Excel)"))
         return out
     }
 

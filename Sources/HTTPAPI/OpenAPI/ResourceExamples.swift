@@ -16,8 +16,10 @@ enum ResourceExamples {
         "approval-steps": ["approver_rule": .string("user"), "approver_user_id": .integer(1)],
         "stage-task-templates": ["assignee_rule": .string("responsible"), "due_after": .string("2 days")],
         "stages": ["auto_advance": .bool(false)],
-        "document-templates": ["kind": .string("letter"), "name": .string("Письмо о поставке"),
-                               "body": .string("<p>{{ client.name }}: {{ deal.title }}, {{ document.total | sign }}</p>")],
+        "document-templates": [
+            "kind": .string("letter"), "name": .string("Письмо о поставке"),
+            "body": .string("<p>{{ client.name }}: {{ deal.title }}, {{ document.total | sign }}</p>"),
+        ],
         "webhook-subscriptions": ["url": .string("https://hooks.example.ru/crm"), "event_kinds": .array([.string("lead_arrived")])],
     ]
 

@@ -14,7 +14,10 @@ struct ResourcePaths {
     var operations: [OpenAPIOperation] {
         var out: [OpenAPIOperation] = []
         let ops = resource.operations
-        if ops.contains(.list) { out.append(list); out.append(export) }
+        if ops.contains(.list) {
+            out.append(list)
+            out.append(export)
+        }
         if ops.contains(.create) { out.append(create) }
         if ops.contains(.read) { out.append(read) }
         if ops.contains(.update) { out.append(update) }
@@ -54,10 +57,12 @@ struct ResourcePaths {
             summary: "Download \(resource.path) as CSV or .xlsx (needs the export action on them)", tag: tag,
             parameters: filters + [
                 OpenAPIOperation.query("format", enumeration(["csv", "xlsx"]), "csv (UTF-8 with BOM) or xlsx; default csv"),
-                OpenAPIOperation.query("separator", enumeration(["comma", "semicolon"]),
-                                       "CSV separator; semicolon also writes decimals with a comma (Russian Excel)"),
-                OpenAPIOperation.query("header", enumeration(["labels", "keys"]),
-                                       "the header row: the fields' labels in the caller's language (default) or their keys"),
+                OpenAPIOperation.query(
+                    "separator", enumeration(["comma", "semicolon"]),
+                    "CSV separator; semicolon also writes decimals with a comma (Russian Excel)"),
+                OpenAPIOperation.query(
+                    "header", enumeration(["labels", "keys"]),
+                    "the header row: the fields' labels in the caller's language (default) or their keys"),
             ],
             responses: [200: ok], errors: [403, 422, 503])
     }
@@ -68,45 +73,57 @@ struct ResourcePaths {
         var out: [JSONValue] = []
         for field in resource.fields where field.filter != .none {
             let value = field.type.querySchema
-            out.append(.obj([
-                "name": .string(field.name), "in": .string("query"),
-                "description": .string("equal to (repeat for any of several)"),
-                "schema": .obj(["type": .string("array"), "items": value]), "style": .string("form"), "explode": .bool(true),
-            ]))
+            out.append(
+                .obj([
+                    "name": .string(field.name), "in": .string("query"),
+                    "description": .string("equal to (repeat for any of several)"),
+                    "schema": .obj(["type": .string("array"), "items": value]), "style": .string("form"), "explode": .bool(true),
+                ]))
             if field.filter == .range {
                 for (suffix, words) in [("gte", "at least"), ("gt", "above"), ("lte", "at most"), ("lt", "below")] {
                     out.append(OpenAPIOperation.query("\(field.name).\(suffix)", value, words))
                 }
             }
             if field.nullable {
-                out.append(OpenAPIOperation.query("\(field.name).null", .obj(["type": .string("boolean")]), "true: only null; false: only not null"))
+                out.append(
+                    OpenAPIOperation.query(
+                        "\(field.name).null", .obj(["type": .string("boolean")]), "true: only null; false: only not null"))
             }
         }
         if resource.searchText != nil {
-            out.append(OpenAPIOperation.query(
-                "q", .obj(["type": .string("string"), "minLength": .integer(1), "maxLength": .integer(200)]),
-                "full-text search (Russian; web search syntax)"))
+            out.append(
+                OpenAPIOperation.query(
+                    "q", .obj(["type": .string("string"), "minLength": .integer(1), "maxLength": .integer(200)]),
+                    "full-text search (Russian; web search syntax)"))
         }
         if resource.similarName != nil {
-            out.append(OpenAPIOperation.query(
-                "similar", .obj(["type": .string("string"), "minLength": .integer(3), "maxLength": .integer(200)]),
-                "similar names (trigram similarity), most similar first, in one page"))
+            out.append(
+                OpenAPIOperation.query(
+                    "similar", .obj(["type": .string("string"), "minLength": .integer(3), "maxLength": .integer(200)]),
+                    "similar names (trigram similarity), most similar first, in one page"))
         }
         let sortable = resource.fields.filter(\.sortable).map(\.name)
-        out.append(OpenAPIOperation.query(
-            "sort", .obj(["type": .string("string"), "enum": .strings(sortable.flatMap { [$0, "-" + $0] }),
-                          "default": .string(resource.defaultSort)]),
-            "the sort field; - for descending"))
-        out.append(OpenAPIOperation.query(
-            "limit", .obj([
-                "type": .string("integer"), "minimum": .integer(1), "maximum": .integer(Int64(ResourceListQuery.maximumLimit)),
-                "default": .integer(Int64(ResourceListQuery.defaultLimit)),
-            ])))
+        out.append(
+            OpenAPIOperation.query(
+                "sort",
+                .obj([
+                    "type": .string("string"), "enum": .strings(sortable.flatMap { [$0, "-" + $0] }),
+                    "default": .string(resource.defaultSort),
+                ]),
+                "the sort field; - for descending"))
+        out.append(
+            OpenAPIOperation.query(
+                "limit",
+                .obj([
+                    "type": .string("integer"), "minimum": .integer(1), "maximum": .integer(Int64(ResourceListQuery.maximumLimit)),
+                    "default": .integer(Int64(ResourceListQuery.defaultLimit)),
+                ])))
         out.append(OpenAPIOperation.query("cursor", .obj(["type": .string("string")]), "next_cursor of the previous page"))
         out.append(OpenAPIOperation.query("count", .obj(["type": .string("boolean")]), "true: also count every matching row"))
-        out.append(OpenAPIOperation.query(
-            "saved_filter", .obj(["type": .string("integer"), "minimum": .integer(1)]),
-            "apply a saved filter of yours (parameters given here win)"))
+        out.append(
+            OpenAPIOperation.query(
+                "saved_filter", .obj(["type": .string("integer"), "minimum": .integer(1)]),
+                "apply a saved filter of yours (parameters given here win)"))
         return out
     }
 

@@ -48,7 +48,8 @@ struct CSVEncoder: Sendable {
     }
 
     private func quoted(_ value: String) -> String {
-        let needsQuotes = value.contains(separator.character) || value.contains("\"") || value.contains("\n")
+        let needsQuotes =
+            value.contains(separator.character) || value.contains("\"") || value.contains("\n")
             || value.contains("\r")
         guard needsQuotes else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""

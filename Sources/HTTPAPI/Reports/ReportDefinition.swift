@@ -44,15 +44,16 @@ struct ReportDefinition: Sendable {
         bindings.append(PostgresBinding(text: String(page.size), type: .int8))
         let size = "$\(bindings.count)::int8"
         // One more row than the page holds tells whether another page follows.
-        let sql = cte.sql + """
-            , page as materialized (
-                select t.* from p, \(call) with ordinality t
-                 where t.ordinality > \(after) order by t.ordinality limit \(size) + 1)
-            select json_build_object('parameters', (select json_build_object(\(parameterFields.joined(separator: ", "))) from p),
-                   'rows', (select coalesce(json_agg(json_build_object(\(fields.joined(separator: ", "))) order by t.ordinality), '[]')
-                              from page t where t.ordinality <= \(after) + \(size)))::text,
-                   exists (select 1 from page t where t.ordinality > \(after) + \(size))
-            """
+        let sql =
+            cte.sql + """
+                , page as materialized (
+                    select t.* from p, \(call) with ordinality t
+                     where t.ordinality > \(after) order by t.ordinality limit \(size) + 1)
+                select json_build_object('parameters', (select json_build_object(\(parameterFields.joined(separator: ", "))) from p),
+                       'rows', (select coalesce(json_agg(json_build_object(\(fields.joined(separator: ", "))) order by t.ordinality), '[]')
+                                  from page t where t.ordinality <= \(after) + \(size)))::text,
+                       exists (select 1 from page t where t.ordinality > \(after) + \(size))
+                """
         return PostgresQuery(sql: sql, bindings: bindings)
     }
 
@@ -60,7 +61,8 @@ struct ReportDefinition: Sendable {
     func cursorQuery(_ values: [String: String], cursor: String) -> PostgresQuery {
         let cte = parametersCTE(values)
         let list = columns.map { "t.\(PostgresQuery.quoteIdentifier($0.name))::text" }.joined(separator: ", ")
-        let sql = "declare \(cursor) no scroll cursor for " + cte.sql
+        let sql =
+            "declare \(cursor) no scroll cursor for " + cte.sql
             + "select \(list) from p, \(call) with ordinality t order by t.ordinality"
         return PostgresQuery(sql: sql, bindings: cte.bindings)
     }

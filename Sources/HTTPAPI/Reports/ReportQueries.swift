@@ -30,7 +30,9 @@ public enum ReportQueries {
     public static func parametersQuery(_ name: String, _ values: [String: String]) -> PostgresQuery? {
         guard let report = ReportCatalog.named(name) else { return nil }
         let cte = report.parametersCTE(values)
-        let list = report.parameters.isEmpty ? "1" : report.parameters.map { "p.\(PostgresQuery.quoteIdentifier($0.name))::text" }.joined(separator: ", ")
+        let list =
+            report.parameters.isEmpty
+            ? "1" : report.parameters.map { "p.\(PostgresQuery.quoteIdentifier($0.name))::text" }.joined(separator: ", ")
         return PostgresQuery(sql: cte.sql + "select \(list) from p", bindings: cte.bindings)
     }
 
@@ -45,6 +47,7 @@ extension ReportDefinition {
     func rowsQuery(_ values: [String: String]) -> PostgresQuery {
         let cte = parametersCTE(values)
         let list = columns.map { "t.\(PostgresQuery.quoteIdentifier($0.name))::text" }.joined(separator: ", ")
-        return PostgresQuery(sql: cte.sql + "select \(list) from p, \(call) with ordinality t order by t.ordinality", bindings: cte.bindings)
+        return PostgresQuery(
+            sql: cte.sql + "select \(list) from p, \(call) with ordinality t order by t.ordinality", bindings: cte.bindings)
     }
 }

@@ -32,10 +32,13 @@ struct ReportsController: Sendable {
             .object([
                 "name": .string(report.name), "title": .string(report.title), "summary": .string(report.summary),
                 "view": .string(report.view), "path": .string("/api/v1/reports/\(report.name)"),
-                "parameters": .array(report.parameters.map { parameter in
-                    .object(["name": .string(parameter.name), "type": .string(parameter.typeName),
-                             "summary": .string(parameter.summary)])
-                }),
+                "parameters": .array(
+                    report.parameters.map { parameter in
+                        .object([
+                            "name": .string(parameter.name), "type": .string(parameter.typeName),
+                            "summary": .string(parameter.summary),
+                        ])
+                    }),
                 "columns": .array(report.columns.map { .object(["name": .string($0.name), "type": .string($0.kind.rawValue)]) }),
             ])
         }

@@ -140,7 +140,8 @@ public enum FieldType: Sendable {
             return allowed.contains(raw) ? .success(raw) : .failure(FieldProblem("must be one of: \(allowed.joined(separator: ", "))"))
         case .integer(let range):
             guard let n = Int64(raw) else { return .failure("must be a whole number") }
-            return range.contains(n) ? .success(String(n)) : .failure(FieldProblem("must be between \(range.lowerBound) and \(range.upperBound)"))
+            return range.contains(n)
+                ? .success(String(n)) : .failure(FieldProblem("must be between \(range.lowerBound) and \(range.upperBound)"))
         case .reference:
             guard let n = Int64(raw), n > 0 else { return .failure("must be the id of a row (a positive whole number)") }
             return .success(String(n))
@@ -180,7 +181,8 @@ public enum FieldType: Sendable {
         case .stateRegistrationNumber:
             do { return .success(try StateRegistrationNumber(raw).value) } catch { return .failure(FieldProblem("\(error)")) }
         case .digits(let count):
-            return raw.count == count && raw.allSatisfy({ $0.isASCII && $0.isNumber }) ? .success(raw) : .failure(FieldProblem("must be \(count) digits"))
+            return raw.count == count && raw.allSatisfy({ $0.isASCII && $0.isNumber })
+                ? .success(raw) : .failure(FieldProblem("must be \(count) digits"))
         case .timeZone:
             return TimeZone(identifier: raw) != nil && raw.contains("/") || raw == "UTC"
                 ? .success(raw) : .failure("must be a time zone such as Europe/Moscow")
@@ -225,7 +227,11 @@ public enum FieldType: Sendable {
     /// PostgreSQL accepts; real zones lie within −12:00…+14:00), seconds included for the local
     /// mean times PostgreSQL prints for old dates (`+02:30:17`).
     static func isTimestamp(_ raw: String) -> Bool {
-        guard let m = raw.wholeMatch(of: #/([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]{1,6})?)?(?:Z|[+-]([0-9]{2})(?::?([0-9]{2})(?::?([0-9]{2}))?)?)/#),
+        guard
+            let m = raw.wholeMatch(
+                of:
+                    #/([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]{1,6})?)?(?:Z|[+-]([0-9]{2})(?::?([0-9]{2})(?::?([0-9]{2}))?)?)/#
+            ),
             isDate(String(m.1)), let hour = Int(m.2), let minute = Int(m.3), hour < 24, minute < 60
         else { return false }
         if let seconds = m.4, let s = Int(seconds), s > 59 { return false }

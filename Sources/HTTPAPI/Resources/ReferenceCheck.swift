@@ -3,7 +3,9 @@ import PostgresClient
 /// Checks in one statement that every reference in a write names a row the caller may see
 /// (an invisible row gets the same answer as a missing one, so nothing leaks).
 enum ReferenceCheck {
-    static func problems(_ values: [String: JSONValue], of resource: Resource, on connection: PostgresConnection) async throws
+    static func problems(
+        _ values: [String: JSONValue], of resource: Resource, on connection: PostgresConnection
+    ) async throws
         -> [APIError.FieldError]
     {
         var sql = SQLBuilder()

@@ -1,5 +1,5 @@
-import Foundation
 import AccessControl
+import Foundation
 import Hummingbird
 
 /// Reading the parts of a request every resource endpoint needs, with the API's errors.

@@ -126,7 +126,9 @@ struct ResourceController: Sendable {
 
     /// Reference visibility and the resource's rules; throws one 422 with every problem.
     /// Returns the rules' warnings.
-    func checkWrite(_ values: [String: JSONValue], id: Int64?, problems: [APIError.FieldError], on connection: PostgresConnection)
+    func checkWrite(
+        _ values: [String: JSONValue], id: Int64?, problems: [APIError.FieldError], on connection: PostgresConnection
+    )
         async throws -> [JSONValue]
     {
         var problems = problems
@@ -194,7 +196,8 @@ struct ResourceController: Sendable {
             PostgresQuery(sql: "select t.version from \(resource.table) t where t.id = $1", bindings: [.init(id)]), prepared: true)
         guard let version = rows.first?[0] else { return RequestInput.notFound(resource, id) }
         if let expected, String(expected) != version {
-            return .preconditionFailed("the \(resource.singular) was changed meanwhile: it is at version \(version), not \(expected); read it again")
+            return .preconditionFailed(
+                "the \(resource.singular) was changed meanwhile: it is at version \(version), not \(expected); read it again")
         }
         return .forbidden("not allowed by your role")
     }

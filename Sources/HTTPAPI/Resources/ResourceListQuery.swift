@@ -51,7 +51,9 @@ struct ResourceListQuery {
         let parts = key.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         guard let name = parts.first, let field = resource.field(name), field.filter != .none else {
             let names = resource.fields.filter { $0.filter != .none }.map(\.name)
-            return problem(key.isEmpty ? "(empty parameter name)" : String(key.prefix(60)), "unknown filter; filters here: \(names.joined(separator: ", ")) and \(Self.reserved.sorted().joined(separator: ", "))")
+            return problem(
+                key.isEmpty ? "(empty parameter name)" : String(key.prefix(60)),
+                "unknown filter; filters here: \(names.joined(separator: ", ")) and \(Self.reserved.sorted().joined(separator: ", "))")
         }
         let column = field.columnSQL
         if parts.count == 1 {
@@ -110,7 +112,8 @@ struct ResourceListQuery {
             let name = value.hasPrefix("-") ? String(value.dropFirst()) : value
             guard let field = resource.field(name), field.sortable else {
                 let names = resource.fields.filter(\.sortable).map(\.name)
-                return problem(key, "cannot sort by '\(value.prefix(40))'; sort by \(names.joined(separator: ", ")) (prefix - for descending)")
+                return problem(
+                    key, "cannot sort by '\(value.prefix(40))'; sort by \(names.joined(separator: ", ")) (prefix - for descending)")
             }
             sortField = field
             descending = value.hasPrefix("-")
@@ -173,7 +176,8 @@ struct ResourceListQuery {
     /// export: no page, no limit).
     func exportQuery(cursor: String) -> PostgresQueryText {
         let direction = descending ? "desc" : "asc"
-        let order = similar.map { "similarity(\(resource.similarName!), \($0)) desc, t.id" }
+        let order =
+            similar.map { "similarity(\(resource.similarName!), \($0)) desc, t.id" }
             ?? "\(sortField.sortSQL) \(direction), t.id \(direction)"
         let columns = resource.fields.map { "(\($0.expression ?? "t.\($0.name)"))::text" }.joined(separator: ", ")
         return PostgresQueryText(

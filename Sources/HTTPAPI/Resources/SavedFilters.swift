@@ -38,7 +38,9 @@ enum SavedFilters {
     }
 
     /// The stored parameters not given in `parameters`, then `parameters` (without `saved_filter`).
-    static func merge(stored: [(key: String, value: String)], under parameters: [(key: String, value: String)])
+    static func merge(
+        stored: [(key: String, value: String)], under parameters: [(key: String, value: String)]
+    )
         -> [(key: String, value: String)]
     {
         let given = Set(parameters.map(\.key))

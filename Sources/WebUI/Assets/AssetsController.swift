@@ -1,6 +1,6 @@
-import HTTPTypes
 import Credentials
 import HTTPAPI
+import HTTPTypes
 import Hummingbird
 
 /// `/assets/app.css` and `/assets/app.js`, compiled into the binary (nothing to install next

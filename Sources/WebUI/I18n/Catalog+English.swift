@@ -18,7 +18,8 @@ extension Texts {
         .password: "Password",
         .loginWrong: "Wrong login or password.",
         .totpCode: "One-time code (with two-factor sign-in)",
-        .totpRequired: "Two-factor sign-in is on for this account: type the password again and the code from your authenticator app (or a recovery code).",
+        .totpRequired:
+            "Two-factor sign-in is on for this account: type the password again and the code from your authenticator app (or a recovery code).",
         .totpInvalid: "Wrong or already used one-time code.",
         .loginLocked: "Too many failed sign-in attempts: signing in is locked for a while. Try again later or ask an administrator.",
         .loginNetwork: "Signing in from this address is not allowed: your account may only be used from the office network.",
@@ -31,7 +32,8 @@ extension Texts {
         .sessionExpired: "Your session has expired. Please sign in again.",
         .sessionIdle: "Your session ended after a period of inactivity. Please sign in again.",
         .sessionNetwork: "The session was opened from another network. Please sign in again.",
-        .sessionInvalid: "The session has ended — e.g. by signing out in another window, by an administrator or a change of rights. Sign in again.",
+        .sessionInvalid:
+            "The session has ended — e.g. by signing out in another window, by an administrator or a change of rights. Sign in again.",
         .errorForbidden: "Not allowed",
         .errorNotFound: "Not found",
         .errorConflict: "Refused by the rules",
@@ -290,7 +292,8 @@ extension Texts {
         .reportLossReasons: "Loss reasons",
         .reportLossReasonsSummary: "Deals lost in the period per reason, stage and manager.",
         .reportABCXYZ: "ABC/XYZ analysis of clients",
-        .reportABCXYZSummary: "Clients by share of revenue (A: first 80 %, B: next 15 %, C: the rest) and by how steady their monthly revenue is (X, Y, Z).",
+        .reportABCXYZSummary:
+            "Clients by share of revenue (A: first 80 %, B: next 15 %, C: the rest) and by how steady their monthly revenue is (X, Y, Z).",
         .reportTopManagers: "Top managers",
         .reportTopManagersSummary: "Managers ranked by the money received in the period on their deals' invoices.",
         .reportManagerKPI: "Manager rating (KPI)",
@@ -306,7 +309,8 @@ extension Texts {
         .reportSources: "Source effectiveness",
         .reportSourcesSummary: "Leads, clients, won deals, revenue and conversion per source, UTM tags or marketing event.",
         .reportPurchases: "Purchases",
-        .reportPurchasesSummary: "Purchase invoices of the period per month, category, supplier and purchaser: invoiced, paid, outstanding.",
+        .reportPurchasesSummary:
+            "Purchase invoices of the period per month, category, supplier and purchaser: invoiced, paid, outstanding.",
         .reportBCG: "BCG matrix",
         .reportBCGSummary: "Clients by relative revenue share and its growth against the previous period of the same length.",
         .colLossReason: "Reason",
@@ -383,7 +387,8 @@ extension Texts {
         .orgMove: "Move",
         .orgUsers: "users: {count}",
         .orgEmpty: "The tree is empty so far.",
-        .orgHint: "Department and territory scopes cover the whole branch: a node sees everything under it. Moving a branch changes who sees what at once, for every session.",
+        .orgHint:
+            "Department and territory scopes cover the whole branch: a node sees everything under it. Moving a branch changes who sees what at once, for every session.",
         .orgAdded: "Added.",
         .orgMoved: "Moved.",
         .orgErrorEmpty: "Enter a name.",
@@ -407,8 +412,10 @@ extension Texts {
         .netRole: "role",
         .netUser: "user",
         .netEmpty: "No network limits: sign-in, export and administration are allowed from any address.",
-        .netHint: "As long as a role or user has no network for a purpose, that purpose is not limited; once there is one, only addresses inside those networks are allowed. A new sign-in network ends at once the sessions opened from other addresses.",
-        .netAdminWarning: "Careful with administration networks: once the first one exists, administrators from other addresses — you too, if you are not inside it — can no longer change anything.",
+        .netHint:
+            "As long as a role or user has no network for a purpose, that purpose is not limited; once there is one, only addresses inside those networks are allowed. A new sign-in network ends at once the sessions opened from other addresses.",
+        .netAdminWarning:
+            "Careful with administration networks: once the first one exists, administrators from other addresses — you too, if you are not inside it — can no longer change anything.",
         .netAdded: "The network is allowed.",
         .netRemoved: "The network is removed.",
         .netErrorCidr: "That is not a network. Enter it as CIDR, e.g. 10.1.0.0/16 or 2001:db8::/32.",

@@ -8,7 +8,10 @@ struct Formatting: Sendable {
         guard let text, !text.isEmpty else { return "—" }
         var digits = text
         var negative = false
-        if digits.hasPrefix("-") { negative = true; digits.removeFirst() }
+        if digits.hasPrefix("-") {
+            negative = true
+            digits.removeFirst()
+        }
         let parts = digits.split(separator: ".", maxSplits: 1)
         let whole = String(parts.first ?? "0")
         var fraction = parts.count > 1 ? String(parts[1]) : "00"

@@ -51,12 +51,14 @@ struct AdminNetworkPages: Sendable {
         guard holder.count == 2, let holderID = Int64(holder[1]), holder[0] == "role" || holder[0] == "user" else { return "holder" }
         let roleID: Int64? = holder[0] == "role" ? holderID : nil
         let userID: Int64? = holder[0] == "user" ? holderID : nil
-        let known = try await connection.query("""
+        let known = try await connection.query(
+            """
             select exists (select 1 from crm.roles where id = \(roleID)) or exists (select 1 from crm.users where id = \(userID))
             """)[0].decode(Bool.self, at: 0)
         guard known else { return "holder" }
         let description = String((form["description"] ?? "").trimmingCharacters(in: .whitespaces).prefix(200))
-        _ = try await connection.query("""
+        _ = try await connection.query(
+            """
             insert into crm.networks (network, role_id, user_id, purpose, description)
             values (\(cidr)::cidr, \(roleID), \(userID), \(purpose), \(description)) returning id
             """)
@@ -71,14 +73,16 @@ struct AdminNetworkPages: Sendable {
     static func networks(_ page: PageContext) async throws -> PageOutput {
         let t = page.texts
         _ = try await page.connection.query("select crm_api.require_admin()")
-        let rows = try await page.rows("""
+        let rows = try await page.rows(
+            """
             select n.id, n.network::text, case when n.role_id is not null then 'role' else 'user' end, coalesce(r.name, u.name || ' (' || u.login || ')'),
                    n.purpose, n.description, to_char(n.created_at at time zone \(page.user.timeZone), 'YYYY-MM-DD HH24:MI')
             from crm.networks n left join crm.roles r on r.id = n.role_id left join crm.users u on u.id = n.user_id
             order by n.purpose, n.network, n.id
             """)
         let roles = PostgresRowsLike(try await page.rows("select id, name from crm.roles order by name"))
-        let users = PostgresRowsLike(try await page.rows("select id, name || ' (' || login || ')' from crm.users where active order by name"))
+        let users = PostgresRowsLike(
+            try await page.rows("select id, name || ' (' || login || ')' from crm.users where active order by name"))
         let list = rows.map { row -> HTML in
             """
             <tr><td><code>\(row[1] ?? "")</code></td><td>\(t[row[2] == "role" ? .netRole : .netUser]) <b>\(row[3] ?? "")</b></td>
@@ -86,7 +90,8 @@ struct AdminNetworkPages: Sendable {
             <td><form method="post" action="/admin/networks/remove" class="inline"><input type="hidden" name="_csrf" value="\(page.csrf)"><input type="hidden" name="id" value="\(row[0] ?? "")"><button type="submit" class="link danger">\(t[.netRemove])</button></form></td></tr>
             """
         }
-        let table: HTML = rows.isEmpty
+        let table: HTML =
+            rows.isEmpty
             ? "<p class=\"muted\" id=\"networks-empty\">\(t[.netEmpty])</p>"
             : "<div class=\"table-wrap\"><table class=\"list\" id=\"networks\"><thead><tr><th>\(t[.netNetwork])</th><th>\(t[.netHolder])</th><th>\(t[.netPurpose])</th><th>\(t[.netDescription])</th><th>\(t[.created])</th><th></th></tr></thead><tbody>\(list)</tbody></table></div>"
         let roleOptions = roles.items.map { "<option value=\"role:\($0.0)\">\($0.1)</option>" as HTML }
@@ -117,7 +122,8 @@ struct AdminNetworkPages: Sendable {
         _ = try await page.connection.query("select crm_api.require_admin()")
         let login = page.parameter("login")
         let tz = page.user.timeZone
-        let rows = try await page.rows("""
+        let rows = try await page.rows(
+            """
             select s.id, s.login, u.name, s.purpose, to_char(s.created_at at time zone \(tz), 'YYYY-MM-DD HH24:MI'),
                    to_char(s.last_seen_at at time zone \(tz), 'YYYY-MM-DD HH24:MI'), to_char(s.expires_at at time zone \(tz), 'YYYY-MM-DD HH24:MI'),
                    host(s.client_ip), s.network::text
@@ -139,7 +145,8 @@ struct AdminNetworkPages: Sendable {
                 <td><form method="post" action="/admin/sessions/end" class="inline"><input type="hidden" name="_csrf" value="\(page.csrf)"><input type="hidden" name="id" value="\(row[0] ?? "")"><input type="hidden" name="login" value="\(login)"><button type="submit" class="link danger">\(t[.sessEnd])</button></form></td></tr>
                 """
         }
-        let table: HTML = rows.isEmpty
+        let table: HTML =
+            rows.isEmpty
             ? "<p class=\"muted\" id=\"sessions-empty\">\(t[.sessEmpty])</p>"
             : "<div class=\"table-wrap\"><table class=\"list\" id=\"sessions\"><thead><tr><th>#</th><th>\(t[.sessUser])</th><th>\(t[.sessPurpose])</th><th>\(t[.sessCreated])</th><th>\(t[.sessLastSeen])</th><th>\(t[.sessExpires])</th><th>\(t[.sessAddress])</th><th>\(t[.netNetwork])</th><th></th></tr></thead><tbody>\(list)</tbody></table></div>"
         let body: HTML = """

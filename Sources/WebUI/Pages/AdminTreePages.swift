@@ -27,7 +27,9 @@ struct AdminTreePages: Sendable {
             usersSQL: "select department_id as id, count(*) as users from crm.users where active group by 1")
         static let territories = Tree(
             name: "territories", title: .adminTerritories, node: .orgNodeTerritory, addTitle: .orgAddTerritory,
-            usersSQL: "select ut.territory_id as id, count(*) as users from crm.user_territories ut join crm.users u on u.id = ut.user_id where u.active group by 1")
+            usersSQL:
+                "select ut.territory_id as id, count(*) as users from crm.user_territories ut join crm.users u on u.id = ut.user_id where u.active group by 1"
+        )
     }
 
     /// What a form's outcome is shown as (a fixed key in the address, never a text).
@@ -58,12 +60,14 @@ struct AdminTreePages: Sendable {
         guard !name.isEmpty else { return "empty" }
         let parentID = form["parent"].flatMap(Int64.init)
         if let parentID, !(try await exists(tree, parentID, connection)) { return "missing" }
-        let taken = try await connection.query("""
+        let taken = try await connection.query(
+            """
             select exists (select 1 from crm.\(identifier: tree.name)
                            where parent_id is not distinct from \(parentID) and lower(name) = lower(\(name)))
             """)[0].decode(Bool.self, at: 0)
         if taken { return "exists" }
-        _ = try await connection.query("insert into crm.\(identifier: tree.name) (name, parent_id) values (\(name), \(parentID)) returning id")
+        _ = try await connection.query(
+            "insert into crm.\(identifier: tree.name) (name, parent_id) values (\(name), \(parentID)) returning id")
         return "added"
     }
 
@@ -74,7 +78,8 @@ struct AdminTreePages: Sendable {
         if let parentID {
             if parentID == id { return "self" }
             guard try await exists(tree, parentID, connection) else { return "missing" }
-            let underItself = try await connection.query("""
+            let underItself = try await connection.query(
+                """
                 with recursive up as (
                   select id, parent_id from crm.\(identifier: tree.name) where id = \(parentID)
                   union all
@@ -84,8 +89,10 @@ struct AdminTreePages: Sendable {
                 """)[0].decode(Bool.self, at: 0)
             if underItself { return "descendant" }
         }
-        let name = try await connection.query("select name from crm.\(identifier: tree.name) where id = \(id)")[0].decode(String.self, at: 0)
-        let taken = try await connection.query("""
+        let name = try await connection.query("select name from crm.\(identifier: tree.name) where id = \(id)")[0].decode(
+            String.self, at: 0)
+        let taken = try await connection.query(
+            """
             select exists (select 1 from crm.\(identifier: tree.name)
                            where parent_id is not distinct from \(parentID) and lower(name) = lower(\(name)) and id <> \(id))
             """)[0].decode(Bool.self, at: 0)
@@ -96,7 +103,8 @@ struct AdminTreePages: Sendable {
     }
 
     static func exists(_ tree: Tree, _ id: Int64, _ connection: PostgresConnection) async throws -> Bool {
-        try await connection.query("select exists (select 1 from crm.\(identifier: tree.name) where id = \(id))")[0].decode(Bool.self, at: 0)
+        try await connection.query("select exists (select 1 from crm.\(identifier: tree.name) where id = \(id))")[0].decode(
+            Bool.self, at: 0)
     }
 
     struct Node: Sendable {
@@ -113,21 +121,24 @@ struct AdminTreePages: Sendable {
         _ = try await page.connection.query("select crm_api.require_admin()")
         // Fixed SQL text: the table and the user count are this type's constants.
         let table = "crm." + PostgresQuery.quoteIdentifier(tree.name)
-        let rows = try await page.rows(PostgresQuery(sql: """
-            with recursive node as (
-              select id, parent_id, name, array[lower(name)] as sort, array[name] as path from \(table) where parent_id is null
-              union all
-              select c.id, c.parent_id, c.name, node.sort || lower(c.name), node.path || c.name
-              from \(table) c join node on c.parent_id = node.id
-            ), users as (\(tree.usersSQL))
-            select n.id, n.parent_id, n.name, array_to_string(n.path, ' / '), cardinality(n.path) - 1, coalesce(u.users, 0)
-            from node n left join users u on u.id = n.id
-            order by n.sort
-            """, bindings: []))
+        let rows = try await page.rows(
+            PostgresQuery(
+                sql: """
+                    with recursive node as (
+                      select id, parent_id, name, array[lower(name)] as sort, array[name] as path from \(table) where parent_id is null
+                      union all
+                      select c.id, c.parent_id, c.name, node.sort || lower(c.name), node.path || c.name
+                      from \(table) c join node on c.parent_id = node.id
+                    ), users as (\(tree.usersSQL))
+                    select n.id, n.parent_id, n.name, array_to_string(n.path, ' / '), cardinality(n.path) - 1, coalesce(u.users, 0)
+                    from node n left join users u on u.id = n.id
+                    order by n.sort
+                    """, bindings: []))
         let nodes = rows.compactMap { row -> Node? in
             guard let id = row[0].flatMap(Int64.init) else { return nil }
-            return Node(id: id, parentID: row[1].flatMap(Int64.init), name: row[2] ?? "", path: row[3] ?? "",
-                        depth: Int(row[4] ?? "0") ?? 0, users: Int(row[5] ?? "0") ?? 0)
+            return Node(
+                id: id, parentID: row[1].flatMap(Int64.init), name: row[2] ?? "", path: row[3] ?? "",
+                depth: Int(row[4] ?? "0") ?? 0, users: Int(row[5] ?? "0") ?? 0)
         }
         let outcome = page.parameter("result").flatMap { Self.outcomes[$0] }
         let notice: HTML = outcome.map { "<p class=\"\($0.1 ? "notice" : "alert")\" id=\"tree-result\">\(t[$0.0])</p>" } ?? .empty

@@ -51,7 +51,8 @@ struct BoardPage: Sendable {
         let department: Int64?
 
         static func load(_ page: PageContext) async throws -> Scope {
-            let rows = try await page.rows("""
+            let rows = try await page.rows(
+                """
                 select s.territories::text, s.departments::text, s.own, s.shared::text,
                        (select u.department_id from crm.users u where u.id = \(page.user.id))
                 from crm_api.deal_read_scope() s
@@ -93,7 +94,8 @@ struct BoardPage: Sendable {
                 if let other = responsible, other != page.user.id { responsible = -1 } else { responsible = page.user.id }
             }
             let department: Int64? = filter.department ? (scope.department ?? -1) : nil
-            rows = try await page.rows("""
+            rows = try await page.rows(
+                """
                 select stage_id, currency, deals, amount::text
                 from crm_api.deal_board_totals(\(pipelineID), \(responsible), \(department))
                 order by stage_id, currency <> 'RUB', currency
@@ -101,15 +103,16 @@ struct BoardPage: Sendable {
         } else {
             let (conditions, bindings) = filter.conditions(userID: page.user.id, first: 2)
             let (arms, armBindings) = scope.arms(first: 2 + bindings.count)
-            rows = try await page.rows(PostgresQuery(
-                sql: """
-                    select d.stage_id, d.currency::text, count(*), sum(d.amount)::text
-                    from crm.deals d
-                    where d.pipeline_id = $1\(conditions)\(arms)
-                    group by d.stage_id, d.currency::text
-                    order by d.stage_id, d.currency::text <> 'RUB', d.currency::text
-                    """,
-                bindings: [.init(pipelineID)] + bindings + armBindings))
+            rows = try await page.rows(
+                PostgresQuery(
+                    sql: """
+                        select d.stage_id, d.currency::text, count(*), sum(d.amount)::text
+                        from crm.deals d
+                        where d.pipeline_id = $1\(conditions)\(arms)
+                        group by d.stage_id, d.currency::text
+                        order by d.stage_id, d.currency::text <> 'RUB', d.currency::text
+                        """,
+                    bindings: [.init(pipelineID)] + bindings + armBindings))
         }
         var totals: [Int64: Total] = [:]
         for row in rows {
@@ -152,36 +155,44 @@ struct BoardPage: Sendable {
                  limit \(limit))
                 """
         }
-        let cards = perStage.isEmpty ? [] : Array(try await page.rows(PostgresQuery(
-            sql: """
-                with x as (
-                \(perStage.joined(separator: "\nunion all\n"))
-                )
-                select x.id, x.title, x.stage_id, x.amount::text, x.currency, x.client_id, c.name, r.name,
-                       nt.title, to_char(nt.due_at at time zone $2, 'YYYY-MM-DD HH24:MI'), nt.due_at < now(), x.version
-                from x
-                left join crm.clients c on c.id = x.client_id
-                left join crm.users r on r.id = x.responsible_id
-                left join lateral (
-                  select t.title, t.due_at from crm.tasks t
-                  where t.deal_id = x.id and t.status = 'open'
-                  order by t.due_at nulls last, t.id limit 1
-                ) nt on true
-                order by x.position, x.stage_entered_at desc, x.id desc
-                """,
-            bindings: [.init(pipelineID), .init(page.user.timeZone)] + bindings + armBindings + stageBindings)))
+        let cards =
+            perStage.isEmpty
+            ? []
+            : Array(
+                try await page.rows(
+                    PostgresQuery(
+                        sql: """
+                            with x as (
+                            \(perStage.joined(separator: "\nunion all\n"))
+                            )
+                            select x.id, x.title, x.stage_id, x.amount::text, x.currency, x.client_id, c.name, r.name,
+                                   nt.title, to_char(nt.due_at at time zone $2, 'YYYY-MM-DD HH24:MI'), nt.due_at < now(), x.version
+                            from x
+                            left join crm.clients c on c.id = x.client_id
+                            left join crm.users r on r.id = x.responsible_id
+                            left join lateral (
+                              select t.title, t.due_at from crm.tasks t
+                              where t.deal_id = x.id and t.status = 'open'
+                              order by t.due_at nulls last, t.id limit 1
+                            ) nt on true
+                            order by x.position, x.stage_entered_at desc, x.id desc
+                            """,
+                        bindings: [.init(pipelineID), .init(page.user.timeZone)] + bindings + armBindings + stageBindings)))
         var byStage: [Int64: [HTML]] = [:]
         let format = page.format
         for row in cards {
             guard let id = row[0].flatMap(Int64.init), let stageID = row[2].flatMap(Int64.init) else { continue }
             let overdue = row[10] == "t"
-            let task: HTML = row[8].map { title in
-                "<div class=\"next-task\(overdue ? " overdue" : "")\" title=\"\(t[.nextTask])\">\(Icons.clock) \(title) · <time>\(format.time(row[9]))</time></div>"
-            } ?? "<div class=\"next-task none\">\(t[.noOpenTask])</div>"
-            let client: HTML = row[5].flatMap(Int64.init).map { clientID in
-                row[6].map { "<a class=\"client\" href=\"/clients/\(clientID)\">\($0)</a>" } ?? .empty
-            } ?? "<span class=\"client muted\">\(t[.noClient])</span>"
-            byStage[stageID, default: []].append("""
+            let task: HTML =
+                row[8].map { title in
+                    "<div class=\"next-task\(overdue ? " overdue" : "")\" title=\"\(t[.nextTask])\">\(Icons.clock) \(title) · <time>\(format.time(row[9]))</time></div>"
+                } ?? "<div class=\"next-task none\">\(t[.noOpenTask])</div>"
+            let client: HTML =
+                row[5].flatMap(Int64.init).map { clientID in
+                    row[6].map { "<a class=\"client\" href=\"/clients/\(clientID)\">\($0)</a>" } ?? .empty
+                } ?? "<span class=\"client muted\">\(t[.noClient])</span>"
+            byStage[stageID, default: []].append(
+                """
                 <article class="deal-card" data-deal-id="\(id)" data-stage-id="\(stageID)" data-amount="\(row[3] ?? "0")" data-currency="\(row[4] ?? "RUB")" data-version="\(row[11] ?? "")">
                   <span class="handle" aria-hidden="true">\(Icons.grip)</span>
                   <a class="title" href="/deals/\(id)">\(row[1] ?? "")</a>
@@ -196,13 +207,17 @@ struct BoardPage: Sendable {
         let columns = stages.map { stage -> HTML in
             let total = totals[stage.id] ?? Total()
             let shown = byStage[stage.id]?.count ?? 0
-            let sums: [HTML] = total.sums.isEmpty
+            let sums: [HTML] =
+                total.sums.isEmpty
                 ? ["<span class=\"sum\" data-currency=\"RUB\" data-sum=\"0\">\(format.money("0", currency: "RUB"))</span>"]
-                : total.sums.map { "<span class=\"sum\" data-currency=\"\($0.currency)\" data-sum=\"\($0.amount)\">\(format.money($0.amount, currency: $0.currency))</span>" }
+                : total.sums.map {
+                    "<span class=\"sum\" data-currency=\"\($0.currency)\" data-sum=\"\($0.amount)\">\(format.money($0.amount, currency: $0.currency))</span>"
+                }
             var footer: HTML = .empty
             if total.count > shown {
                 let rest = String(total.count - shown)
-                footer = stage.id != more && shown < Self.cardsWhenMore
+                footer =
+                    stage.id != more && shown < Self.cardsWhenMore
                     ? "<a class=\"more\" href=\"/board?pipeline=\(pipelineID)\(query)&more=\(stage.id)#stage-\(stage.id)\">\(t.format(.boardShowMore, ["count": rest]))</a>"
                     : "<a class=\"more\" href=\"/deals?pipeline=\(pipelineID)\(query)&stage=\(stage.id)\">\(t.format(.boardShowInList, ["count": String(total.count)]))</a>"
             }

@@ -22,7 +22,8 @@ struct ClientPage: Sendable {
         let t = page.texts
         let f = page.format
         let tz = page.user.timeZone
-        let clients = try await page.rows("""
+        let clients = try await page.rows(
+            """
             select c.name, c.kind, r.name, c.notes, c.is_private,
                    (select count(*) filter (where s.kind = 'open') || ';' || count(*) filter (where s.kind = 'won') || ';' ||
                            count(*) filter (where s.kind = 'lost')
@@ -58,7 +59,8 @@ struct ClientPage: Sendable {
             </div>
             """
 
-        let counterparties = try await page.rows("""
+        let counterparties = try await page.rows(
+            """
             select legal_name, inn, kpp, ogrn, valid_from::text, valid_to::text, (valid_to is null or valid_to >= current_date)
             from crm.counterparties where client_id = \(id) order by valid_from desc, id desc
             """)
@@ -70,7 +72,8 @@ struct ClientPage: Sendable {
             """
         }
 
-        let contacts = try await page.rows("""
+        let contacts = try await page.rows(
+            """
             select name, position, array_to_string(phones, ';'), array_to_string(emails, ';') from crm.contacts where client_id = \(id) order by name
             """)
         let contactItems = contacts.map { row -> HTML in
@@ -78,11 +81,15 @@ struct ClientPage: Sendable {
                 let dial = phone.filter { $0.isNumber || $0 == "+" }
                 return "<a class=\"tel\" href=\"tel:\(String(dial))\">\(Icons.phone) \(phone)</a>"
             }
-            let emails = (row[3] ?? "").split(separator: ";").map { email -> HTML in "<a href=\"mailto:\(email)\">\(Icons.mail) \(email)</a>" }
-            return "<li><strong>\(row[0] ?? "")</strong> <span class=\"muted\">\(row[1] ?? "")</span><div class=\"links\">\(phones)\(emails)</div></li>"
+            let emails = (row[3] ?? "").split(separator: ";").map { email -> HTML in
+                "<a href=\"mailto:\(email)\">\(Icons.mail) \(email)</a>"
+            }
+            return
+                "<li><strong>\(row[0] ?? "")</strong> <span class=\"muted\">\(row[1] ?? "")</span><div class=\"links\">\(phones)\(emails)</div></li>"
         }
 
-        let deals = try await page.rows("""
+        let deals = try await page.rows(
+            """
             select d.id, d.title, s.name, s.kind, d.amount::text, d.currency from crm.deals d join crm.stages s on s.id = d.stage_id
             where d.client_id = \(id) order by s.kind <> 'open', d.created_at desc limit 50
             """)
@@ -90,7 +97,8 @@ struct ClientPage: Sendable {
             "<li class=\"kind-\(row[3] ?? "")\"><a href=\"/deals/\(row[0] ?? "")\">\(row[1] ?? "")</a> · \(row[2] ?? "") · <span class=\"num\">\(f.money(row[4], currency: row[5]))</span></li>"
         }
 
-        let interactions = try await page.rows("""
+        let interactions = try await page.rows(
+            """
             select i.kind, i.direction, to_char(i.occurred_at at time zone \(tz), 'YYYY-MM-DD HH24:MI'), i.summary, u.name
             from crm.interactions i left join crm.users u on u.id = i.owner_id
             where i.client_id = \(id) order by i.occurred_at desc, i.id desc limit 30
@@ -98,7 +106,8 @@ struct ClientPage: Sendable {
         let interactionItems = interactions.map { InteractionList.item($0, page) }
         let colleagues = PostgresRowsLike(try await page.rows("select id, name from crm.users where active order by name"))
 
-        let tasks = try await page.rows("""
+        let tasks = try await page.rows(
+            """
             select t.id, t.title, t.status, to_char(t.due_at at time zone \(tz), 'YYYY-MM-DD HH24:MI'), t.due_at < now(), u.name, t.proof, t.required,
                    t.deal_id, d.title
             from crm.tasks t left join crm.users u on u.id = t.assignee_id left join crm.deals d on d.id = t.deal_id
@@ -106,7 +115,8 @@ struct ClientPage: Sendable {
             """)
         let taskItems = tasks.map { TaskList.item($0, page, showDeal: true) }
 
-        let invoices = try await page.rows("""
+        let invoices = try await page.rows(
+            """
             select i.number, i.due_on::text, i.amount::text, i.paid_amount::text, i.currency, i.deal_id, (i.due_on < current_date)
             from crm.invoices i join crm.counterparties k on k.id = i.counterparty_id
             where k.client_id = \(id) and i.status in ('unpaid', 'partially_paid') order by i.due_on nulls last

@@ -19,7 +19,8 @@ struct ClientsPage: Sendable {
         let search = page.parameter("q").map { String($0.prefix(200)) }
         let digits = search.map { $0.filter(\.isNumber) }.flatMap { $0.count >= 5 ? $0 : nil }
         let number = max(1, Int(page.parameter("page") ?? "1") ?? 1)
-        let rows = try await page.rows("""
+        let rows = try await page.rows(
+            """
             select c.id, c.name, c.kind, u.name,
                    (select k.inn from crm.counterparties k where k.client_id = c.id order by k.valid_to is not null, k.valid_from desc limit 1),
                    (select count(*) from crm.deals d join crm.stages s on s.id = d.stage_id where d.client_id = c.id and s.kind = 'open'),
@@ -44,7 +45,9 @@ struct ClientsPage: Sendable {
             """
         }
         let pages = max(1, (total + pageSize - 1) / pageSize)
-        let link = "/clients?" + (search.map { "q=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") + "&" } ?? "") + "page="
+        let link =
+            "/clients?" + (search.map { "q=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") + "&" } ?? "")
+            + "page="
         let kinds = ["customer", "supplier", "both"].map { "<option value=\"\($0)\">\(t[TextKey(companyKind: $0)])</option>" as HTML }
         let body: HTML = """
             <h1>\(t[.navClients])</h1>

@@ -74,7 +74,8 @@ struct DealFilter: Sendable {
         if let createdFrom { add({ "d.created_at >= \($0)::date" }, .init(createdFrom)) }
         if let createdTo { add({ "d.created_at < \($0)::date + 1" }, .init(createdTo)) }
         if let search {
-            add({ "(to_tsvector('russian', d.title) @@ plainto_tsquery('russian', \($0)) or d.title ilike '%' || \($0) || '%')" },
+            add(
+                { "(to_tsvector('russian', d.title) @@ plainto_tsquery('russian', \($0)) or d.title ilike '%' || \($0) || '%')" },
                 .init(search))
         }
         return (sql, bindings)

@@ -23,19 +23,20 @@ enum DealListPage {
         let sortKey = sorts[String(sortParameter.drop { $0 == "-" })] != nil ? String(sortParameter.drop { $0 == "-" }) : "created"
         let number = max(1, Int(page.parameter("page") ?? "1") ?? 1)
         let (conditions, bindings) = filter.conditions(userID: page.user.id, first: 4)
-        let rows = try await page.rows(PostgresQuery(
-            sql: """
-                select d.id, d.title, d.client_id, c.name, s.name, d.amount::text, d.currency, r.name,
-                       to_char(d.created_at at time zone $3, 'YYYY-MM-DD'), d.expected_close_date::text, count(*) over ()
-                from crm.deals d
-                join crm.stages s on s.id = d.stage_id
-                left join crm.clients c on c.id = d.client_id
-                left join crm.users r on r.id = d.responsible_id
-                where d.pipeline_id = $1\(conditions)
-                order by \(sorts[sortKey]!) \(descending ? "desc nulls last" : "asc nulls first"), d.id
-                limit \(pageSize) offset $2
-                """,
-            bindings: [.init(pipelineID), .init((number - 1) * pageSize), .init(page.user.timeZone)] + bindings))
+        let rows = try await page.rows(
+            PostgresQuery(
+                sql: """
+                    select d.id, d.title, d.client_id, c.name, s.name, d.amount::text, d.currency, r.name,
+                           to_char(d.created_at at time zone $3, 'YYYY-MM-DD'), d.expected_close_date::text, count(*) over ()
+                    from crm.deals d
+                    join crm.stages s on s.id = d.stage_id
+                    left join crm.clients c on c.id = d.client_id
+                    left join crm.users r on r.id = d.responsible_id
+                    where d.pipeline_id = $1\(conditions)
+                    order by \(sorts[sortKey]!) \(descending ? "desc nulls last" : "asc nulls first"), d.id
+                    limit \(pageSize) offset $2
+                    """,
+                bindings: [.init(pipelineID), .init((number - 1) * pageSize), .init(page.user.timeZone)] + bindings))
         let total = Int(rows.first?[10] ?? "0") ?? 0
         let format = page.format
         let query = FilterBar.query(filter.query)

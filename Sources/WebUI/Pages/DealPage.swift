@@ -23,7 +23,8 @@ struct DealPage: Sendable {
         let t = page.texts
         let f = page.format
         let tz = page.user.timeZone
-        let deals = try await page.rows("""
+        let deals = try await page.rows(
+            """
             select d.title, d.pipeline_id, p.name, d.stage_id, d.amount::text, d.currency, d.probability, src.name,
                    d.expected_close_date::text, to_char(d.created_at at time zone \(tz), 'YYYY-MM-DD HH24:MI'),
                    d.client_id, c.name, r.name, o.name, d.custom_fields::text, d.version, s.kind, lr.name, d.loss_comment,
@@ -44,7 +45,8 @@ struct DealPage: Sendable {
         let currentIndex = stages.firstIndex { $0.id == stageID } ?? 0
         let stageBar = stages.enumerated().map { index, stage -> HTML in
             let state = index < currentIndex ? "past" : index == currentIndex ? "current" : "future"
-            return "<button type=\"button\" class=\"stage \(state) kind-\(stage.kind)\" data-action=\"move\" data-deal=\"\(id)\" data-stage=\"\(stage.id)\" data-kind=\"\(stage.kind)\"\(HTML.when(index == currentIndex, " disabled aria-current=\"step\""))>\(stage.name)</button>"
+            return
+                "<button type=\"button\" class=\"stage \(state) kind-\(stage.kind)\" data-action=\"move\" data-deal=\"\(id)\" data-stage=\"\(stage.id)\" data-kind=\"\(stage.kind)\"\(HTML.when(index == currentIndex, " disabled aria-current=\"step\""))>\(stage.name)</button>"
         }
         let client: HTML = deal[10].map { clientID in "<a href=\"/clients/\(clientID)\">\(deal[11] ?? "")</a>" } ?? "—"
         let summary: HTML = """

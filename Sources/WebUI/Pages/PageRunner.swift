@@ -1,6 +1,6 @@
-import HTTPTypes
 import AccessControl
 import HTTPAPI
+import HTTPTypes
 import Hummingbird
 import PostgresClient
 
@@ -21,7 +21,10 @@ struct PageRunner: Sendable {
 
     /// Registers `handler` for a form POST to `path`: refused (403) unless the form carries
     /// the session's CSRF token.
-    func post(_ router: some RouterMethods<CRMRequestContext>, _ path: RouterPath, _ handler: @escaping @Sendable (PageContext, FormBody) async throws -> PageOutput) {
+    func post(
+        _ router: some RouterMethods<CRMRequestContext>, _ path: RouterPath,
+        _ handler: @escaping @Sendable (PageContext, FormBody) async throws -> PageOutput
+    ) {
         router.post(path) { request, context in
             let form = try await FormBody.read(request)
             guard let token = context.authenticated?.token else { return Self.redirect(SignInController.path(next: nil, reason: nil)) }
@@ -38,22 +41,23 @@ struct PageRunner: Sendable {
         guard let scope = context.authenticated else { return Self.redirect(SignInController.path(next: next, reason: nil)) }
         let override = Cookies.value(WebSession.languageCookie, in: request).flatMap(Language.init(rawValue:))
         do {
-            let output: (status: HTTPResponse.Status, html: String?, location: String?, file: (String, String)?) = try await scope.transaction {
-                connection, identity in
-                let user = try await Self.loadUser(identity.userID, on: connection)
-                let texts = Language(locale: user.locale).texts
-                let page = PageContext(
-                    connection: connection, user: user, texts: texts, csrf: WebSession.csrf(for: scope.token), request: request,
-                    clientIP: identity.clientIP, sessionID: identity.sessionID)
-                switch try await handler(page) {
-                case .redirect(let location):
-                    return (.seeOther, nil, location, nil)
-                case .page(let title, let section, let body):
-                    return (.ok, Layout.page(title: title, section: section, body: body, page: page).text, nil, nil)
-                case .download(let filename, let contentType, let body):
-                    return (.ok, body, nil, (filename, contentType))
+            let output: (status: HTTPResponse.Status, html: String?, location: String?, file: (String, String)?) =
+                try await scope.transaction {
+                    connection, identity in
+                    let user = try await Self.loadUser(identity.userID, on: connection)
+                    let texts = Language(locale: user.locale).texts
+                    let page = PageContext(
+                        connection: connection, user: user, texts: texts, csrf: WebSession.csrf(for: scope.token), request: request,
+                        clientIP: identity.clientIP, sessionID: identity.sessionID)
+                    switch try await handler(page) {
+                    case .redirect(let location):
+                        return (.seeOther, nil, location, nil)
+                    case .page(let title, let section, let body):
+                        return (.ok, Layout.page(title: title, section: section, body: body, page: page).text, nil, nil)
+                    case .download(let filename, let contentType, let body):
+                        return (.ok, body, nil, (filename, contentType))
+                    }
                 }
-            }
             if let location = output.location { return Self.redirect(location) }
             if let (filename, contentType) = output.file {
                 var headers = HTTPFields()
@@ -78,7 +82,8 @@ struct PageRunner: Sendable {
     }
 
     static func loadUser(_ id: Int64, on connection: PostgresConnection) async throws -> WebUser {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             with me as (select crm_api.me() as j)
             select u.login, u.name, u.time_zone, u.locale, coalesce((me.j ->> 'admin')::boolean, false),
               (select count(*) from crm.notifications n where n.user_id = u.id and n.read_at is null)::int,
@@ -89,7 +94,8 @@ struct PageRunner: Sendable {
         guard let row = rows.first else { throw AccessError.unauthenticated(reason: "invalid_token") }
         return WebUser(
             id: id, login: row[0] ?? "", name: row[1] ?? "", timeZone: row[2] ?? "Europe/Moscow", locale: row[3] ?? "ru-RU",
-            admin: row[4] == "t", unread: Int(row[5] ?? "0") ?? 0, lastNotification: row[6].flatMap(Int64.init), mayExportReports: row[7] == "t")
+            admin: row[4] == "t", unread: Int(row[5] ?? "0") ?? 0, lastNotification: row[6].flatMap(Int64.init),
+            mayExportReports: row[7] == "t")
     }
 
     /// The security headers of every page: a CSP without inline scripts or styles, no framing,

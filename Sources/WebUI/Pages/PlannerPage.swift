@@ -8,12 +8,16 @@ enum PlannerPage {
         let t = page.texts
         let tz = page.user.timeZone
         let me = page.user.id
-        let days = try await page.rows("""
+        let days = try await page.rows(
+            """
             select d::date::text, d::date = (now() at time zone \(tz))::date, extract(isodow from d)::int
             from generate_series(date_trunc('week', now() at time zone \(tz)), date_trunc('week', now() at time zone \(tz)) + interval '20 days', interval '1 day') d
             """)
-        guard let first = days.first?[0], let last = days.last?[0] else { return .page(title: t[.navPlanner], section: .planner, body: .empty) }
-        let items = try await page.rows("""
+        guard let first = days.first?[0], let last = days.last?[0] else {
+            return .page(title: t[.navPlanner], section: .planner, body: .empty)
+        }
+        let items = try await page.rows(
+            """
             select 'task', t.id, t.title, (t.due_at at time zone \(tz))::date::text, to_char(t.due_at at time zone \(tz), 'HH24:MI'),
                    t.due_at < now() and t.status = 'open', t.status, t.deal_id
             from crm.tasks t
@@ -34,7 +38,8 @@ enum PlannerPage {
             let classes = (isTask ? "chip task" : "chip meeting") + (row[5] == "t" ? " overdue" : "") + (row[6] == "done" ? " done" : "")
             let link: HTML = row[7].map { "<a href=\"/deals/\($0)\">\(row[2] ?? "")</a>" } ?? "\(row[2] ?? "")"
             byDay[day, default: []].append(
-                "<div class=\"\(classes)\"\(HTML.when(isTask && row[6] == "open", " data-task-id=\"\(row[1] ?? "")\" data-time=\"\(row[4] ?? "")\""))><time>\(row[4] ?? "")</time> \(link)</div>")
+                "<div class=\"\(classes)\"\(HTML.when(isTask && row[6] == "open", " data-task-id=\"\(row[1] ?? "")\" data-time=\"\(row[4] ?? "")\""))><time>\(row[4] ?? "")</time> \(link)</div>"
+            )
         }
         let weekdays: [TextKey] = [.monday, .tuesday, .wednesday, .thursday, .friday, .saturday, .sunday]
         let head = weekdays.map { day -> HTML in "<div class=\"weekday\">\(t[day])</div>" }

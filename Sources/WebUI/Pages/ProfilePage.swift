@@ -17,7 +17,9 @@ struct ProfilePage: Sendable {
 
     func register(on router: some RouterMethods<CRMRequestContext>) {
         runner.get(router, "/profile") { page in
-            .page(title: page.texts[.profileTitle], section: .profile, body: Self.render(page, notice: page.parameter("saved").map { _ in page.texts[.saved] }, problem: nil))
+            .page(
+                title: page.texts[.profileTitle], section: .profile,
+                body: Self.render(page, notice: page.parameter("saved").map { _ in page.texts[.saved] }, problem: nil))
         }
         runner.post(router, "/profile") { page, form in
             let zone = form["time_zone"]

@@ -12,7 +12,8 @@ struct ReportsPage: Sendable {
             let items = WebReports.all.map { report -> HTML in
                 "<li class=\"card\"><a href=\"/reports/\(report.slug)\"><strong>\(t[report.title])</strong></a><p class=\"muted\">\(t[report.summary])</p></li>"
             }
-            return .page(title: t[.navReports], section: .reports, body: "<h1>\(t[.navReports])</h1><ul class=\"report-list\">\(items)</ul>")
+            return .page(
+                title: t[.navReports], section: .reports, body: "<h1>\(t[.navReports])</h1><ul class=\"report-list\">\(items)</ul>")
         }
         runner.get(router, "/reports/:slug/csv") { page in
             let parts = page.request.uri.path.split(separator: "/")

@@ -13,7 +13,9 @@ struct SignInController: Sendable {
 
     static func path(next: String?, reason: String?) -> String {
         var query: [String] = []
-        if let next, next != "/", next != "/board" { query.append("next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")) }
+        if let next, next != "/", next != "/board" {
+            query.append("next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        }
         if let reason { query.append("reason=" + (reason.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")) }
         return "/login" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
     }
@@ -30,7 +32,9 @@ struct SignInController: Sendable {
         Cookies.value(WebSession.languageCookie, in: request).flatMap(Language.init(rawValue:)) ?? .ru
     }
 
-    func form(_ request: Request, _ context: CRMRequestContext, problem: String?, login: String, status: HTTPResponse.Status = .ok) throws
+    func form(
+        _ request: Request, _ context: CRMRequestContext, problem: String?, login: String, status: HTTPResponse.Status = .ok
+    ) throws
         -> Response
     {
         let t = language(request).texts
@@ -66,7 +70,8 @@ struct SignInController: Sendable {
             </main>
             </body></html>
             """
-        let cookie = Cookies.make(WebSession.loginCookie, csrf, sameSite: "Strict", secure: WebSession.overTLS(request, context, force: runner.secureCookies))
+        let cookie = Cookies.make(
+            WebSession.loginCookie, csrf, sameSite: "Strict", secure: WebSession.overTLS(request, context, force: runner.secureCookies))
         return PageRunner.html(page.text, status: status, cookies: [cookie])
     }
 
@@ -95,15 +100,16 @@ struct SignInController: Sendable {
                     Cookies.make(WebSession.cookie, session.token.text, secure: secure),
                 ])
         } catch let error as AccessError {
-            let (problem, status): (String, HTTPResponse.Status) = switch error {
-            case .invalidCredentials: (t[.loginWrong], .unauthorized)
-            case .locked: (t[.loginLocked], .tooManyRequests)
-            case .loginRefused(let reason): (Self.explain(loginReason: reason, t), .forbidden)
-            case .unauthenticated(let reason): (Self.explain(sessionReason: reason, t), .unauthorized)
-            case .forbidden: (t[.errorForbidden], .forbidden)
-            case .totpRequired: (t[.totpRequired], .unauthorized)
-            case .totpInvalid, .totpNotStarted: (t[.totpInvalid], .unauthorized)
-            }
+            let (problem, status): (String, HTTPResponse.Status) =
+                switch error {
+                case .invalidCredentials: (t[.loginWrong], .unauthorized)
+                case .locked: (t[.loginLocked], .tooManyRequests)
+                case .loginRefused(let reason): (Self.explain(loginReason: reason, t), .forbidden)
+                case .unauthenticated(let reason): (Self.explain(sessionReason: reason, t), .unauthorized)
+                case .forbidden: (t[.errorForbidden], .forbidden)
+                case .totpRequired: (t[.totpRequired], .unauthorized)
+                case .totpInvalid, .totpNotStarted: (t[.totpInvalid], .unauthorized)
+                }
             return try self.form(request, context, problem: problem, login: login, status: status)
         }
     }
@@ -113,7 +119,9 @@ struct SignInController: Sendable {
         let secure = WebSession.overTLS(request, context, force: runner.secureCookies)
         guard let token = WebSession.token(request) else { return PageRunner.redirect("/login") }
         guard WebSession.csrfMatches(form[WebSession.csrfField], token: token) else {
-            return PageRunner.html(Layout.error(status: 403, message: language(request).texts[.csrfExpired], texts: language(request).texts).text, status: .forbidden)
+            return PageRunner.html(
+                Layout.error(status: 403, message: language(request).texts[.csrfExpired], texts: language(request).texts).text,
+                status: .forbidden)
         }
         _ = try? await authenticator.logout(token: token, clientIP: context.clientIP)
         return PageRunner.redirect("/login?reason=signed_out", cookies: [Cookies.make(WebSession.cookie, "", secure: secure, maxAge: 0)])

@@ -18,7 +18,8 @@ struct TasksPage: Sendable {
         let t = page.texts
         let tz = page.user.timeZone
         let me = page.user.id
-        let mine = try await page.rows("""
+        let mine = try await page.rows(
+            """
             select t.id, t.title, t.status, to_char(t.due_at at time zone \(tz), 'YYYY-MM-DD HH24:MI'), t.due_at < now(), u.name, t.proof, t.required,
                    t.deal_id, d.title,
                    case when t.due_at is null then 'none'
@@ -31,7 +32,8 @@ struct TasksPage: Sendable {
             """)
         var groups: [String: [HTML]] = [:]
         for row in mine { groups[row[10] ?? "none", default: []].append(TaskList.item(row, page, showDeal: true)) }
-        let others = try await page.rows("""
+        let others = try await page.rows(
+            """
             select t.id, t.title, t.status, to_char(t.due_at at time zone \(tz), 'YYYY-MM-DD HH24:MI'), t.due_at < now(), u.name, t.proof, t.required,
                    t.deal_id, d.title
             from crm.tasks t left join crm.users u on u.id = t.assignee_id left join crm.deals d on d.id = t.deal_id

@@ -136,13 +136,14 @@ struct CatalogReport: WebReport {
     }
 
     static func jsonString(_ text: String) -> String {
-        "\"" + text.unicodeScalars.map { scalar -> String in
-            switch scalar {
-            case "\"": return "\\\""
-            case "\\": return "\\\\"
-            default: return scalar.value < 0x20 ? String(format: "\\u%04x", scalar.value) : String(scalar)
-            }
-        }.joined() + "\""
+        "\""
+            + text.unicodeScalars.map { scalar -> String in
+                switch scalar {
+                case "\"": return "\\\""
+                case "\\": return "\\\\"
+                default: return scalar.value < 0x20 ? String(format: "\\u%04x", scalar.value) : String(scalar)
+                }
+            }.joined() + "\""
     }
 
     func render(_ page: PageContext) async throws -> HTML {
@@ -221,9 +222,11 @@ struct CatalogReport: WebReport {
             let label: TextKey = name == "from" ? .paramFrom : name == "to" ? .paramTo : .paramAsOf
             return "<label>\(t[label])<input type=\"date\" name=\"\(name)\" value=\"\(value ?? "")\"></label>"
         case "days", "limit":
-            return "<label>\(t[name == "days" ? .paramDays : .paramLimit])<input type=\"number\" min=\"\(name == "days" ? 0 : 1)\" name=\"\(name)\" value=\"\(value ?? "")\"></label>"
+            return
+                "<label>\(t[name == "days" ? .paramDays : .paramLimit])<input type=\"number\" min=\"\(name == "days" ? 0 : 1)\" name=\"\(name)\" value=\"\(value ?? "")\"></label>"
         case "currency":
-            return "<label>\(t[.currency])<input type=\"text\" name=\"currency\" maxlength=\"3\" pattern=\"[A-Z]{3}\" value=\"\(value ?? "")\"></label>"
+            return
+                "<label>\(t[.currency])<input type=\"text\" name=\"currency\" maxlength=\"3\" pattern=\"[A-Z]{3}\" value=\"\(value ?? "")\"></label>"
         case "group":
             let options = [("source", TextKey.groupSource), ("utm", .groupUTM), ("event", .groupEvent)].map { option -> HTML in
                 "<option value=\"\(option.0)\"\(HTML.when(option.0 == value, " selected"))>\(t[option.1])</option>"

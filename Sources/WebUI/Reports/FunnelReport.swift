@@ -15,7 +15,8 @@ struct FunnelReport: WebReport {
             "select crm_api.begin_export('report', jsonb_build_object('report', 'funnel', 'pipeline_id', \(pipelineID)::bigint))")
         let rows = try await page.rows(Self.query(pipelineID))
         let t = page.texts
-        return "\u{FEFF}" + CSV.line([t[.stage], t[.dealsCount], t[.amount]]) + rows.map { CSV.line([$0[0] ?? "", $0[2] ?? "0", $0[3] ?? "0"]) }.joined()
+        return "\u{FEFF}" + CSV.line([t[.stage], t[.dealsCount], t[.amount]])
+            + rows.map { CSV.line([$0[0] ?? "", $0[2] ?? "0", $0[3] ?? "0"]) }.joined()
     }
 
     static func query(_ pipelineID: Int64) -> PostgresQuery {
@@ -55,10 +56,14 @@ struct FunnelReport: WebReport {
                 if let previous, previous > 0 { conversion = "\(reached[index] * 100 / previous) %" }
                 previous = reached[index]
             }
-            tableRows.append("""
+            tableRows.append(
+                """
                 <tr class="kind-\(kinds[index])"><td>\(row[0] ?? "")</td><td class="num">\(deals)</td><td class="num">\(f.money(row[3], currency: "RUB"))</td><td class="num">\(conversion)</td></tr>
                 """)
-            bars.append(.init(label: row[0] ?? "", value: Double(deals), caption: "\(deals) · \(f.money(row[3], currency: "RUB"))", kind: kinds[index]))
+            bars.append(
+                .init(
+                    label: row[0] ?? "", value: Double(deals), caption: "\(deals) · \(f.money(row[3], currency: "RUB"))", kind: kinds[index]
+                ))
         }
         return """
             <form method="get" action="/reports/funnel" class="params card">

@@ -7,16 +7,20 @@ enum ReportCharts {
     static let maxBars = 15
 
     /// One bar chart per currency: `label` names a row, `value` (money) its length.
-    static func moneyBars(label: @escaping @Sendable ([String?], ReportData) -> String, value: String, title: TextKey) -> CatalogReport.Chart {
+    static func moneyBars(
+        label: @escaping @Sendable ([String?], ReportData) -> String, value: String, title: TextKey
+    ) -> CatalogReport.Chart {
         { page, data, _ in
             let f = page.format
             let charts = data.byCurrency.map { group -> HTML in
                 let bars = group.rows.prefix(maxBars).map { row -> BarChart.Bar in
                     let amount = data.value(row, value)
-                    return .init(label: label(row, data), value: max(0, DecimalText.double(amount)),
-                                 caption: f.money(amount, currency: group.currency), kind: "money")
+                    return .init(
+                        label: label(row, data), value: max(0, DecimalText.double(amount)),
+                        caption: f.money(amount, currency: group.currency), kind: "money")
                 }
-                return "<h2>\(page.texts[title]) · \(group.currency)</h2>\(BarChart(bars: Array(bars)).render(title: page.texts[title] + " " + group.currency))"
+                return
+                    "<h2>\(page.texts[title]) · \(group.currency)</h2>\(BarChart(bars: Array(bars)).render(title: page.texts[title] + " " + group.currency))"
             }
             return HTML.join(charts)
         }
@@ -44,8 +48,9 @@ enum ReportCharts {
         guard !data.rows.isEmpty else { return .empty }
         let f = page.format
         let bars = data.rows.prefix(maxBars).map { row in
-            BarChart.Bar(label: data.value(row, "responsible") ?? "—", value: max(0, DecimalText.double(data.value(row, "score"))),
-                         caption: f.quantity(data.value(row, "score").map { DecimalText.text(DecimalText.value($0)) }), kind: "score")
+            BarChart.Bar(
+                label: data.value(row, "responsible") ?? "—", value: max(0, DecimalText.double(data.value(row, "score"))),
+                caption: f.quantity(data.value(row, "score").map { DecimalText.text(DecimalText.value($0)) }), kind: "score")
         }
         let title = page.texts[.colScore]
         return "<h2>\(title)</h2>\(BarChart(bars: Array(bars)).render(title: title))"
@@ -63,7 +68,9 @@ enum ReportCharts {
             let bars = buckets.map { bucket -> BarChart.Bar in
                 let sum = group.rows.reduce(Decimal(0)) { $0 + DecimalText.value(data.value($1, bucket.0)) }
                 let text = DecimalText.text(sum)
-                return .init(label: t[bucket.1], value: max(0, DecimalText.double(text)), caption: f.money(text, currency: group.currency), kind: bucket.2)
+                return .init(
+                    label: t[bucket.1], value: max(0, DecimalText.double(text)), caption: f.money(text, currency: group.currency),
+                    kind: bucket.2)
             }
             let title = t[.chartAgeing] + " · " + group.currency
             return "<h2>\(title)</h2>\(BarChart(bars: bars).render(title: title))"
@@ -93,7 +100,8 @@ enum ReportCharts {
                     let (clients, revenue) = cells[code] ?? ("0", "0")
                     let x = left + column * size, y = top + line * size
                     let tone = (line + column) <= 1 ? "good" : (line + column) >= 3 ? "poor" : "mid"
-                    parts.append("""
+                    parts.append(
+                        """
                         <g class="cell tone-\(tone)\(HTML.when(clients == "0", " empty"))" data-cell="\(code)">
                           <rect x="\(x + 2)" y="\(y + 2)" width="\(size - 4)" height="\(size - 4)" rx="6"></rect>
                           <text x="\(x + size / 2)" y="\(y + 42)" text-anchor="middle" class="code">\(code)</text>
@@ -166,10 +174,17 @@ enum ReportCharts {
                     <text x="\(Int(labelX))" y="\(Int(q.2 + q.4 - 8))" text-anchor="\(anchor)" class="axis">\(t[quadrantKeys[q.0]!])</text></g>
                     """
             }
-            parts.append("<text x=\"\(Int(width / 2))\" y=\"\(Int(height - 8))\" text-anchor=\"middle\" class=\"value\">\(t[.colRelativeShare]) →</text>")
-            parts.append("<text x=\"12\" y=\"\(Int(height / 2))\" text-anchor=\"middle\" class=\"value\" transform=\"rotate(-90 12 \(Int(height / 2)))\">\(t[.colGrowth]) →</text>")
-            parts.append("<line x1=\"\(Int(pad))\" y1=\"\(Int(pad + band))\" x2=\"\(Int(width - pad))\" y2=\"\(Int(pad + band))\" class=\"band\"></line>")
-            parts.append("<text x=\"\(Int(width / 2))\" y=\"\(Int(pad + 14))\" text-anchor=\"middle\" class=\"value\">\(t[.chartNewClients])</text>")
+            parts.append(
+                "<text x=\"\(Int(width / 2))\" y=\"\(Int(height - 8))\" text-anchor=\"middle\" class=\"value\">\(t[.colRelativeShare]) →</text>"
+            )
+            parts.append(
+                "<text x=\"12\" y=\"\(Int(height / 2))\" text-anchor=\"middle\" class=\"value\" transform=\"rotate(-90 12 \(Int(height / 2)))\">\(t[.colGrowth]) →</text>"
+            )
+            parts.append(
+                "<line x1=\"\(Int(pad))\" y1=\"\(Int(pad + band))\" x2=\"\(Int(width - pad))\" y2=\"\(Int(pad + band))\" class=\"band\"></line>"
+            )
+            parts.append(
+                "<text x=\"\(Int(width / 2))\" y=\"\(Int(pad + 14))\" text-anchor=\"middle\" class=\"value\">\(t[.chartNewClients])</text>")
             // Labels placed greedily: one that would overlap an earlier one moves down a line.
             var taken: [(Int, Int)] = []
             for (index, row) in shown.enumerated() {
@@ -185,7 +200,8 @@ enum ReportCharts {
                 }
                 let name = data.value(row, "client") ?? ""
                 let short = name.count > 18 ? String(name.prefix(17)) + "…" : name
-                parts.append("""
+                parts.append(
+                    """
                     <g class="point q-\(data.value(row, "quadrant") ?? "")"><circle cx="\(px)" cy="\(py)" r="6"><title>\(name)</title></circle>
                     <text x="\(px + 9)" y="\(py + 4)" class="value">\(short)</text></g>
                     """)

@@ -18,7 +18,8 @@ extension WebReport {
 enum CSV {
     static func line(_ fields: [String]) -> String {
         fields.map { field in
-            field.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" }) ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+            field.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" })
+                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
         }.joined(separator: ";") + "\r\n"
     }
 }

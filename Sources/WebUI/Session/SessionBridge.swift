@@ -1,5 +1,5 @@
-import HTTPTypes
 import HTTPAPI
+import HTTPTypes
 import Hummingbird
 
 /// Lets the pages' scripts call the JSON API with the session cookie: a request without an

@@ -1,7 +1,7 @@
-import HTTPTypes
 import Credentials
-import Hummingbird
 import HTTPAPI
+import HTTPTypes
+import Hummingbird
 
 /// The browser's session: the same session token as the API's bearer token (same table, idle
 /// and absolute timeouts, network binding), kept in an HttpOnly cookie. The CSRF token of a

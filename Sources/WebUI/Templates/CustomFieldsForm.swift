@@ -6,7 +6,8 @@ import Foundation
 enum CustomFieldsForm {
     static func render(dealID: Int64, pipelineID: Int64, valuesJSON: String, _ page: PageContext) async throws -> HTML {
         let t = page.texts
-        let fields = try await page.rows("""
+        let fields = try await page.rows(
+            """
             select key, label, type, required, options, default_value::text from crm.custom_fields
             where pipeline_id = \(pipelineID) order by position, id
             """)
@@ -17,18 +18,20 @@ enum CustomFieldsForm {
             let name = "custom_fields.\(key)"
             let required = row[3] == "t"
             let value = values[key]
-            let text: String = switch value {
-            case let string as String: string
-            case let number as NSNumber where type != "boolean": number.stringValue
-            default: ""
-            }
+            let text: String =
+                switch value {
+                case let string as String: string
+                case let number as NSNumber where type != "boolean": number.stringValue
+                default: ""
+                }
             let requiredMark: HTML = required ? " <span class=\"req\">*</span>" : .empty
             let input: HTML
             switch type {
             case "number":
                 input = "<input type=\"number\" step=\"any\" name=\"\(name)\" data-type=\"number\" value=\"\(text)\">"
             case "money":
-                input = "<input inputmode=\"decimal\" name=\"\(name)\" data-type=\"string\" value=\"\(text)\" pattern=\"[0-9]+([.][0-9]{1,2})?\">"
+                input =
+                    "<input inputmode=\"decimal\" name=\"\(name)\" data-type=\"string\" value=\"\(text)\" pattern=\"[0-9]+([.][0-9]{1,2})?\">"
             case "date":
                 input = "<input type=\"date\" name=\"\(name)\" data-type=\"string\" value=\"\(text)\">"
             case "boolean":
@@ -41,7 +44,8 @@ enum CustomFieldsForm {
                 input = "<select name=\"\(name)\" data-type=\"string\"><option value=\"\"></option>\(options)</select>"
             case "file":
                 let current: HTML = text.isEmpty ? .empty : " · <a href=\"/api/v1/files/\(text)/content\">\(t[.download])</a>"
-                input = "\(current)<input type=\"hidden\" name=\"\(name)\" data-type=\"number\" value=\"\(text)\"><input type=\"file\" data-upload-for=\"\(name)\" data-deal=\"\(dealID)\">"
+                input =
+                    "\(current)<input type=\"hidden\" name=\"\(name)\" data-type=\"number\" value=\"\(text)\"><input type=\"file\" data-upload-for=\"\(name)\" data-deal=\"\(dealID)\">"
             default:
                 input = "<input name=\"\(name)\" data-type=\"string\" value=\"\(text)\" maxlength=\"2000\">"
             }
@@ -63,11 +67,17 @@ enum CustomFieldsForm {
         body = String(body.dropFirst().dropLast())
         var items: [String] = [], current = "", quoted = false, escaped = false
         for character in body {
-            if escaped { current.append(character); escaped = false; continue }
+            if escaped {
+                current.append(character)
+                escaped = false
+                continue
+            }
             switch character {
             case "\\": escaped = true
             case "\"": quoted.toggle()
-            case "," where !quoted: items.append(current); current = ""
+            case "," where !quoted:
+                items.append(current)
+                current = ""
             default: current.append(character)
             }
         }

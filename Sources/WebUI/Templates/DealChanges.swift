@@ -20,7 +20,8 @@ enum DealChanges {
         let f = page.format
         // One statement: the newest 30 entries, each changed field a row, ids resolved to names
         // under the reader's own row rules (a name the reader may not see stays the id).
-        let rows = try await page.rows("""
+        let rows = try await page.rows(
+            """
             with a as (
               select a.id, a.at, a.user_id, a.action, coalesce(a.old_values, '{}') as o, coalesce(a.new_values, '{}') as n
               from audit.log a where a.table_name = 'crm.deals' and a.row_id = \(id) order by a.id desc limit 30
@@ -87,14 +88,17 @@ enum DealChanges {
                 }
             }
             let old = value(row[5], row[7]), new = value(row[6], row[8])
-            let line: HTML = row[3] == "update"
+            let line: HTML =
+                row[3] == "update"
                 ? "<div><span class=\"muted\">\(label):</span> <del>\(old)</del> → <ins>\(new)</ins></div>"
                 : "<div><span class=\"muted\">\(label):</span> \(row[3] == "delete" ? old : new)</div>"
             lines[entry, default: []].append(line)
         }
         return order.map { entry in
             let head = heads[entry]!
-            let action: HTML = head.action == "update" ? .empty : "<div><strong>\(t[head.action == "insert" ? .changeCreated : .changeDeleted])</strong></div>"
+            let action: HTML =
+                head.action == "update"
+                ? .empty : "<div><strong>\(t[head.action == "insert" ? .changeCreated : .changeDeleted])</strong></div>"
             return "<tr><td>\(f.time(head.when))</td><td>\(head.who ?? "—")</td><td>\(action)\(lines[entry] ?? [])</td></tr>"
         }
     }

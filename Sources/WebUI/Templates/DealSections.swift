@@ -7,7 +7,8 @@ enum DealSections {
         let f = page.format
         let tz = page.user.timeZone
 
-        let lines = try await page.rows("""
+        let lines = try await page.rows(
+            """
             select p.name, l.quantity::text, p.unit, l.price::text, l.amount::text, sum(l.amount) over ()::text
             from crm.deal_lines l left join crm.products p on p.id = l.product_id
             where l.deal_id = \(id) order by l.id
@@ -15,26 +16,33 @@ enum DealSections {
         let lineRows = lines.map { row -> HTML in
             "<tr><td>\(row[0] ?? "—")</td><td class=\"num\">\(f.quantity(row[1])) \(row[2] ?? "")</td><td class=\"num\">\(f.money(row[3]))</td><td class=\"num\">\(f.money(row[4]))</td></tr>"
         }
-        let linesHTML: HTML = lines.isEmpty ? "<p class=\"muted\">\(t[.noLines])</p>" : """
+        let linesHTML: HTML =
+            lines.isEmpty
+            ? "<p class=\"muted\">\(t[.noLines])</p>"
+            : """
             <div class="table-wrap"><table class="list"><thead><tr><th>\(t[.product])</th><th class="num">\(t[.quantity])</th><th class="num">\(t[.price])</th><th class="num">\(t[.amount])</th></tr></thead>
             <tbody>\(lineRows)</tbody><tfoot><tr><th colspan="3">\(t[.total])</th><th class="num" id="lines-total">\(f.money(lines.first?[5]))</th></tr></tfoot></table></div>
             """
 
-        let tasks = try await page.rows("""
+        let tasks = try await page.rows(
+            """
             select t.id, t.title, t.status, to_char(t.due_at at time zone \(tz), 'YYYY-MM-DD HH24:MI'), t.due_at < now(), u.name, t.proof, t.required
             from crm.tasks t left join crm.users u on u.id = t.assignee_id
             where t.deal_id = \(id) order by t.status <> 'open', t.due_at nulls last, t.id
             """)
         let taskItems = tasks.map { TaskList.item($0, page, showDeal: false) }
 
-        let approvals = try await page.rows("""
+        let approvals = try await page.rows(
+            """
             select a.id, a.title, a.status, u.name, a.approver_id, a.comment, to_char(a.answered_at at time zone \(tz), 'YYYY-MM-DD HH24:MI'), s.name
             from crm.approvals a left join crm.users u on u.id = a.approver_id join crm.stages s on s.id = a.stage_id
             where a.deal_id = \(id) order by a.stage_id, a.position, a.id
             """)
         let approvalItems = approvals.map { row -> HTML in
             let pending = row[2] == "pending" && row[4] == String(page.user.id)
-            let answer: HTML = pending ? """
+            let answer: HTML =
+                pending
+                ? """
                 <form class="answer form" data-api="/api/v1/approvals/\(row[0] ?? "")/answer" data-method="POST" id="approval-\(row[0] ?? "")">
                   <textarea name="comment" data-type="string" placeholder="\(t[.approvalComment])" maxlength="4000"></textarea>
                   <div class="actions">
@@ -53,7 +61,8 @@ enum DealSections {
                 """
         }
 
-        let interactions = try await page.rows("""
+        let interactions = try await page.rows(
+            """
             select i.kind, i.direction, to_char(i.occurred_at at time zone \(tz), 'YYYY-MM-DD HH24:MI'), i.summary, u.name
             from crm.interactions i left join crm.users u on u.id = i.owner_id
             where i.deal_id = \(id) order by i.occurred_at desc, i.id desc limit 50
@@ -61,14 +70,16 @@ enum DealSections {
         let interactionItems = interactions.map { InteractionList.item($0, page) }
         let colleagues = PostgresRowsLike(try await page.rows("select id, name from crm.users where active order by name"))
 
-        let files = try await page.rows("""
+        let files = try await page.rows(
+            """
             select id, name, size_bytes, to_char(created_at at time zone \(tz), 'YYYY-MM-DD HH24:MI') from crm.files where deal_id = \(id) order by id desc
             """)
         let fileItems = files.map { row -> HTML in
             "<li><a href=\"/api/v1/files/\(row[0] ?? "")/content\">\(row[1] ?? "")</a> <span class=\"muted\">\(Self.size(row[2])) · \(f.time(row[3]))</span></li>"
         }
 
-        let invoices = try await page.rows("""
+        let invoices = try await page.rows(
+            """
             select i.number, i.issued_on::text, i.due_on::text, i.amount::text, i.paid_amount::text, i.status, i.currency, cp.legal_name,
                    (select string_agg(p.paid_on::text || ' ' || p.amount::text, ';' order by p.paid_on) from crm.payments p where p.invoice_id = i.id)
             from crm.invoices i left join crm.counterparties cp on cp.id = i.counterparty_id
@@ -85,7 +96,8 @@ enum DealSections {
                 """
         }
 
-        let history = try await page.rows("""
+        let history = try await page.rows(
+            """
             select s.name, to_char(h.entered_at at time zone \(tz), 'YYYY-MM-DD HH24:MI'), to_char(h.left_at at time zone \(tz), 'YYYY-MM-DD HH24:MI'),
                    u.name, h.by_automation
             from crm.deal_stage_history h join crm.stages s on s.id = h.stage_id left join crm.users u on u.id = h.moved_by
@@ -96,10 +108,16 @@ enum DealSections {
         }
 
         let changeRows = try await DealChanges.render(id, page)
-        let changesHTML: HTML = changeRows.isEmpty ? "<p class=\"muted\">\(t[.noChangeHistory])</p>" : """
+        let changesHTML: HTML =
+            changeRows.isEmpty
+            ? "<p class=\"muted\">\(t[.noChangeHistory])</p>"
+            : """
             <div class="table-wrap"><table class="list" id="deal-changes"><thead><tr><th>\(t[.when])</th><th>\(t[.who])</th><th>\(t[.changes])</th></tr></thead><tbody>\(changeRows)</tbody></table></div>
             """
-        let invoicesHTML: HTML = invoices.isEmpty ? "<p class=\"muted\">\(t[.noInvoices])</p>" : """
+        let invoicesHTML: HTML =
+            invoices.isEmpty
+            ? "<p class=\"muted\">\(t[.noInvoices])</p>"
+            : """
             <div class="table-wrap"><table class="list"><thead><tr><th>\(t[.invoice])</th><th>\(t[.issued])</th><th>\(t[.due])</th><th class="num">\(t[.amount])</th><th class="num">\(t[.paid])</th><th>\(t[.status])</th><th>\(t[.payments])</th></tr></thead><tbody>\(invoiceRows)</tbody></table></div>
             """
         let documents = try await LettersAndDocuments.documents(dealID: id, page)

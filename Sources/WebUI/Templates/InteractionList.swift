@@ -21,7 +21,8 @@ enum InteractionList {
         let days = [(1, TextKey.followUpIn1), (2, .followUpIn2), (3, .followUpIn3), (7, .followUpIn7)].map { day -> HTML in
             "<option value=\"\(day.0)\"\(HTML.when(day.0 == 2, " selected"))>\(t[day.1])</option>"
         }
-        let colleagues = users.items.filter { $0.0 != page.user.id }.map { user -> HTML in "<option value=\"\(user.0)\">\(user.1)</option>" }
+        let colleagues = users.items.filter { $0.0 != page.user.id }.map { user -> HTML in "<option value=\"\(user.0)\">\(user.1)</option>"
+        }
         let client: HTML = clientID.map { "<input type=\"hidden\" name=\"client_id\" data-type=\"number\" value=\"\($0)\">" } ?? .empty
         let deal: HTML = dealID.map { "<input type=\"hidden\" name=\"deal_id\" data-type=\"number\" value=\"\($0)\">" } ?? .empty
         return """

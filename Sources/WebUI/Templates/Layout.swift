@@ -4,10 +4,12 @@
 enum Layout {
     static func page(title: String, section: PageOutput.Section, body: HTML, page: PageContext) -> HTML {
         let t = page.texts
-        let items: [(PageOutput.Section, String, TextKey)] = [
-            (.board, "/board", .navBoard), (.deals, "/deals", .navDeals), (.clients, "/clients", .navClients), (.tasks, "/tasks", .navTasks),
-            (.planner, "/planner", .navPlanner), (.reports, "/reports", .navReports),
-        ] + (page.user.admin ? [(.admin, "/admin", .navAdmin)] : [])
+        let items: [(PageOutput.Section, String, TextKey)] =
+            [
+                (.board, "/board", .navBoard), (.deals, "/deals", .navDeals), (.clients, "/clients", .navClients),
+                (.tasks, "/tasks", .navTasks),
+                (.planner, "/planner", .navPlanner), (.reports, "/reports", .navReports),
+            ] + (page.user.admin ? [(.admin, "/admin", .navAdmin)] : [])
         let menu = items.map { item -> HTML in
             "<a href=\"\(item.1)\" class=\"\(item.0 == section ? "active" : "")\">\(t[item.2])</a>"
         }
@@ -66,7 +68,8 @@ enum Layout {
             ("open", .jsOpen), ("taskAssigned", .kindTaskAssigned), ("reminderDue", .kindReminderDue),
             ("taskOverdue", .kindTaskOverdue), ("dealMoved", .kindDealMoved), ("approvalRequested", .kindApprovalRequested),
             ("approvalAnswered", .kindApprovalAnswered), ("leadArrived", .kindLeadArrived), ("callMissed", .kindCallMissed),
-            ("lossReasonNeeded", .jsLossReasonNeeded), ("close", .close), ("callBack", .callBack), ("duplicate", .jsDuplicate), ("badInn", .jsBadInn), ("badKpp", .jsBadKpp), ("badOgrn", .jsBadOgrn),
+            ("lossReasonNeeded", .jsLossReasonNeeded), ("close", .close), ("callBack", .callBack), ("duplicate", .jsDuplicate),
+            ("badInn", .jsBadInn), ("badKpp", .jsBadKpp), ("badOgrn", .jsBadOgrn),
             ("duplicatesFound", .jsDuplicatesFound), ("kpp", .kpp), ("similarClients", .jsSimilarClients),
             ("noClient", .noClient),
         ]
@@ -76,14 +79,15 @@ enum Layout {
 
     /// A page for a refusal or failure, with the API's status and message.
     static func error(status: Int, message: String?, texts t: Texts) -> HTML {
-        let heading: TextKey = switch status {
-        case 403: .errorForbidden
-        case 404: .errorNotFound
-        case 409: .errorConflict
-        case 422: .errorInvalid
-        case 503: .errorBusy
-        default: .errorInternal
-        }
+        let heading: TextKey =
+            switch status {
+            case 403: .errorForbidden
+            case 404: .errorNotFound
+            case 409: .errorConflict
+            case 422: .errorInvalid
+            case 503: .errorBusy
+            default: .errorInternal
+            }
         return """
             <!doctype html>
             <html lang="\(t.language.rawValue)">

@@ -7,7 +7,8 @@ enum LettersAndDocuments {
     /// The deal's documents and the form that makes one from an active template.
     static func documents(dealID: Int64, _ page: PageContext) async throws -> HTML {
         let t = page.texts
-        let documents = try await page.rows("""
+        let documents = try await page.rows(
+            """
             select id, title, number::text || '/' || year::text, issued_on::text, pdf_file_id, html_file_id
               from crm.documents where deal_id = \(dealID) order by id desc
             """)
@@ -20,7 +21,10 @@ enum LettersAndDocuments {
         }
         let templates = try await page.rows("select id, name from crm.document_templates where active order by kind, name")
         let options = templates.map { row -> HTML in "<option value=\"\(row[0] ?? "")\">\(row[1] ?? "")</option>" }
-        let form: HTML = templates.isEmpty ? .empty : """
+        let form: HTML =
+            templates.isEmpty
+            ? .empty
+            : """
             <details class="quick" id="make-document">
               <summary class="button" id="make-document-button">\(t[.makeDocument])</summary>
               <form class="form" data-api="/api/v1/deals/\(dealID)/documents" data-method="POST" id="document-form">
@@ -38,7 +42,8 @@ enum LettersAndDocuments {
     static func letters(clientID: Int64, dealID: Int64?, _ page: PageContext) async throws -> HTML {
         let t = page.texts
         let tz = page.user.timeZone
-        let letters = try await page.rows("""
+        let letters = try await page.rows(
+            """
             select subject, status, to_char(coalesce(sent_at, created_at) at time zone \(tz), 'YYYY-MM-DD HH24:MI'),
                    array_to_string(recipients, ', '), last_error, cardinality(attachment_file_ids)
               from crm.emails
@@ -55,13 +60,15 @@ enum LettersAndDocuments {
                   \(HTML.when(status == "failed" && row[4] != nil, "<div class=\"error\">\(row[4] ?? "")</div>"))</li>
                 """
         }
-        let contacts = try await page.rows("""
+        let contacts = try await page.rows(
+            """
             select id, name, emails[1] from crm.contacts where client_id = \(clientID) and cardinality(emails) > 0 order by name
             """)
         let contactBoxes = contacts.map { row -> HTML in
             "<label class=\"check\"><input type=\"checkbox\" name=\"contact_ids\" data-type=\"id-set\" value=\"\(row[0] ?? "")\" checked> \(row[1] ?? "") &lt;\(row[2] ?? "")&gt;</label>"
         }
-        let documents = try await page.rows("""
+        let documents = try await page.rows(
+            """
             select id, title, number::text || '/' || year::text from crm.documents
              where \(dealID)::bigint is not null and deal_id = \(dealID) or \(dealID)::bigint is null and client_id = \(clientID)
              order by id desc limit 30
@@ -70,7 +77,10 @@ enum LettersAndDocuments {
             "<label class=\"check\"><input type=\"checkbox\" name=\"document_ids\" data-type=\"id-set\" value=\"\(row[0] ?? "")\"> \(row[1] ?? "")</label>"
         }
         let path = dealID.map { "/api/v1/deals/\($0)/emails" } ?? "/api/v1/clients/\(clientID)/emails"
-        let form: HTML = contacts.isEmpty ? "<p class=\"muted\">\(t[.noContactEmail])</p>" : """
+        let form: HTML =
+            contacts.isEmpty
+            ? "<p class=\"muted\">\(t[.noContactEmail])</p>"
+            : """
             <details class="quick" id="write-letter">
               <summary class="button" id="write-letter-button">\(Icons.mail) \(t[.writeLetter])</summary>
               <form class="form" data-api="\(path)" data-method="POST" data-idempotent="true" id="letter-form">

@@ -7,13 +7,15 @@ enum NewDealForm {
     /// nil: the default pipeline).
     static func render(_ page: PageContext, pipelineID: Int64?, clientID: Int64?) -> HTML {
         let t = page.texts
-        let pipeline: HTML = pipelineID.map { "<input type=\"hidden\" name=\"pipeline_id\" data-type=\"number\" value=\"\($0)\">" } ?? .empty
-        let client: HTML = clientID.map { "<input type=\"hidden\" name=\"client_id\" data-type=\"number\" value=\"\($0)\">" } ?? """
-            <div class="row">
-              <label>\(t[.clientFind])<input data-client-search="new-deal-client" autocomplete="off" placeholder="\(t[.clientFindPlaceholder])" id="new-deal-client-search"></label>
-              <label>\(t[.client])<select name="client_id" data-type="number" id="new-deal-client"><option value="">\(t[.noClient])</option></select></label>
-            </div>
-            """
+        let pipeline: HTML =
+            pipelineID.map { "<input type=\"hidden\" name=\"pipeline_id\" data-type=\"number\" value=\"\($0)\">" } ?? .empty
+        let client: HTML =
+            clientID.map { "<input type=\"hidden\" name=\"client_id\" data-type=\"number\" value=\"\($0)\">" } ?? """
+                <div class="row">
+                  <label>\(t[.clientFind])<input data-client-search="new-deal-client" autocomplete="off" placeholder="\(t[.clientFindPlaceholder])" id="new-deal-client-search"></label>
+                  <label>\(t[.client])<select name="client_id" data-type="number" id="new-deal-client"><option value="">\(t[.noClient])</option></select></label>
+                </div>
+                """
         let currencies = Self.currencies.map { "<option value=\"\($0)\">\($0)</option>" as HTML }
         return """
             <details class="quick\(clientID == nil ? " card" : "")" id="new-deal">

@@ -7,10 +7,13 @@ enum TaskList {
         let id = row[0] ?? ""
         let open = row[2] == "open"
         let overdue = open && row[4] == "t"
-        let proof: HTML = row[6] == "interaction" ? "<span class=\"pill\">\(t[.proofInteraction])</span>"
+        let proof: HTML =
+            row[6] == "interaction"
+            ? "<span class=\"pill\">\(t[.proofInteraction])</span>"
             : row[6] == "approval" ? "<span class=\"pill\">\(t[.proofApproval])</span>" : .empty
         let deal: HTML = showDeal ? (row[8].map { dealID in " · <a href=\"/deals/\(dealID)\">\(row[9] ?? "")</a>" } ?? .empty) : .empty
-        let complete: HTML = open
+        let complete: HTML =
+            open
             ? "<button type=\"button\" class=\"small\" data-action=\"api\" data-method=\"PATCH\" data-url=\"/api/v1/tasks/\(id)\" data-body=\"{&quot;status&quot;:&quot;done&quot;}\" data-done=\"\(t[.taskCompleted])\">\(Icons.check) \(t[.complete])</button>"
             : "<span class=\"pill done\">\(t[.taskDone])</span>"
         return """

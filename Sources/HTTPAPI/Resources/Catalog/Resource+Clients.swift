@@ -20,8 +20,9 @@ extension Resource {
         path: "contacts", table: "crm.contacts", singular: "contact",
         fields: [
             .id,
-            ResourceField("client_id", .reference(table: "crm.clients"), access: .createOnly, required: true, nullable: false,
-                          filter: .equality),
+            ResourceField(
+                "client_id", .reference(table: "crm.clients"), access: .createOnly, required: true, nullable: false,
+                filter: .equality),
             ResourceField("name", .text(maxLength: 300), required: true, nullable: false, sortable: true),
             ResourceField("position", .text(maxLength: 200), nullable: false),
             ResourceField("phones", .list(.phone, maxItems: 10), nullable: false),
@@ -39,14 +40,17 @@ extension Resource {
         path: "counterparties", table: "crm.counterparties", singular: "counterparty",
         fields: [
             .id,
-            ResourceField("client_id", .reference(table: "crm.clients"), access: .createOnly, required: true, nullable: false,
-                          filter: .equality),
+            ResourceField(
+                "client_id", .reference(table: "crm.clients"), access: .createOnly, required: true, nullable: false,
+                filter: .equality),
             ResourceField("legal_name", .text(maxLength: 500), required: true, nullable: false, sortable: true),
-            ResourceField("inn", .taxpayerNumber, required: true, nullable: false, filter: .equality,
-                          summary: "ИНН: 10 digits (company) or 12 (entrepreneur), check digits verified"),
+            ResourceField(
+                "inn", .taxpayerNumber, required: true, nullable: false, filter: .equality,
+                summary: "ИНН: 10 digits (company) or 12 (entrepreneur), check digits verified"),
             ResourceField("kpp", .registrationReasonCode, filter: .equality, summary: "КПП: 9 characters, companies only"),
-            ResourceField("ogrn", .stateRegistrationNumber, filter: .equality,
-                          summary: "ОГРН (13 digits) or ОГРНИП (15 digits), check digit verified"),
+            ResourceField(
+                "ogrn", .stateRegistrationNumber, filter: .equality,
+                summary: "ОГРН (13 digits) or ОГРНИП (15 digits), check digit verified"),
             ResourceField("address", .text(maxLength: 1000), nullable: false),
             ResourceField("bank_name", .text(maxLength: 300), nullable: false),
             ResourceField("bik", .digits(9), summary: "БИК: 9 digits"),

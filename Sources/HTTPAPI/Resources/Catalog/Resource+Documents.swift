@@ -21,12 +21,14 @@ extension Resource {
             ResourceField("director_title", .text(maxLength: 200), nullable: false, summary: "e.g. Генеральный директор"),
             ResourceField("director_name", .text(maxLength: 200), nullable: false, summary: "signs documents: e.g. Сидоров И. П."),
             ResourceField("accountant_name", .text(maxLength: 200), nullable: false, summary: "the chief accountant, signs invoices"),
-            ResourceField("vat_rate", .choice(VATRate.codes), nullable: false,
-                          summary: "the default VAT of documents, included in prices; none: «Без НДС»"),
+            ResourceField(
+                "vat_rate", .choice(VATRate.codes), nullable: false,
+                summary: "the default VAT of documents, included in prices; none: «Без НДС»"),
             ResourceField("has_logo", .boolean, access: .readOnly, nullable: false),
         ] + ResourceField.trailer,
         defaultSort: "id", operations: [.list, .read, .update], rules: [CompanyProfileDetails()],
-        summary: "The company's own details for documents: legal name, ИНН/КПП, bank, signatures (read by everyone, written by administrators)")
+        summary:
+            "The company's own details for documents: legal name, ИНН/КПП, bank, signatures (read by everyone, written by administrators)")
 
     /// Document templates: HTML with fields, checked against the field catalogue on save; each
     /// new body is a new version (`body_version`), kept for the documents made from it.
@@ -34,13 +36,16 @@ extension Resource {
         path: "document-templates", table: "crm.document_templates", singular: "document template",
         fields: [
             .id,
-            ResourceField("kind", .choice(DocumentKind.allCases.map(\.rawValue)), access: .createOnly, required: true, nullable: false,
-                          filter: .equality),
+            ResourceField(
+                "kind", .choice(DocumentKind.allCases.map(\.rawValue)), access: .createOnly, required: true, nullable: false,
+                filter: .equality),
             ResourceField("name", .text(maxLength: 200), required: true, nullable: false, sortable: true),
-            ResourceField("body", .text(maxLength: 200_000), required: true, nullable: false,
-                          summary: "HTML with {{ field }}, {{ field | filter }}, {{#each lines}}…{{/each}}, {{#if field}}…{{else}}…{{/if}}"),
-            ResourceField("body_version", .integer(1...Int64.max), access: .readOnly, nullable: false,
-                          summary: "the version of the body: each saved change is a new one"),
+            ResourceField(
+                "body", .text(maxLength: 200_000), required: true, nullable: false,
+                summary: "HTML with {{ field }}, {{ field | filter }}, {{#each lines}}…{{/each}}, {{#if field}}…{{else}}…{{/if}}"),
+            ResourceField(
+                "body_version", .integer(1...Int64.max), access: .readOnly, nullable: false,
+                summary: "the version of the body: each saved change is a new one"),
             ResourceField("active", .boolean, nullable: false, filter: .equality),
         ] + ResourceField.trailer,
         defaultSort: "id", rules: [TemplateBody()],
@@ -51,10 +56,12 @@ extension Resource {
         path: "document-template-versions", table: "crm.document_template_versions", singular: "template version",
         fields: [
             .id,
-            ResourceField("template_id", .reference(table: "crm.document_templates"), access: .readOnly, nullable: false,
-                          filter: .equality),
-            ResourceField("body_version", .integer(1...Int64.max), access: .readOnly, nullable: false, filter: .equality,
-                          sortable: true),
+            ResourceField(
+                "template_id", .reference(table: "crm.document_templates"), access: .readOnly, nullable: false,
+                filter: .equality),
+            ResourceField(
+                "body_version", .integer(1...Int64.max), access: .readOnly, nullable: false, filter: .equality,
+                sortable: true),
             ResourceField("kind", .choice(DocumentKind.allCases.map(\.rawValue)), access: .readOnly, nullable: false),
             ResourceField("body", .text(maxLength: 200_000), access: .readOnly, nullable: false),
             ResourceField("created_by", .reference(table: "crm.users"), access: .readOnly),
@@ -72,17 +79,21 @@ extension Resource {
             ResourceField("deal_id", .reference(table: "crm.deals"), access: .readOnly, nullable: false, filter: .equality),
             ResourceField("client_id", .reference(table: "crm.clients"), access: .readOnly, filter: .equality),
             ResourceField("counterparty_id", .reference(table: "crm.counterparties"), access: .readOnly, filter: .equality),
-            ResourceField("template_id", .reference(table: "crm.document_templates"), access: .readOnly, nullable: false,
-                          filter: .equality),
-            ResourceField("template_version", .integer(1...Int64.max), access: .readOnly, nullable: false,
-                          summary: "the body_version of the template it was made from"),
+            ResourceField(
+                "template_id", .reference(table: "crm.document_templates"), access: .readOnly, nullable: false,
+                filter: .equality),
+            ResourceField(
+                "template_version", .integer(1...Int64.max), access: .readOnly, nullable: false,
+                summary: "the body_version of the template it was made from"),
             ResourceField("kind", .choice(DocumentKind.allCases.map(\.rawValue)), access: .readOnly, nullable: false, filter: .equality),
-            ResourceField("number", .integer(1...Int64.max), access: .readOnly, nullable: false, filter: .equality,
-                          summary: "from the sequence of its kind and year: no gaps, no duplicates"),
+            ResourceField(
+                "number", .integer(1...Int64.max), access: .readOnly, nullable: false, filter: .equality,
+                summary: "from the sequence of its kind and year: no gaps, no duplicates"),
             ResourceField("year", .integer(1...9999), access: .readOnly, nullable: false, filter: .equality),
             ResourceField("issued_on", .date, access: .readOnly, nullable: false, filter: .range, sortable: true),
-            ResourceField("title", .text(maxLength: 300), access: .readOnly, nullable: false,
-                          summary: "e.g. Счёт на оплату № 15 от 2 декабря 2026 г."),
+            ResourceField(
+                "title", .text(maxLength: 300), access: .readOnly, nullable: false,
+                summary: "e.g. Счёт на оплату № 15 от 2 декабря 2026 г."),
             ResourceField("total", .money, access: .readOnly, nullable: false),
             ResourceField("vat_rate", .choice(VATRate.codes), access: .readOnly, nullable: false),
             ResourceField("vat_amount", .money, access: .readOnly, nullable: false),

@@ -7,10 +7,12 @@ extension Resource {
         fields: [
             .id,
             ResourceField("name", .text(maxLength: 200), required: true, nullable: false, sortable: true),
-            ResourceField("kind", .choice(["web_form", "phone_system"]), access: .createOnly, required: true, nullable: false,
-                          filter: .equality, summary: "web_form posts leads, phone_system posts calls"),
-            ResourceField("responsible_id", .reference(table: "crm.users"), required: true, nullable: false, filter: .equality,
-                          summary: "who gets the task when the caller is not a client with a responsible user"),
+            ResourceField(
+                "kind", .choice(["web_form", "phone_system"]), access: .createOnly, required: true, nullable: false,
+                filter: .equality, summary: "web_form posts leads, phone_system posts calls"),
+            ResourceField(
+                "responsible_id", .reference(table: "crm.users"), required: true, nullable: false, filter: .equality,
+                summary: "who gets the task when the caller is not a client with a responsible user"),
             ResourceField("source_id", .reference(table: "crm.sources"), filter: .equality, summary: "the source of its deals"),
             ResourceField("active", .boolean, nullable: false, filter: .equality, summary: "false: its token is refused"),
             ResourceField("created_by", .reference(table: "crm.users"), access: .readOnly),
@@ -28,8 +30,9 @@ extension Resource {
             .id,
             ResourceField("name", .text(maxLength: 200), required: true, nullable: false, sortable: true),
             ResourceField("url", .text(maxLength: 2000), required: true, nullable: false, summary: "http:// or https://"),
-            ResourceField("event_kinds", .list(.text(maxLength: 40), maxItems: 50), required: true, nullable: false,
-                          summary: "event kinds such as lead_arrived, call_missed; * for all"),
+            ResourceField(
+                "event_kinds", .list(.text(maxLength: 40), maxItems: 50), required: true, nullable: false,
+                summary: "event kinds such as lead_arrived, call_missed; * for all"),
             ResourceField("active", .boolean, nullable: false, filter: .equality),
             ResourceField("created_by", .reference(table: "crm.users"), access: .readOnly),
         ] + ResourceField.trailer,

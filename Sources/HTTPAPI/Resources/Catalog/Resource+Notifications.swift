@@ -6,11 +6,13 @@ extension Resource {
         path: "notifications", table: "crm.notifications", singular: "notification",
         fields: [
             .id,
-            ResourceField("kind", .text(maxLength: 40), access: .readOnly, nullable: false, filter: .equality,
-                          summary: "task_assigned, reminder_due, task_overdue, deal_moved, ..."),
+            ResourceField(
+                "kind", .text(maxLength: 40), access: .readOnly, nullable: false, filter: .equality,
+                summary: "task_assigned, reminder_due, task_overdue, deal_moved, ..."),
             ResourceField("payload", .anyJSON, access: .readOnly, nullable: false),
-            ResourceField("unread", .boolean, access: .readOnly, nullable: false, filter: .equality,
-                          expression: "(t.read_at is null)"),
+            ResourceField(
+                "unread", .boolean, access: .readOnly, nullable: false, filter: .equality,
+                expression: "(t.read_at is null)"),
             ResourceField("read_at", .timestamp, access: .readOnly, filter: .range),
             .createdAt,
         ],

@@ -11,11 +11,14 @@ extension Resource {
             ResourceField("email", .email, access: .readOnly),
             ResourceField("phone", .phone, access: .readOnly),
             ResourceField("department_id", .reference(table: "crm.departments"), access: .readOnly, filter: .equality),
-            ResourceField("department", .text(maxLength: 200), access: .readOnly,
-                          expression: "(select d.name from crm.departments d where d.id = t.department_id)"),
-            ResourceField("territory_ids", .list(.integer(1...Int64.max), maxItems: 1000), access: .readOnly, nullable: false,
-                          expression: "(select coalesce(array_agg(ut.territory_id order by ut.territory_id), '{}') from crm.user_territories ut where ut.user_id = t.id)",
-                          summary: "the ids of the user's territories"),
+            ResourceField(
+                "department", .text(maxLength: 200), access: .readOnly,
+                expression: "(select d.name from crm.departments d where d.id = t.department_id)"),
+            ResourceField(
+                "territory_ids", .list(.integer(1...Int64.max), maxItems: 1000), access: .readOnly, nullable: false,
+                expression:
+                    "(select coalesce(array_agg(ut.territory_id order by ut.territory_id), '{}') from crm.user_territories ut where ut.user_id = t.id)",
+                summary: "the ids of the user's territories"),
             ResourceField("time_zone", .timeZone, access: .readOnly, nullable: false),
             ResourceField("active", .boolean, access: .readOnly, nullable: false, filter: .equality),
             .createdAt,

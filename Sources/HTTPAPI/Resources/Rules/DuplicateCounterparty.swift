@@ -20,15 +20,18 @@ struct DuplicateCounterparty: ResourceRule {
             return RuleOutcome()
         }
         let visible = try await connection.query(
-            PostgresQuery(sql: "select \(Resource.counterparties.rowJSON) from crm.counterparties t where t.id = $1",
-                          bindings: [.init(existing)]),
+            PostgresQuery(
+                sql: "select \(Resource.counterparties.rowJSON) from crm.counterparties t where t.id = $1",
+                bindings: [.init(existing)]),
             prepared: true)
         let identity = kpp.map { "ИНН \(inn) / КПП \($0)" } ?? "ИНН \(inn)"
         if let json = visible.first?[0] {
-            throw APIError.duplicate("a counterparty with \(identity) exists already (id \(existing))",
-                                     existing: try JSONValue.parse(Array(json.utf8)))
+            throw APIError.duplicate(
+                "a counterparty with \(identity) exists already (id \(existing))",
+                existing: try JSONValue.parse(Array(json.utf8)))
         }
-        throw APIError.duplicate("a counterparty with \(identity) exists already (not visible to you; ask its owner or an administrator)",
-                                 existing: nil)
+        throw APIError.duplicate(
+            "a counterparty with \(identity) exists already (not visible to you; ask its owner or an administrator)",
+            existing: nil)
     }
 }

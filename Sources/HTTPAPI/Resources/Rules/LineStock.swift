@@ -14,10 +14,12 @@ struct LineStock: ResourceRule {
             "select name, stock::text, unit from crm.products where id = \(product) and stock < \(quantity)::numeric")
         guard let row = rows.first else { return RuleOutcome() }
         let (name, stock, unit) = try row.decode((String, String, String).self)
-        return RuleOutcome(warnings: [.object([
-            "code": .string("stock_short"),
-            "message": .string("«\(name)»: \(quantity) \(unit) asked, \(stock) \(unit) in stock"),
-            "product_id": .number(String(product)), "stock": .string(stock),
-        ])])
+        return RuleOutcome(warnings: [
+            .object([
+                "code": .string("stock_short"),
+                "message": .string("«\(name)»: \(quantity) \(unit) asked, \(stock) \(unit) in stock"),
+                "product_id": .number(String(product)), "stock": .string(stock),
+            ])
+        ])
     }
 }

@@ -27,7 +27,9 @@ struct OverlappingCounterparty: ResourceRule {
             let (id, name, validFrom, validTo) = try row.decode((Int64, String, String, String).self)
             return .object([
                 "code": .string("overlapping_counterparty"),
-                "message": .string("the client's legal entity «\(name)» (id \(id)) is valid at the same time (from \(validFrom)\(validTo.isEmpty ? "" : " to \(validTo)"))"),
+                "message": .string(
+                    "the client's legal entity «\(name)» (id \(id)) is valid at the same time (from \(validFrom)\(validTo.isEmpty ? "" : " to \(validTo)"))"
+                ),
                 "counterparty_id": .number(String(id)), "name": .string(name),
             ])
         }
