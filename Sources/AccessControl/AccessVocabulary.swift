@@ -12,6 +12,6 @@ public enum AccessVocabulary {
     public static let purposes = ["login", "export", "admin"]
     public static let auditActions = [
         "insert", "update", "delete", "login", "login_failed", "lockout", "logout", "permission_change", "export", "admin_command",
-        "exchange",
+        "exchange", "import",
     ]
 }

@@ -165,7 +165,7 @@ public final class ServerApplication: Sendable {
             files: FileStorage(folder: configuration.filesDirectory, maximumBytes: configuration.filesMaxBytes),
             notifications: notificationHub, eventHeartbeat: configuration.eventHeartbeat, inbound: inbound,
             converter: PDFConverter(executable: configuration.pdfConverter), mailFrom: configuration.mail?.from,
-            exchangeFolder: configuration.dataDirectory + "/exchange",
+            exchangeFolder: configuration.dataDirectory + "/exchange", importFolder: configuration.dataDirectory + "/imports",
             middleware: [WebUI.sessionBridge], corsOrigins: configuration.corsOrigins)
         WebUI(database: database, authenticator: authenticator).register(on: router)
         MetricsController(pool: pool, hub: notificationHub, networks: configuration.metricsNetworks.compactMap(IPNetwork.init))

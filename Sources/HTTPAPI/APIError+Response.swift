@@ -13,6 +13,8 @@ extension APIError {
         switch error {
         case let apiError as APIError:
             return apiError
+        case let file as ImportFileError:
+            return .validation([FieldError(field: "file", message: file.description)])
         case let access as AccessError:
             switch access {
             case .invalidCredentials: return .unauthorized(access.description)

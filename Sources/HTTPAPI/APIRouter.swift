@@ -17,7 +17,7 @@ public enum APIRouter {
         files: FileStorage = FileStorage(folder: nil, maximumBytes: 25 << 20),
         notifications: NotificationHub = NotificationHub(), eventHeartbeat: Duration = .seconds(15),
         inbound: InboundProcessor? = nil, converter: PDFConverter = PDFConverter(), mailFrom: MailAddress? = nil,
-        exchangeFolder: String? = nil,
+        exchangeFolder: String? = nil, importFolder: String? = nil, importMaximumBytes: Int = 512 << 20,
         middleware: [any MiddlewareProtocol<Request, Response, CRMRequestContext>] = [], corsOrigins: [String] = []
     ) -> Router<CRMRequestContext> {
         let router = Router(context: CRMRequestContext.self)
@@ -53,6 +53,8 @@ public enum APIRouter {
         FilesController(storage: files).register(on: api)
         DocumentsController(storage: files, converter: converter).register(on: api)
         EmailsController(storage: files, sender: mailFrom).register(on: api)
+        ImportsController(folder: importFolder ?? NSTemporaryDirectory() + "crm-imports", maximumBytes: importMaximumBytes).register(
+            on: api)
         ApprovalsController().register(on: api)
         NotificationsController().register(on: api)
         EventStreamController(hub: notifications, heartbeat: eventHeartbeat).register(on: api)

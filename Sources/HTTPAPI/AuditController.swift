@@ -11,7 +11,7 @@ public struct AuditController: Sendable {
 
     static let actions: Set<String> = [
         "insert", "update", "delete", "login", "login_failed", "lockout", "logout", "permission_change", "export", "admin_command",
-        "exchange",
+        "exchange", "import",
     ]
 
     public func register(on router: some RouterMethods<CRMRequestContext>) {

@@ -295,6 +295,26 @@ struct OpenAPIContractTests {
         calls.answered["GET /api/v1/events", default: []].insert(stream.status)
         _ = try await calls.call("GET", "/api/v1/events", "/api/v1/events?last_event_id=x", token: director, expect: 400)
 
+        // An import of clients from a CSV body (the director: one row created, one rejected), then
+        // refused files and an unknown mapping.
+        let importPath = "/api/v1/imports/clients"
+        let importCSV =
+            "Наименование;ИНН;Город;Телефон\nООО «Контракт импорт»;7728168971;Moscow;+7 495 111-22-33\nПлохой ИНН;1234567890;;\n"
+        let imported = try await calls.call(
+            "POST", importPath, "\(importPath)?file_name=contract.csv", token: director, body: importCSV,
+            headers: ["Content-Type": "text/csv"], expect: 200)
+        #expect(imported.body.contains(#""created": 1"#) && imported.body.contains(#""rejected": 1"#), "\(imported.body)")
+        calls.ids["imports"] = JSON.id(imported.body)
+        calls.owner["imports"] = director
+        _ = try await calls.call(
+            "POST", importPath, importPath, token: director, body: "Foo;Bar\n1;2\n", headers: ["Content-Type": "text/csv"], expect: 422)
+        _ = try await calls.call(
+            "POST", importPath, "\(importPath)?dry_run=maybe", token: director, body: importCSV, headers: ["Content-Type": "text/csv"],
+            expect: 422)
+        _ = try await calls.call(
+            "POST", importPath, "\(importPath)?mapping_id=999999999", token: director, body: importCSV,
+            headers: ["Content-Type": "text/csv"], expect: 404)
+
         // Every GET: lists first (a list gives the id of rows this test cannot create).
         let gets = contract.operationKeys.filter { $0.hasPrefix("GET ") && $0 != "GET /api/v1/events" }.sorted {
             ($0.contains("{") ? 1 : 0, $0) < ($1.contains("{") ? 1 : 0, $1)

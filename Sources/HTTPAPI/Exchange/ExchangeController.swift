@@ -102,7 +102,7 @@ struct ExchangeController: Sendable {
     func initialize(_ scope: RequestScope, type: String) async throws -> Answer {
         let limit = try await fileLimit(scope)
         let directory = folder.folder(token: scope.token, type: type)
-        try await ExchangeBlocking.run { try ExchangeFolder.reset(directory) }
+        try await BlockingWork.run { try ExchangeFolder.reset(directory) }
         return Answer(text: "zip=no\nfile_limit=\(limit)", log: "file_limit=\(limit)")
     }
 
@@ -116,14 +116,14 @@ struct ExchangeController: Sendable {
             throw CommerceMLError.fail("a part is larger than file_limit (\(limit) bytes)")
         }
         let directory = folder.folder(token: scope.token, type: type)
-        try await ExchangeBlocking.run { try ExchangeFolder.append(bytes, to: path, in: directory) }
+        try await BlockingWork.run { try ExchangeFolder.append(bytes, to: path, in: directory) }
         return Answer(text: "success", log: "\(bytes.count) bytes appended", details: "{\"bytes\": \(bytes.count)}")
     }
 
     func importFile(_ scope: RequestScope, type: String, filename: String?) async throws -> Answer {
         let path = try ExchangeFolder.relativePath(filename)
         let file = folder.folder(token: scope.token, type: type) + "/" + path
-        guard try await ExchangeBlocking.run({ FileManager.default.fileExists(atPath: file) }) else {
+        guard try await BlockingWork.run({ FileManager.default.fileExists(atPath: file) }) else {
             throw CommerceMLError.fail("no file \(path) was sent in this session")
         }
         let importer = ExchangeImport(type: type)

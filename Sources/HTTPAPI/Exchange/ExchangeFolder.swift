@@ -3,7 +3,7 @@ import Foundation
 
 /// The files 1C sends in one exchange session: a folder per session (named by the session
 /// token's hash) and exchange type, under `base`. Every call runs its file I/O on a thread of
-/// its own (`ExchangeBlocking`), never on an event loop or Swift's cooperative pool.
+/// its own (`BlockingWork`), never on an event loop or Swift's cooperative pool.
 struct ExchangeFolder: Sendable {
     let base: String
 
@@ -57,16 +57,4 @@ struct ExchangeFolder: Sendable {
 struct ExchangeIOError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-/// Blocking work (files, the XML parse) on a thread of its own, as the server's other blocking
-/// calls (`Blocking` in CRMServer, the PDF converter).
-enum ExchangeBlocking {
-    static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try work() })
-            }
-        }
-    }
 }

@@ -5,7 +5,7 @@ extension ErrorCatalogue {
     /// message written in Sources/ and each rule error raised in sql/ has its entry here.
     static let entries: [Entry] =
         http + requestBody + values + lists + access + counterparties + rules + stageRules
-        + money + documents + mail + workflow + exchange
+        + money + documents + mail + workflow + exchange + imports
 
     /// The statuses' own answers and the HTTP layer.
     static let http: [Entry] = [

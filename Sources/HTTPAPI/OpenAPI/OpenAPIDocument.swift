@@ -9,7 +9,7 @@ enum OpenAPIDocument {
     /// Every operation of the document.
     static func operations(resources: [Resource]) -> [OpenAPIOperation] {
         FixedEndpoints.operations + IntegrationEndpoints.operations + ReportEndpoints.operations + DocumentEndpoints.operations
-            + MailEndpoints.operations + ExchangeEndpoints.operations
+            + MailEndpoints.operations + ExchangeEndpoints.operations + ImportEndpoints.operations
             + SecurityEndpoints.operations + resources.flatMap { ResourcePaths(resource: $0).operations }
     }
 
@@ -24,6 +24,7 @@ enum OpenAPIDocument {
             .merging(DocumentEndpoints.schemas) { a, _ in a }
             .merging(MailEndpoints.schemas) { a, _ in a }
             .merging(SecurityEndpoints.schemas) { a, _ in a }
+            .merging(ImportEndpoints.schemas) { a, _ in a }
         schemas["Error"] = OpenAPIComponents.errorSchema
         schemas["FieldError"] = OpenAPIComponents.fieldErrorSchema
         let warningCodes = resources.flatMap { ResourceSchemas(resource: $0).warningCodes }
