@@ -55,8 +55,12 @@ struct WebhookDestinationTests {
         let allowed = try await RunningServer.start(
             conninfo: server.ownerConninfo, migrate: false, webhookAllowedNetworks: ["127.0.0.0/8"])
         #expect(try await InboundWebhookTests.eventually(90) { await receiver.received.count >= 1 })
-        let delivered = try await ownerQuery(allowed, "select status from crm_private.webhook_deliveries")
-        #expect(try delivered[0].decode(String.self, at: 0) == "delivered")
+        // The receiver answers before the dispatcher records the answer: wait for the record.
+        #expect(
+            try await InboundWebhookTests.eventually(30) {
+                let delivered = try await ownerQuery(allowed, "select status from crm_private.webhook_deliveries")
+                return try delivered[0].decode(String.self, at: 0) == "delivered"
+            })
         #expect(await receiver.received.count == 1)
         try await allowed.stop()
         try await receiver.stop()

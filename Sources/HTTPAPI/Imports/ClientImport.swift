@@ -6,7 +6,8 @@ import PostgresClient
 /// `pg_temp.import_rows`, then decided and written by `crm_api.import_clients` — all in one
 /// transaction as the signed-in user: a failure anywhere leaves nothing written. The rows read
 /// so far are recorded every second in short transactions of their own (the status shows them
-/// while the import runs); a failure is recorded after the rollback.
+/// while the import runs, the event stream sends them); `crm_api.import_finish` records the
+/// end in the transaction itself; a failure is recorded after the rollback.
 struct ClientImport: Sendable {
     let file: ImportFile
     let normalizer: ClientRowNormalizer
@@ -65,10 +66,6 @@ struct ClientImport: Sendable {
             return try await connection.query("select crm_api.import_clients(\(importID), \(dryRun))::text")[0].decode(String.self, at: 0)
         }
         progress.cancel()
-        let rows = counter.rows
-        _ = try? await scope.transaction(passive: true) { connection, _ in
-            try await connection.query("select crm_api.import_progress(\(importID), \(Int64(rows)))")
-        }
         return counts
     }
 

@@ -53,6 +53,7 @@ create or replace function crm_api.import_progress(p_import bigint, p_rows bigin
 begin
   perform crm_private.import_owned(p_import);
   update crm_private.imports set rows_read = greatest(rows_read, p_rows), updated_at = now() where id = p_import;
+  perform crm_private.import_notify(p_import, 'import_progress');
 end
 $$;
 
@@ -63,6 +64,9 @@ begin
   perform crm_private.import_owned(p_import);
   update crm_private.imports set error = left(coalesce(p_error, 'failed'), 2000), updated_at = now()
    where id = p_import and not exists (select 1 from crm_private.import_results x where x.import_id = p_import);
+  if found then
+    perform crm_private.import_notify(p_import, 'import_failed');
+  end if;
 end
 $$;
 
@@ -95,6 +99,23 @@ create or replace function crm_private.import_json(i crm_private.imports) return
                   else 'interrupted: the server stopped before the import finished; nothing of it was written' end,
     'counts', r.counts, 'finished_at', r.finished_at)
   from (select 1) one left join crm_private.import_results r on r.import_id = i.id
+$$;
+
+-- Tells the importing user over the event stream (a notification): `import_progress` while it
+-- runs (marked read at once: progress, not news), `import_finished` and `import_failed` at its
+-- end. The payload is the import as the status endpoint shows it (without the column mapping).
+create or replace function crm_private.import_notify(p_import bigint, p_kind text) returns void
+  language plpgsql volatile security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  i crm_private.imports;
+  n bigint;
+begin
+  select * into i from crm_private.imports x where x.id = p_import;
+  n := crm_private.notify_user(i.user_id, p_kind, (crm_private.import_json(i) - 'columns') || jsonb_build_object('import_id', i.id, 'title', i.file_name));
+  if p_kind = 'import_progress' then
+    update crm.notifications set read_at = now() where id = n;
+  end if;
+end
 $$;
 
 create or replace function crm_api.import_status(p_import bigint) returns jsonb
@@ -144,6 +165,9 @@ begin
   select p_import, (x ->> 'row')::bigint, coalesce(x ->> 'column', ''), left(coalesce(x ->> 'value', ''), 1000), x ->> 'reason'
     from jsonb_array_elements(coalesce(p_rejected, '[]')) x;
   insert into crm_private.import_results (import_id, counts) values (p_import, p_counts);
+  update crm_private.imports set rows_read = coalesce((p_counts ->> 'rows')::bigint, rows_read), updated_at = now()
+   where id = p_import;
+  perform crm_private.import_notify(p_import, 'import_finished');
   perform audit.append('import', 'crm.clients', null, null, null,
                        jsonb_build_object('import_id', i.id, 'file_name', i.file_name, 'format', i.format,
                                           'dry_run', i.dry_run, 'counts', p_counts));
@@ -172,6 +196,13 @@ create or replace function crm_api.import_phones(p text[]) returns text[]
   language sql immutable parallel safe return crm_private.normalize_phones(p);
 create or replace function crm_api.import_emails(p text[]) returns text[]
   language sql immutable parallel safe return crm_private.normalize_emails(p);
+-- A company name as compared when there is no ИНН: its words, lower-cased, ё as е, without
+-- quotes and punctuation, in alphabetical order — «ООО "Ромашка"», «Ромашка, ООО» and «ооо
+-- ромашка» are one company; «АО Ромашка» is another.
+create or replace function crm_api.import_name_key(p text) returns text
+  language sql immutable parallel safe
+  return (select string_agg(w, ' ' order by w) from regexp_split_to_table(translate(lower(p), 'ё', 'е'), '[^[:alnum:]]+') w
+           where w <> '');
 -- The caller's scope of creating clients (0 none … 3 territory, 4 all) and its territories.
 create or replace function crm_api.import_create_rank() returns int
   language sql stable parallel safe return crm_private.rls_rank('client', 'create');
@@ -219,7 +250,7 @@ begin
 
   -- groups and their leaders
   update pg_temp.import_rows set group_key = case when inn is not null then 'inn:' || inn || '/' || coalesce(kpp, '')
-                                                  else 'name:' || lower(name) end
+                                                  else 'name:' || coalesce(crm_api.import_name_key(name), '') end
    where outcome is null;
   update pg_temp.import_rows r set leader = g.leader
     from (select group_key, min(row_number) leader from pg_temp.import_rows where outcome is null group by group_key) g
@@ -276,13 +307,13 @@ begin
             from wanted w join known k on k.email = w.email
            order by w.leader, w.row_number, k.client_id) m
    where l.row_number = m.leader and l.client_id is null and l.outcome is null;
-  -- … else (without ИНН) a client of the same name.
+  -- … else (without ИНН) a client of the same name (the same words: import_name_key).
   update pg_temp.import_rows l set client_id = m.id
-    from (select lower(c.name) name_key, min(c.id) id from crm.clients c
-           where lower(c.name) in (select lower(name) from pg_temp.import_rows
-                                    where outcome is null and row_number = leader and inn is null and client_id is null)
+    from (select crm_api.import_name_key(c.name) name_key, min(c.id) id from crm.clients c
+           where crm_api.import_name_key(c.name) in (select substr(group_key, 6) from pg_temp.import_rows
+                                                      where outcome is null and row_number = leader and inn is null and client_id is null)
            group by 1) m
-   where l.outcome is null and l.row_number = l.leader and l.inn is null and l.client_id is null and lower(l.name) = m.name_key;
+   where l.outcome is null and l.row_number = l.leader and l.inn is null and l.client_id is null and substr(l.group_key, 6) = m.name_key;
 
   update pg_temp.import_rows set outcome = case when client_id is null then 'created' else 'merged' end
    where outcome is null and row_number = leader;
@@ -408,7 +439,7 @@ end
 $$;
 
 revoke execute on all functions in schema crm_private, crm_api, audit from public;
-grant execute on function crm_api.import_phone(text), crm_api.import_phones(text[]), crm_api.import_emails(text[]),
+grant execute on function crm_api.import_name_key(text), crm_api.import_phone(text), crm_api.import_phones(text[]), crm_api.import_emails(text[]),
   crm_api.import_create_rank(), crm_api.import_create_territories(), crm_api.import_check(text), crm_api.import_begin(text, text, text, boolean, jsonb), crm_api.import_progress(bigint, bigint),
   crm_api.import_fail(bigint, text), crm_api.import_lock(bigint), crm_api.import_status(bigint), crm_api.imports_list(int),
   crm_api.import_rejected(bigint), crm_api.import_known_counterparties(text[], text[]), crm_api.import_client_ids(int),
