@@ -107,7 +107,12 @@ if [ -z "$python" ] || ! command -v chromium >/dev/null 2>&1 || ! command -v chr
 else
     mkdir -p .ci/artifacts/screenshots
     blog=$(mktemp)
-    CRM_BINARY="$(swift build --show-bin-path)/crm" "$python" -m pytest -q -p no:cacheprovider Tests/Browser 2>&1 | tee "$blog"
+    # Chromium leaves a singleton-socket folder in TMPDIR per browser: all of them go with this one.
+    browser_tmp=$(mktemp -d /tmp/crm-browser-XXXXXX)
+    chmod 755 "$browser_tmp"
+    TMPDIR="$browser_tmp" CRM_BINARY="$(swift build --show-bin-path)/crm" "$python" -m pytest -q -p no:cacheprovider Tests/Browser 2>&1 \
+        | tee "$blog"
+    rm -rf "$browser_tmp"
     summary=$(tail -n 1 "$blog")
     browser_passed=$(echo "$summary" | sed -n 's/.*\b\([0-9][0-9]*\) passed.*/\1/p')
     browser_failed=$(echo "$summary" | sed -n 's/.*\b\([0-9][0-9]*\) failed.*/\1/p')

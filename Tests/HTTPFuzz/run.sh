@@ -25,7 +25,10 @@ server=$!
 stop() {
     kill -TERM "$server" 2>/dev/null || true
     wait "$server" 2>/dev/null || true
-    rm -rf "$work/data"  # the server's private cluster; the reports stay
+    rm -rf "$work/data"  # the server's private cluster
+    # The reports and logs go to .ci/artifacts/fuzz/ (kept by CI), the work folder away.
+    mkdir -p .ci/artifacts/fuzz && cp -R "$work"/report-* "$work"/*.log .ci/artifacts/fuzz/ 2>/dev/null || true
+    rm -rf "$work"
 }
 trap stop EXIT
 base="http://127.0.0.1:$port"
@@ -75,5 +78,5 @@ fi
 if grep -q "unhandled error" "$work/server.log"; then
     echo "fuzz: the server logged unhandled errors (500s):"; grep "unhandled error" "$work/server.log" | head -20; failed=1
 fi
-[ "$failed" -eq 0 ] && echo "fuzz: 0 server errors, 0 schema violations, server alive" || echo "fuzz: FAILED (work folder $work)"
+[ "$failed" -eq 0 ] && echo "fuzz: 0 server errors, 0 schema violations, server alive" || echo "fuzz: FAILED (reports and logs in .ci/artifacts/fuzz/)"
 exit "$failed"

@@ -55,7 +55,7 @@ struct ClientImport: Sendable {
             _ = try await connection.query(
                 """
                 create temp table import_rows (
-                  row_number bigint not null, name text not null, kind text not null, inn text, kpp text, legal_name text,
+                  row_number bigint primary key, name text not null, kind text not null, inn text, kpp text, legal_name text,
                   address text, city text, contact_name text, position text, phones text[] not null, emails text[] not null,
                   notes text, source text, contact_key text, reject_column text, reject_value text, reject_reason text,
                   outcome text, group_key text, leader bigint, territory_id bigint, source_id bigint, client_id bigint,

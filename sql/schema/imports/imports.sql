@@ -220,15 +220,19 @@ begin
 end
 $$;
 
+-- (Without JIT: the joins' estimates are large enough to have every statement compiled, which
+-- cost more than the statement itself.)
 create or replace function crm_api.import_clients(p_import bigint, p_dry_run boolean) returns jsonb
-  language plpgsql volatile set search_path = pg_catalog, pg_temp as $$
+  language plpgsql volatile set search_path = pg_catalog, pg_temp set jit = off as $$
 declare
   v_created int;
+  v_ids bigint[];
   v_counts jsonb;
   v_rejected jsonb;
 begin
   perform crm_api.import_lock(p_import);
   perform crm_api.import_check('clients');
+  analyze pg_temp.import_rows;
 
   update pg_temp.import_rows set outcome = 'rejected' where reject_reason is not null;
 
@@ -360,9 +364,11 @@ begin
     from pg_temp.import_rows;
 
   if not p_dry_run then
-    with ids as (select id, row_number() over () n from crm_api.import_client_ids(v_created) id),
-         leaders as (select row_number, row_number() over (order by row_number) n from pg_temp.import_rows where outcome = 'created')
-    update pg_temp.import_rows r set client_id = ids.id from leaders l join ids using (n) where r.row_number = l.row_number;
+    -- The decisions changed most rows: fresh statistics, so that the joins below are hashed.
+    analyze pg_temp.import_rows;
+    v_ids := array(select crm_api.import_client_ids(v_created));
+    with leaders as (select row_number, row_number() over (order by row_number) n from pg_temp.import_rows where outcome = 'created')
+    update pg_temp.import_rows r set client_id = v_ids[l.n] from leaders l where r.row_number = l.row_number;
     update pg_temp.import_rows f set client_id = l.client_id
       from pg_temp.import_rows l
      where f.outcome = 'merged' and f.client_id is null and f.leader = l.row_number;
