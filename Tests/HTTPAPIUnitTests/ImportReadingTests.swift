@@ -66,8 +66,8 @@ struct ImportReadingTests {
 
     @Test("the encoding: UTF-8 (with or without BOM, cut mid-letter) or windows-1251, decoded right")
     func encoding() throws {
-        let russian = "Ёлка, №5 «Щука» — эх"
-        let cp1251 = Self.windows1251(russian)
+        let russian = "Ёлка, №5 «Щука», эх"
+        let cp1251 = CommerceMLReaderTests.windows1251(russian)
         #expect(ImportTextEncoding.detect(cp1251) == .windows1251)
         #expect(ImportTextEncoding.windows1251.decode(cp1251[...]) == russian)
         #expect(ImportTextEncoding.detect(Array(russian.utf8)) == .utf8)
@@ -77,26 +77,9 @@ struct ImportReadingTests {
         #expect(ImportTextEncoding.utf8.decode([0x41, 0xC3][...]) == nil)
     }
 
-    /// A windows-1251 copy of `text` (Cyrillic letters, Ё/ё, №, «», —), made by its own table.
-    static func windows1251(_ text: String) -> [UInt8] {
-        text.unicodeScalars.map { scalar -> UInt8 in
-            switch scalar.value {
-            case 0..<0x80: return UInt8(scalar.value)
-            case 0x410...0x44F: return UInt8(scalar.value - 0x410 + 0xC0)
-            case 0x401: return 0xA8
-            case 0x451: return 0xB8
-            case 0x2116: return 0xB9
-            case 0xAB: return 0xAB
-            case 0xBB: return 0xBB
-            case 0x2014: return 0x97
-            default: return 0x3F
-            }
-        }
-    }
-
     @Test("a CSV file in windows-1251 with commas: rows decoded, headings first")
     func csvFile() throws {
-        let path = try Self.temporary("clients.csv", Self.windows1251("Наименование,ИНН\nООО «Ёж»,7707083893\n"))
+        let path = try Self.temporary("clients.csv", CommerceMLReaderTests.windows1251("Наименование,ИНН\nООО «Ёж»,7707083893\n"))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let file = try ImportFile(path: path)
         #expect(file.format == .csv && file.encoding == .windows1251 && file.delimiter == 0x2C)
