@@ -41,8 +41,10 @@ struct WebhookDestinationTests {
         try await ownerQuery(server, "select crm_private.emit_event('deal_moved', '{}')")
         #expect(
             try await InboundWebhookTests.eventually(90) {
-                let rows = try await ownerQuery(server, "select coalesce(max(attempts), 0) from crm_private.webhook_deliveries")
-                return try rows[0].decode(Int32.self, at: 0) >= 1
+                // The attempt is counted when it is claimed and its error recorded after: wait for both.
+                let rows = try await ownerQuery(
+                    server, "select count(*) from crm_private.webhook_deliveries where attempts >= 1 and last_error is not null")
+                return try rows[0].decode(Int64.self, at: 0) >= 1
             })
         let row = try await ownerQuery(server, "select status, last_error, last_status_code from crm_private.webhook_deliveries")
         let (status, error, code) = try row[0].decode((String, String?, Int32?).self)
