@@ -323,7 +323,7 @@ struct ReportsAPITests {
         for login in Self.logins {
             let bi = "bi_r" + UUID().uuidString.prefix(8).lowercased().replacingOccurrences(of: "-", with: "")
             let password = "bi-password-" + UUID().uuidString.prefix(8)
-            #expect(try await console.send("BI CREATE \(bi) \(login) \(password)").isOK)
+            #expect(try await slowStep("BI test: BI CREATE") { try await console.send("BI CREATE \(bi) \(login) \(password)") }.isOK)
             func psql(_ sql: String) async throws -> (Int32, String) {
                 var environment = ProcessInfo.processInfo.environment
                 environment["PGPASSWORD"] = password
@@ -335,7 +335,7 @@ struct ReportsAPITests {
                         "host=\(cluster.socketDirectory) port=5432 user=\(bi) dbname=\(database)", "-c", sql,
                     ],
                     outputPath: output, directory: FileManager.default.temporaryDirectory.path, environment: environment)
-                let status = try await TestPostgres.waitForExit(process, limit: .seconds(60))
+                let status = try await slowStep("BI test: psql \(sql)") { try await TestPostgres.waitForExit(process, limit: .seconds(60)) }
                 return (status, process.output)
             }
             let api = try await APIClient.signIn(server, login)
@@ -359,7 +359,7 @@ struct ReportsAPITests {
             ] {
                 let (status, text) = try await psql(sql)
                 #expect(status == 0, "\(login) \(sql): \(text)")
-                let http = try await api.get("/api/v1/reports/\(report)")
+                let http = try await slowStep("BI test: GET \(report)") { try await api.get("/api/v1/reports/\(report)") }
                 let expected = Self.rows(http).map { row in
                     columns.map { column in row[column].map { "\($0)" } ?? "" }.joined(separator: "|")
                 }

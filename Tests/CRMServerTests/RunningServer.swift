@@ -67,24 +67,32 @@ struct RunningServer: Sendable {
         if let conninfo {
             database = conninfo
         } else if migrate {
-            database = try await MigratedTemplate.shared.copy()
+            database = try await slowStep("RunningServer.start: copy of the migrated template") {
+                try await MigratedTemplate.shared.copy()
+            }
         } else {
             database = try await TestPostgres.makeDatabase()
         }
         let application = ServerApplication(configuration: configuration, conninfo: database, logger: logger)
         if migrate {
-            _ = try await DatabaseBootstrap(configuration: configuration, logger: logger)
-                .migrate(conninfo: database, threadPool: application.pool.threadPool)
+            _ = try await slowStep("RunningServer.start: migrate") {
+                try await DatabaseBootstrap(configuration: configuration, logger: logger)
+                    .migrate(conninfo: database, threadPool: application.pool.threadPool)
+            }
         }
         if let password = demoPassword ?? (demo ? Self.demoPassword : nil) {
-            _ = try await DemoCompany(authenticator: application.authenticator, logger: logger, withData: demoData)
-                .install(ownerConninfo: database, password: password, threadPool: application.pool.threadPool)
+            _ = try await slowStep("RunningServer.start: demo company") {
+                try await DemoCompany(authenticator: application.authenticator, logger: logger, withData: demoData)
+                    .install(ownerConninfo: database, password: password, threadPool: application.pool.threadPool)
+            }
         }
         let group = application.makeServiceGroup()
         let task = Task { try await application.run(group) }
         let http: ListeningAddress.Address, console: ListeningAddress.Address
         do {
-            (http, console) = try await Self.listening(application, limit: .seconds(180))
+            (http, console) = try await slowStep("RunningServer.start: listening") {
+                try await Self.listening(application, limit: .seconds(180))
+            }
         } catch {
             await group.triggerGracefulShutdown()
             _ = try? await task.value
@@ -124,8 +132,8 @@ struct RunningServer: Sendable {
     func stop() async throws {
         await group.triggerGracefulShutdown()
         defer { try? FileManager.default.removeItem(atPath: application.configuration.dataDirectory) }
-        try await task.value
-        await application.close()
+        try await slowStep("RunningServer.stop: services") { try await task.value }
+        await slowStep("RunningServer.stop: close") { await application.close() }
     }
 
     func get(_ path: String, headers: [String: String] = [:]) async throws -> HTTPTestResponse {

@@ -127,8 +127,8 @@ import Testing
             }
         }
         for await _ in acquired { break }
-        let response = try await server.get("/health")
-        _ = try await hold.value
+        let response = try await slowStep("busy pool: GET /health") { try await server.get("/health") }
+        _ = try await slowStep("busy pool: the holding task") { try await hold.value }
         try await server.stop()
         #expect(response.status == 503)
         #expect(response.body.contains("busy"))
