@@ -236,6 +236,18 @@ struct ImportAPITests {
         let list = try await manager.get("/api/v1/imports")
         let failed = list.items.filter { $0["status"] as? String == "failed" }
         #expect(failed.count == 1 && (failed.first?["error"] as? String)?.contains("UTF-8") == true, "\(list.text)")
+        // An import with neither a result nor an error whose transaction no longer runs (the server
+        // stopped) is failed, said to be interrupted.
+        let stopped = try await Self.count(
+            server,
+            """
+            insert into crm_private.imports (user_id, kind, format, dry_run)
+            select id, 'clients', 'csv', false from crm.users where login = 'manager.msk' returning id
+            """)
+        let interrupted = try await manager.get("/api/v1/imports/\(stopped)")
+        #expect(
+            interrupted.string("status") == "failed" && interrupted.string("error")?.hasPrefix("interrupted") == true, "\(interrupted.text)"
+        )
         try await server.stop()
     }
 

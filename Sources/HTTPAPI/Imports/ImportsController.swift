@@ -152,16 +152,17 @@ struct ImportsController: Sendable {
             for (key, value) in object { if case .string(let text) = value { headings[key] = text } }
         }
         let titles = language == .ru ? ["Строка", "Столбец", "Значение", "Причина"] : ["Row", "Column", "Value", "Reason"]
-        var csv = "\u{FEFF}" + titles.joined(separator: ";") + "\r\n"
+        let encoder = CSVEncoder(columns: titles.map { ReportColumn($0, .text) }, separator: .semicolon)
+        var body = encoder.header()
         for (row, column, value, reason) in rows {
-            let fields = [String(row), headings[column] ?? column, value, ErrorCatalogue.translate(reason, to: language).text]
-            csv += fields.map(Self.csvField).joined(separator: ";") + "\r\n"
+            body.writeString(
+                encoder.row([String(row), headings[column] ?? column, value, ErrorCatalogue.translate(reason, to: language).text]))
         }
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
         headers[.contentDisposition] = "attachment; filename=\"import-\(id)-rejected.csv\""
         headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: csv)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 
     func mappings(_ request: Request, _ context: CRMRequestContext) async throws -> Response {
@@ -240,12 +241,5 @@ struct ImportsController: Sendable {
             return fields.isEmpty ? described.message : described.message + " (" + fields + ")"
         }
         return "the import failed: \(type(of: error))"
-    }
-
-    static func csvField(_ text: String) -> String {
-        // A leading =, +, - or @ would be a formula in a spreadsheet: quoted and prefixed.
-        let safe = text.first.map { "=+-@".contains($0) } == true ? "'" + text : text
-        guard safe.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || safe != text else { return safe }
-        return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -85,20 +85,16 @@ create or replace function crm_private.import_json(i crm_private.imports) return
   select jsonb_build_object(
     'id', i.id, 'kind', i.kind, 'file_name', i.file_name, 'format', i.format, 'dry_run', i.dry_run,
     'columns', i.columns, 'rows_read', i.rows_read, 'created_at', i.created_at,
-    'status', case when r.import_id is not null then 'done'
-                   when i.error is not null then 'failed'
-                   when exists (select 1 from pg_locks l where l.locktype = 'advisory' and l.granted
-                                   and l.classid = crm_private.import_lock_class()::oid and l.objid = i.id::oid
-                                   and l.objsubid = 2) then 'running'
-                   else 'failed' end,
-    'error', case when r.import_id is not null then null
-                  when i.error is not null then i.error
-                  when exists (select 1 from pg_locks l where l.locktype = 'advisory' and l.granted
-                                  and l.classid = crm_private.import_lock_class()::oid and l.objid = i.id::oid
-                                  and l.objsubid = 2) then null
-                  else 'interrupted: the server stopped before the import finished; nothing of it was written' end,
+    'status', case when r.import_id is not null then 'done' when i.error is not null or not l.running then 'failed'
+                   else 'running' end,
+    'error', case when r.import_id is not null then null when i.error is not null then i.error
+                  when not l.running then 'interrupted: the server stopped before the import finished; nothing of it was written'
+             end,
     'counts', r.counts, 'finished_at', r.finished_at)
-  from (select 1) one left join crm_private.import_results r on r.import_id = i.id
+  from (select exists (select 1 from pg_locks x where x.locktype = 'advisory' and x.granted
+                         and x.classid = crm_private.import_lock_class()::oid and x.objid = i.id::oid
+                         and x.objsubid = 2) running) l
+  left join crm_private.import_results r on r.import_id = i.id
 $$;
 
 -- Tells the importing user over the event stream (a notification): `import_progress` while it
