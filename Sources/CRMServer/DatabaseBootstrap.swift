@@ -1,3 +1,4 @@
+import CRMDomain
 import EmbeddedPostgres
 import Logging
 import NIOPosix
@@ -27,7 +28,7 @@ public struct DatabaseBootstrap: Sendable {
             return Prepared(conninfo: url, startedCluster: nil)
         }
         let cluster = try makeCluster()
-        let started = try await Blocking.run { try cluster.start() }
+        let started = try await BlockingWork.run { try cluster.start() }
         return Prepared(conninfo: cluster.conninfo, startedCluster: started ? cluster : nil)
     }
 
@@ -69,7 +70,7 @@ public struct DatabaseBootstrap: Sendable {
     public static func stop(_ cluster: ManagedCluster?, logger: Logger) async {
         guard let cluster else { return }
         do {
-            try await Blocking.run { try cluster.stop() }
+            try await BlockingWork.run { try cluster.stop() }
         } catch {
             logger.error("could not stop the PostgreSQL cluster", metadata: ["error": "\(error)"])
         }

@@ -1,4 +1,5 @@
 import AccessControl
+import CRMDomain
 import Foundation
 import Hummingbird
 import Logging
