@@ -1,6 +1,7 @@
 import CRMServer
 import Foundation
 import HTTPAPI
+import PostgresClient
 import TestSupport
 import Testing
 
@@ -121,9 +122,20 @@ import Testing
         let server = try await RunningServer.start(poolSize: 1, poolAcquireTimeout: .seconds(2))
         let (acquired, signal) = AsyncStream<Void>.makeStream()
         let hold = Task {
-            try await server.application.pool.withConnection { connection in
-                signal.yield()
-                _ = try await connection.query("select pg_sleep(6)")
+            // Ends the stream however the task ends: a hold that never got the connection must fail
+            // the test, not leave it waiting for a signal that never comes (this hung whole runs).
+            defer { signal.finish() }
+            // The server's own services share the one connection: retry until the test holds it.
+            while true {
+                do {
+                    try await server.application.pool.withConnection { connection in
+                        signal.yield()
+                        _ = try await connection.query("select pg_sleep(6)")
+                    }
+                    return
+                } catch let error as PostgresError where error.kind == .busy {
+                    continue
+                }
             }
         }
         for await _ in acquired { break }
